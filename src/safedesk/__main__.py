@@ -1,0 +1,7 @@
+"""`python -m safedesk`."""
+
+import sys
+
+from safedesk.cli import main
+
+sys.exit(main())

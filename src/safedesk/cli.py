@@ -1,0 +1,226 @@
+"""The command line: `safedesk [--data-dir DIR] COMMAND`; no command opens the desktop app.
+
+Listing commands take --json and print one JSON document (a documented, stable contract).
+Qt is imported only for the GUI; ReportLab only for commands that write PDFs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from safedesk import __version__
+from safedesk.errors import LibraryError
+
+if TYPE_CHECKING:
+    from safedesk.library import Library
+
+log = logging.getLogger("safedesk.cli")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="safedesk",
+        description="A library of children's safeguarding practice. With no command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"safedesk {__version__}")
+    parser.add_argument("--data-dir", metavar="DIR", help="library folder (default: $SAFEDESK_DATA_DIR or the user data folder)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, help_text: str, json_flag: bool = True) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        if json_flag:
+            p.add_argument("--json", action="store_true", help="print one JSON document")
+        return p
+
+    p = command("import", "import a report file (.txt/.md in the supported layout)")
+    p.add_argument("file")
+    command("reports", "list the reports in the library")
+    for name, help_text in (
+        ("themes", "list the priority-area themes and their review findings"),
+        ("authorities", "list the local authorities with their type and inspection grades"),
+        ("case-studies", "list the case studies in full"),
+    ):
+        command(name, help_text).add_argument("--report", metavar="KEY")
+    p = command("practices", "list the boxed examples of good practice")
+    p.add_argument("--report", metavar="KEY")
+    p.add_argument("--theme", metavar="KEY", help="theme key, number (3.2) or title")
+    p.add_argument("--authority", metavar="KEY", help="authority key or name")
+    p = command("show", "show one item (practice, theme, authority, case study, section...) in full")
+    p.add_argument("key")
+    p = command("search", "search the library")
+    p.add_argument("query")
+    p.add_argument("--report", metavar="KEY")
+    p.add_argument("--theme", metavar="KEY")
+    p.add_argument("--authority", metavar="KEY")
+    p.add_argument("--kind", metavar="KIND", help="practice, finding, section, ... (comma-separated)")
+    p.add_argument("--limit", type=int, default=20, metavar="N")
+    command("gui", "open the desktop app (the default)", json_flag=False)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command in (None, "gui"):
+        from safedesk.ui.app import main as gui_main
+
+        return gui_main(data_dir=args.data_dir)
+    try:
+        _setup_logging(args.data_dir)
+        return COMMANDS[args.command](args)
+    except LibraryError as exc:
+        print(f"safedesk: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("safedesk: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # never a traceback in the user's face; the log keeps it
+        log.exception("unexpected error")
+        print(f"safedesk: unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2
+
+
+def _setup_logging(data_dir: str | None) -> None:
+    from safedesk.logsetup import configure
+
+    try:
+        configure(data_dir)
+    except OSError:
+        pass  # logging is a help, not a requirement (e.g. a read-only folder)
+
+
+def _open(args: argparse.Namespace) -> Library:
+    from safedesk.library import Library
+
+    started = time.perf_counter()
+    announced = False
+
+    def progress(message: str, fraction: float) -> None:
+        nonlocal announced
+        if not announced:
+            print("safedesk: setting up your library (first run)...", file=sys.stderr)
+            announced = True
+        if sys.stderr.isatty():
+            print(f"\r  {message:<40} {fraction:4.0%}", end="", file=sys.stderr, flush=True)
+
+    library = Library.open(args.data_dir, progress=progress)
+    if announced:
+        end = "\n" if sys.stderr.isatty() else ""
+        print(f"{end}safedesk: library ready in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return library
+
+
+def _emit(args: argparse.Namespace, data: Any, text: Callable[[], str]) -> int:
+    if getattr(args, "json", False):
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        print(text())
+    return 0
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    with _open(args) as lib:
+        summary = lib.import_report(args.file)
+    s = summary
+    return _emit(args, s.to_json(), lambda: (
+        f"{'Re-imported' if s.replaced else 'Imported'} {s.title!r} as {s.report}: "
+        f"{s.practices} practices, {s.themes} themes, {s.authorities} authorities, "
+        f"{s.case_studies} case studies, {s.findings} review findings"
+    ))
+
+
+def _cmd_reports(args: argparse.Namespace) -> int:
+    with _open(args) as lib:
+        reports = lib.reports()
+    return _emit(args, [r.to_json() for r in reports], lambda: "\n".join(
+        f"{r.key}\n  {r.title} ({r.year}), {r.publisher}; {r.practices} practices\n  Cite: {r.citation}"
+        for r in reports
+    ))
+
+
+def _cmd_themes(args: argparse.Namespace) -> int:
+    with _open(args) as lib:
+        themes = lib.themes(args.report)
+    return _emit(args, [t.to_json() for t in themes], lambda: "\n".join(
+        f"{t.number:<5} {t.title} ({t.practices} practices; reviews: "
+        f"{', '.join(f.review for f in t.findings) or 'none'})  [{t.key}]"
+        for t in themes
+    ))
+
+
+def _cmd_authorities(args: argparse.Namespace) -> int:
+    with _open(args) as lib:
+        authorities = lib.authorities(args.report)
+    return _emit(args, [a.to_json() for a in authorities], lambda: "\n".join(
+        f"{a.name} ({a.type or 'type not given'}): "
+        + "; ".join(f"{k}: {v}" for k, v in a.grades.items())
+        + f"  [{a.key}]"
+        for a in authorities
+    ))
+
+
+def _cmd_practices(args: argparse.Namespace) -> int:
+    with _open(args) as lib:
+        practices = lib.practices(args.report, args.theme, args.authority)
+    return _emit(args, [p.to_json() for p in practices], lambda: "\n".join(
+        f"Box {p.number:<3} {p.title} ({p.authority}; {p.theme})  [{p.key}]" for p in practices
+    ))
+
+
+def _cmd_case_studies(args: argparse.Namespace) -> int:
+    with _open(args) as lib:
+        studies = lib.case_studies(args.report)
+    return _emit(args, [c.to_json() for c in studies], lambda: "\n".join(
+        f"Case study {c.number}: {c.authority}  [{c.key}]\n"
+        + "".join(f"  - {s.title}  [{s.key}]\n" for s in c.sections)
+        for c in studies
+    ))
+
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    from safedesk.render import render_text
+
+    with _open(args) as lib:
+        item = lib.get(args.key)
+    return _emit(args, item.to_json(), lambda: render_text(item))
+
+
+def _cmd_search(args: argparse.Namespace) -> int:
+    with _open(args) as lib:
+        result = lib.search(
+            args.query, limit=args.limit, report=args.report, theme=args.theme,
+            authority=args.authority, kind=args.kind,
+        )
+
+    def text() -> str:
+        lines = [f"{result.total} results for {result.query!r}"]
+        if result.note:
+            lines.append(result.note)
+        for h in result.hits:
+            where = ", ".join(x for x in (h.authority, h.theme) if x)
+            label = f"Box {h.number}" if h.kind == "practice" else h.kind
+            lines.append(f"\n{label}: {h.title}" + (f" ({where})" if where else ""))
+            lines.append(f"  {h.snippet}")
+            lines.append(f"  [{h.key}]")
+        return "\n".join(lines)
+
+    return _emit(args, result.to_json(), text)
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "import": _cmd_import,
+    "reports": _cmd_reports,
+    "themes": _cmd_themes,
+    "authorities": _cmd_authorities,
+    "practices": _cmd_practices,
+    "case-studies": _cmd_case_studies,
+    "show": _cmd_show,
+    "search": _cmd_search,
+}

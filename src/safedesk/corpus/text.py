@@ -1,0 +1,164 @@
+"""Turn raw report bytes into clean logical blocks.
+
+A report file is a rendering of a printed document: paragraphs are single lines separated by blank
+lines, bullets start with ``- ``, and page breaks show up as a blank line in mid-sentence or
+mid-list. This module decodes and normalises the text and rejoins what the page breaks split.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from safedesk.errors import ReportFormatError
+
+__all__ = ["Block", "ReportFormatError", "as_text", "blocks", "decode", "normalise", "slugify"]
+
+MAX_REPORT_BYTES = 5 * 1024 * 1024  # documented cap: 5 MiB of text
+
+
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"', "\u00a0": " "})
+_TERMINAL = (".", "?", "!", ":", ";")
+_BULLET = re.compile(r"^\s*(?:[-•●▪*–]|\u2022)\s+(?=\S)")
+_TAB_PAGE = re.compile(r"\t\s*[ivxlcdm\d]+\s*$", re.IGNORECASE)
+
+
+def decode(data: bytes, name: str = "file") -> str:
+    """Decode report bytes as UTF-8 text or raise ReportFormatError naming the problem."""
+    if not data.strip():
+        raise ReportFormatError(f"{name} is empty")
+    if len(data) > MAX_REPORT_BYTES:
+        raise ReportFormatError(
+            f"{name} is {len(data) / 1048576:.1f} MiB; reports are limited to "
+            f"{MAX_REPORT_BYTES // 1048576} MiB of text"
+        )
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data[:200].count(b"\x00") > 20:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(data):
+            raise ReportFormatError(f"{name} is UTF-16 text; save it as UTF-8 and import again")
+    if b"\x00" in data:
+        raise ReportFormatError(f"{name} is a binary file, not report text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ReportFormatError(
+            f"{name} is not UTF-8 text (invalid byte at position {exc.start})"
+        ) from None
+    controls = sum(1 for ch in text[:4000] if unicodedata.category(ch) == "Cc" and ch not in "\r\n\t\f")
+    if controls > 10:
+        raise ReportFormatError(f"{name} is a binary file, not report text")
+    return text
+
+
+def _looks_utf16(data: bytes) -> bool:
+    head = data[:400]
+    return head[1::2].count(0) > len(head) // 4 or head[0::2].count(0) > len(head) // 4
+
+
+def normalise(text: str) -> str:
+    """Unify line endings, quotes and spaces; keep the words exactly."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    text = unicodedata.normalize("NFC", text).translate(_QUOTES)
+    return "\n".join(line.rstrip() for line in text.split("\n"))
+
+
+def strip_markup(line: str) -> str:
+    """Drop the inline emphasis the text rendering carries (``*title*``, ``**bold**``, ``<i>``)."""
+    line = re.sub(r"</?(?:i|b|em|strong|u)>", "", line, flags=re.IGNORECASE)
+    line = re.sub(r"\*\*(.+?)\*\*", r"\1", line)
+    line = re.sub(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])", r"\1", line)
+    return re.sub(r"<((?:https?|ftp)://[^>\s]+)>", r"\1", line)
+
+
+@dataclass
+class Block:
+    """One logical line of the document: a paragraph, a bullet or a table row."""
+
+    text: str
+    bullet: bool = False
+    table: bool = False
+    after_blank: bool = False
+
+    def looks_like_heading(self) -> bool:
+        """A short, unpunctuated line that is not a bullet: how every heading is printed."""
+        t = self.text
+        return (
+            not self.bullet
+            and not self.table
+            and 0 < len(t) <= 100
+            and not t.endswith((".", ",", ";", ":", "!"))
+            and (t[0].isupper() or t[0].isdigit())
+        )
+
+
+def blocks(text: str) -> list[Block]:
+    """Split normalised text into blocks and rejoin paragraphs and bullets split by page breaks."""
+    raw: list[Block] = []
+    after_blank = True
+    for line in text.split("\n"):
+        line = strip_markup(line)
+        if not line.strip():
+            after_blank = True
+            continue
+        if _TAB_PAGE.search(line) and not line.startswith("\t"):
+            # a contents line ("3.1 Leadership and management<TAB>5"): mark as table row
+            raw.append(Block(line.strip(), table=True, after_blank=after_blank))
+        elif "\t" in line:
+            raw.append(Block(line, table=True, after_blank=after_blank))
+        else:
+            match = _BULLET.match(line)
+            if match:
+                raw.append(Block(line[match.end() :].strip(), bullet=True, after_blank=after_blank))
+            else:
+                raw.append(Block(" ".join(line.split()), after_blank=after_blank))
+        after_blank = False
+    return _join_page_breaks(raw)
+
+
+def _join_page_breaks(raw: list[Block]) -> list[Block]:
+    out: list[Block] = []
+    for block in raw:
+        prev = out[-1] if out else None
+        if prev is not None and block.after_blank and _continues(prev, block):
+            prev.text = f"{prev.text} {block.text}"
+            continue
+        out.append(block)
+    return out
+
+
+def _continues(prev: Block, block: Block) -> bool:
+    """True when `block` is the rest of `prev`, cut by a page break."""
+    if prev.table or block.table or block.bullet:
+        return False
+    if prev.text.rstrip("'\")]").endswith(_TERMINAL):
+        return False
+    if block.text[0].islower():
+        # a sentence that goes on after the break; headings never start in lower case
+        return prev.bullet or len(prev.text) > 60 or prev.text.endswith(",")
+    # a long prose line cut before a capitalised word ("... Child and Adult | Mental Health ...")
+    return (
+        not prev.bullet
+        and len(prev.text) > 100
+        and prev.text[-1].isalpha()
+        and not block.looks_like_heading()
+    )
+
+
+def slugify(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower().replace("'", "")).strip("-")
+
+
+def as_text(parts: list[Block]) -> str:
+    """Render blocks as plain text: paragraphs separated by blank lines, bullets as '- '."""
+    lines: list[str] = []
+    for i, block in enumerate(parts):
+        if block.bullet:
+            if lines and not (i > 0 and parts[i - 1].bullet):
+                lines.append("")
+            lines.append(f"- {block.text}")
+        else:
+            if lines:
+                lines.append("")
+            lines.append(block.text)
+    return "\n".join(lines).strip()

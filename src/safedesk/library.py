@@ -1,0 +1,305 @@
+"""The service layer: the one API that the CLI, the GUI and scripts use.
+
+    from safedesk import Library
+    lib = Library.open()                      # builds the library from the bundled report if new
+    lib.practices(theme="3.2")                # PracticeInfo objects
+    lib.search("reflective supervision")      # SearchResult
+
+Nothing here imports Qt or ReportLab; Whoosh and SQLAlchemy are imported only when needed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from safedesk import paths
+from safedesk.errors import LibraryError, NotFoundError, ReportFormatError
+from safedesk.store import database
+from safedesk.store.reader import Reader
+from safedesk.views import (
+    AuthorityInfo,
+    CaseStudyInfo,
+    Item,
+    PracticeInfo,
+    ReportInfo,
+    SearchResult,
+    ThemeInfo,
+    View,
+)
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, float], None]
+DB_NAME = "library.sqlite3"
+
+
+@dataclass
+class ImportSummary:
+    report: str
+    title: str
+    practices: int
+    themes: int
+    authorities: int
+    case_studies: int
+    findings: int
+    replaced: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+class Library:
+    """A user's library: the SQLite store in `data_dir` and its search index."""
+
+    def __init__(self, data_dir: Path, conn: sqlite3.Connection) -> None:
+        self.data_dir = data_dir
+        self.db_path = data_dir / DB_NAME
+        self._conn = conn
+        self._reader = Reader(conn)
+        self._index: Any = None
+
+    # -- opening ------------------------------------------------------------------------------
+    @classmethod
+    def open(
+        cls,
+        data_dir: str | os.PathLike[str] | None = None,
+        progress: Progress | None = None,
+        bundled: bool = True,
+    ) -> Library:
+        """Open (creating and migrating as needed) the library in `data_dir`.
+
+        On first use the bundled report is imported and indexed; `progress(message, fraction)`
+        hears about that work. `bundled=False` opens without the bundled report (for tests).
+        """
+        folder = paths.data_dir(data_dir)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise LibraryError(f"cannot create the library folder {folder}: {exc.strerror}") from None
+        if not os.access(folder, os.W_OK):
+            raise LibraryError(f"the library folder {folder} is not writable")
+        db_path = folder / DB_NAME
+        conn = database.connect(db_path)
+        try:
+            if database.needs_migration(conn):
+                conn.close()
+                if progress:
+                    progress("Preparing the library", 0.0)
+                database.migrate(db_path, folder / "backups")
+                conn = database.connect(db_path)
+        except BaseException:
+            conn.close()
+            raise
+        library = cls(folder, conn)
+        if bundled:
+            library._ensure_bundled(progress)
+        return library
+
+    def _ensure_bundled(self, progress: Progress | None) -> None:
+        source = paths.bundled_report()
+        digest = hashlib.sha256(source.read_bytes()).hexdigest()
+        row = self._conn.execute(
+            "SELECT source_sha256 FROM report WHERE bundled = 1 AND source_name = ?", (source.name,)
+        ).fetchone()
+        if row is not None and row[0] == digest:
+            return
+        if row is None and self._conn.execute("SELECT 1 FROM report WHERE bundled = 1").fetchone():
+            return  # a different bundled report is already here
+        log.info("importing the bundled report %s", source.name)
+        self.import_report(source, progress=progress, bundled=True)
+
+    def close(self) -> None:
+        if self._index is not None:
+            self._index.close()
+            self._index = None
+        self._conn.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    @property
+    def generation(self) -> int:
+        row = self._conn.execute("SELECT value FROM library_meta WHERE name = 'generation'").fetchone()
+        return int(row[0]) if row else 0
+
+    # -- importing ----------------------------------------------------------------------------
+    def import_report(
+        self, path: str | os.PathLike[str], progress: Progress | None = None, bundled: bool = False
+    ) -> ImportSummary:
+        """Parse a report file and store it (replacing an earlier import of the same report).
+
+        All or nothing: on any error the library is exactly as it was.
+        """
+        from safedesk.corpus.parser import parse_report
+        from safedesk.corpus.text import MAX_REPORT_BYTES
+        from safedesk.store.importer import write_report
+
+        source = Path(path)
+        if not source.exists():
+            raise LibraryError(f"no such file: {source}")
+        if not source.is_file():
+            raise LibraryError(f"{source} is not a file")
+        size = source.stat().st_size
+        if size > MAX_REPORT_BYTES:
+            raise ReportFormatError(
+                f"{source.name} is {size / 1048576:.1f} MiB; reports are limited to "
+                f"{MAX_REPORT_BYTES // 1048576} MiB of text"
+            )
+        try:
+            data = source.read_bytes()
+        except OSError as exc:
+            raise LibraryError(f"cannot read {source}: {exc.strerror}") from None
+        if progress:
+            progress(f"Reading {source.name}", 0.05)
+        report = parse_report(data, source.name)
+        replaced = self._conn.execute("SELECT 1 FROM report WHERE key = ?", (report.slug,)).fetchone()
+        if self._conn.execute("SELECT 1 FROM report LIMIT 1").fetchone():
+            database.backup(self._conn, self.data_dir / "backups", "before-import")
+
+        def store_progress(message: str, fraction: float) -> None:
+            if progress:
+                progress(message, 0.1 + 0.3 * fraction)
+
+        generation = write_report(
+            self.db_path, report, source, hashlib.sha256(data).hexdigest(), bundled, store_progress
+        )
+
+        def index_progress(message: str, fraction: float) -> None:
+            if progress:
+                progress(message, 0.4 + 0.6 * fraction)
+
+        self._rebuild_index(generation, index_progress)
+        return ImportSummary(
+            report=report.slug,
+            title=report.title,
+            practices=len(report.practices),
+            themes=len(report.themes),
+            authorities=len(report.authorities),
+            case_studies=len(report.case_studies),
+            findings=sum(len(t.findings) for t in report.themes),
+            replaced=replaced is not None,
+        )
+
+    # -- browsing -----------------------------------------------------------------------------
+    def reports(self) -> list[ReportInfo]:
+        return self._reader.reports()
+
+    def themes(self, report: str | None = None) -> list[ThemeInfo]:
+        return self._reader.themes(self._report_key(report))
+
+    def authorities(self, report: str | None = None) -> list[AuthorityInfo]:
+        return self._reader.authorities(self._report_key(report))
+
+    def practices(
+        self, report: str | None = None, theme: str | None = None, authority: str | None = None
+    ) -> list[PracticeInfo]:
+        report_key = self._report_key(report)
+        return self._reader.practices(
+            report_key,
+            self._resolve("theme", theme, report_key),
+            self._resolve("authority", authority, report_key),
+        )
+
+    def case_studies(self, report: str | None = None) -> list[CaseStudyInfo]:
+        return self._reader.case_studies(self._report_key(report))
+
+    def factors(self, report: str | None = None) -> list[Item]:
+        """Supporting factors (kind "factor") and barriers (kind "barrier") from the reports."""
+        return self._reader.factors(self._report_key(report))
+
+    def glossary(self, report: str | None = None) -> list[tuple[str, str, str]]:
+        """(report key, acronym, expansion) for every acronym the reports define."""
+        return self._reader.glossary(self._report_key(report))
+
+    def get(self, key: str) -> View:
+        return self._reader.get(key.strip())
+
+    # -- searching ----------------------------------------------------------------------------
+    def search(
+        self,
+        query: str,
+        limit: int = 20,
+        report: str | None = None,
+        theme: str | None = None,
+        authority: str | None = None,
+        kind: str | None = None,
+    ) -> SearchResult:
+        from safedesk.search.query import run_search
+
+        report_key = self._report_key(report)
+        return run_search(
+            self.ensure_index(),
+            query,
+            limit=limit,
+            report=[report_key] if report_key else None,
+            theme=self._resolve("theme", theme, report_key),
+            authority=self._resolve("authority", authority, report_key),
+            kind=[k.strip() for k in kind.split(",")] if kind else None,
+        )
+
+    def ensure_index(self, progress: Progress | None = None) -> Any:
+        """The open search index, rebuilt first if it is missing, stale or damaged."""
+        from safedesk.search.index import IndexUnavailable, SearchIndex
+
+        generation = self.generation
+        if self._index is not None and self._index.is_current(generation):
+            return self._index
+        index = self._index or SearchIndex(self.data_dir / "index")
+        try:
+            index.open(generation)
+        except IndexUnavailable as why:
+            log.warning("%s; rebuilding it from the library", why)
+            self._index = index
+            self._rebuild_index(generation, progress)
+            return self._index
+        self._index = index
+        return index
+
+    def _rebuild_index(self, generation: int, progress: Progress | None) -> None:
+        from safedesk.search.index import SearchIndex
+
+        if self._index is None:
+            self._index = SearchIndex(self.data_dir / "index")
+        self._index.rebuild(self._reader.documents(), generation, progress)
+
+    # -- resolving what users type ------------------------------------------------------------
+    def _report_key(self, value: str | None) -> str | None:
+        if not value:
+            return None
+        reports = self._reader.reports()
+        for r in reports:
+            if value == r.key:
+                return r.key
+        wanted = value.strip().lower()
+        matches = [r.key for r in reports if wanted in r.key or wanted in r.title.lower()]
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise NotFoundError(f"no report matches {value!r}; see `safedesk reports`")
+        raise NotFoundError(f"{value!r} matches several reports ({', '.join(matches)}); give its key")
+
+    def _resolve(self, what: str, value: str | None, report: str | None) -> list[str] | None:
+        """Theme/authority keys for a key, number, name or title as a user would type it."""
+        if not value:
+            return None
+        wanted = value.strip().lower()
+        if what == "theme":
+            options = [(t.key, [t.key, t.number, t.title, t.key.split("/")[-1]]) for t in self._reader.themes(report)]
+        else:
+            options = [(a.key, [a.key, a.name, a.key.split("/")[-1]]) for a in self._reader.authorities(report)]
+        matches = [key for key, names in options if wanted in (n.lower() for n in names)]
+        if not matches:
+            matches = [key for key, names in options if any(wanted in n.lower() for n in names[2:3])]
+        if not matches:
+            raise NotFoundError(f"no {what} matches {value!r}; see `safedesk {what.replace('y', 'ie')}s`")
+        return matches

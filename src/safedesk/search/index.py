@@ -1,0 +1,155 @@
+"""The Whoosh full-text index: derived data, always rebuildable from the store.
+
+The index folder carries a stamp (index schema version + the store's content generation). If the
+stamp is missing or differs, or Whoosh cannot read the folder, `SearchIndex.ensure` rebuilds it in
+a temporary folder and swaps it in with a rename, so a crash mid-build never leaves a broken index.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from safedesk.store.reader import Document
+
+log = logging.getLogger(__name__)
+
+INDEX_SCHEMA_VERSION = 1
+STAMP_NAME = "safedesk-stamp.json"
+Progress = Callable[[str, float], None]
+
+
+def _schema() -> Any:
+    from whoosh.analysis import StemmingAnalyzer
+    from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+
+    stem = StemmingAnalyzer(stoplist=None)
+    return Schema(
+        key=ID(stored=True, unique=True),
+        kind=ID(stored=True),
+        report=ID(stored=True),
+        theme=ID(stored=True),
+        authority=ID(stored=True),
+        facets=KEYWORD(commas=True),
+        number=STORED,
+        theme_title=STORED,
+        authority_name=STORED,
+        title=TEXT(analyzer=stem, stored=True, field_boost=2.0),
+        body=TEXT(analyzer=stem, stored=True),
+    )
+
+
+class IndexUnavailable(Exception):
+    """The index folder is missing, stale or unreadable (and must be rebuilt)."""
+
+
+class SearchIndex:
+    """One Whoosh index on disk, with a cached searcher that is reused between queries."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._ix: Any = None
+        self._searcher: Any = None
+
+    # -- lifecycle ----------------------------------------------------------------------------
+    def stamp(self) -> dict[str, Any] | None:
+        try:
+            data = json.loads((self.path / STAMP_NAME).read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
+
+    def is_current(self, generation: int) -> bool:
+        return self.stamp() == {"schema": INDEX_SCHEMA_VERSION, "generation": generation}
+
+    def open(self, generation: int) -> None:
+        """Open the index if it is current and readable; raise IndexUnavailable otherwise."""
+        if not self.is_current(generation):
+            raise IndexUnavailable("the search index is missing or out of date")
+        from whoosh import index
+
+        try:
+            self._ix = index.open_dir(str(self.path))
+            self._searcher = self._ix.searcher()
+            self._searcher.doc_count()
+        except Exception as exc:  # Whoosh raises many types for damaged files
+            self.close()
+            raise IndexUnavailable(f"the search index is damaged ({type(exc).__name__})") from None
+
+    def rebuild(self, documents: Iterable[Document], generation: int, progress: Progress | None = None) -> int:
+        """Build a fresh index from `documents` beside the old one, then swap it in."""
+        from whoosh import index
+
+        self.close()
+        docs = list(documents)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        build = Path(tempfile.mkdtemp(prefix=".index-build-", dir=self.path.parent))
+        try:
+            ix = index.create_in(str(build), _schema())
+            writer = ix.writer(limitmb=64)
+            for i, doc in enumerate(docs):
+                writer.add_document(**_fields(doc))
+                if progress and i % 50 == 0:
+                    progress("Indexing for search", i / max(1, len(docs)))
+            writer.commit()
+            ix.close()
+            (build / STAMP_NAME).write_text(
+                json.dumps({"schema": INDEX_SCHEMA_VERSION, "generation": generation}), "utf-8"
+            )
+            old = self.path.with_name(self.path.name + ".old")
+            shutil.rmtree(old, ignore_errors=True)
+            if self.path.exists():
+                self.path.rename(old)
+            build.rename(self.path)
+            shutil.rmtree(old, ignore_errors=True)
+        except BaseException:
+            shutil.rmtree(build, ignore_errors=True)
+            raise
+        if progress:
+            progress("Indexing for search", 1.0)
+        log.info("search index rebuilt: %d documents", len(docs))
+        self.open(generation)
+        return len(docs)
+
+    def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+        if self._ix is not None:
+            self._ix.close()
+        self._searcher = self._ix = None
+
+    @property
+    def searcher(self) -> Any:
+        if self._searcher is None:
+            raise IndexUnavailable("the search index is not open")
+        return self._searcher
+
+    @property
+    def schema(self) -> Any:
+        return self._ix.schema
+
+
+def _fields(doc: Document) -> dict[str, Any]:
+    facets = [f"kind:{doc.kind}", f"report:{doc.report}"]
+    if doc.theme:
+        facets.append(f"theme:{doc.theme}")
+    if doc.authority:
+        facets.append(f"authority:{doc.authority}")
+    return {
+        "key": doc.key,
+        "kind": doc.kind,
+        "report": doc.report,
+        "theme": doc.theme,
+        "authority": doc.authority,
+        "facets": ",".join(facets),
+        "number": doc.number,
+        "theme_title": doc.theme_title,
+        "authority_name": doc.authority_name,
+        "title": doc.title,
+        "body": doc.text,
+    }

@@ -1,0 +1,1 @@
+"""SQLite storage: tables (SQLModel), opening and migrating, importing, reading."""

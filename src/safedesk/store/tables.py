@@ -1,0 +1,155 @@
+"""The database schema, as SQLModel tables: the one definition that migrations are checked against.
+
+Content tables hold what a report import writes; they are replaced whole when the report is
+imported again. Every row is addressed by a stable text key (``<report-slug>/box-9``) so that user
+data can point at content without foreign keys that a re-import would break.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import JSON, Column, ForeignKey, String
+from sqlmodel import Field, SQLModel
+
+
+def _report_fk() -> Any:
+    return Field(
+        sa_column=Column(String, ForeignKey("report.key", ondelete="CASCADE"), nullable=False, index=True)
+    )
+
+
+def _json(default: Any) -> Any:
+    return Field(default_factory=default, sa_column=Column(JSON, nullable=False))
+
+
+class LibraryMeta(SQLModel, table=True):
+    __tablename__ = "library_meta"
+    name: str = Field(primary_key=True)
+    value: str
+
+
+class ReportRow(SQLModel, table=True):
+    __tablename__ = "report"
+    key: str = Field(primary_key=True)
+    title: str
+    authors: list[str] = _json(list)
+    year: int | None = None
+    isbn: str | None = None
+    publisher: str | None = None
+    publisher_short: str | None = None
+    citation: str
+    series: str | None = None
+    executive_summary: str = ""
+    key_findings: list[str] = _json(list)
+    summary: str = ""
+    factors_intro: str = ""
+    barriers_intro: str = ""
+    authority_columns: list[str] = _json(list)
+    references: list[str] = _json(list)
+    source_name: str
+    source_sha256: str
+    imported_at: str
+    bundled: bool = False
+    position: int = 0
+
+
+class ThemeRow(SQLModel, table=True):
+    __tablename__ = "theme"
+    key: str = Field(primary_key=True)
+    report_key: str = _report_fk()
+    number: str
+    title: str
+    evidence_title: str = ""
+    evidence_intro: str = ""
+    evidence: list[str] = _json(list)
+    position: int
+
+
+class FindingRow(SQLModel, table=True):
+    __tablename__ = "finding"
+    key: str = Field(primary_key=True)
+    report_key: str = _report_fk()
+    theme_key: str = Field(index=True)
+    review: str
+    text: str
+    position: int
+
+
+class AuthorityRow(SQLModel, table=True):
+    __tablename__ = "authority"
+    key: str = Field(primary_key=True)
+    report_key: str = _report_fk()
+    name: str
+    type: str | None = None
+    grades: dict[str, str] = _json(dict)
+    position: int
+
+
+class PracticeRow(SQLModel, table=True):
+    __tablename__ = "practice"
+    key: str = Field(primary_key=True)
+    report_key: str = _report_fk()
+    number: int
+    title: str
+    authority_key: str = Field(index=True)
+    theme_key: str = Field(index=True)
+    text: str
+
+
+class CaseStudyRow(SQLModel, table=True):
+    __tablename__ = "case_study"
+    key: str = Field(primary_key=True)
+    report_key: str = _report_fk()
+    number: int
+    authority_key: str = Field(index=True)
+    introduction: str = ""
+    key_learning: list[str] = _json(list)
+    background: str = ""
+    improvement_areas: list[str] = _json(list)
+    enablers: list[str] = _json(list)
+    barriers: list[str] = _json(list)
+    outcomes: str = ""
+    could_do_better: str = ""
+    next_steps: str = ""
+
+
+class CaseSectionRow(SQLModel, table=True):
+    __tablename__ = "case_section"
+    key: str = Field(primary_key=True)
+    report_key: str = _report_fk()
+    case_study_key: str = Field(index=True)
+    title: str
+    text: str
+    position: int
+
+
+class FactorRow(SQLModel, table=True):
+    __tablename__ = "factor"
+    key: str = Field(primary_key=True)
+    report_key: str = _report_fk()
+    kind: str  # "factor" | "barrier"
+    number: str
+    title: str
+    text: str
+    position: int
+
+
+class GlossaryRow(SQLModel, table=True):
+    __tablename__ = "glossary_term"
+    id: int | None = Field(default=None, primary_key=True)
+    report_key: str = _report_fk()
+    term: str = Field(index=True)
+    expansion: str
+
+
+CONTENT_TABLES: list[type[SQLModel]] = [
+    GlossaryRow,
+    FactorRow,
+    CaseSectionRow,
+    CaseStudyRow,
+    PracticeRow,
+    AuthorityRow,
+    FindingRow,
+    ThemeRow,
+]

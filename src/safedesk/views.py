@@ -1,0 +1,152 @@
+"""Plain result objects returned by `Library`. Their attributes are exactly the JSON fields the CLI
+prints (`to_json`), so scripts and the Python API see the same shapes."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+class _View:
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)  # type: ignore[call-overload,no-any-return]
+
+
+@dataclass
+class ReportInfo(_View):
+    key: str
+    title: str
+    authors: list[str]
+    year: int | None
+    isbn: str | None
+    publisher: str | None
+    citation: str
+    practices: int
+    series: str | None = None
+    publisher_short: str | None = None
+    bundled: bool = False
+    source_name: str = ""
+    imported_at: str = ""
+
+
+@dataclass
+class ReportDetail(ReportInfo):
+    executive_summary: str = ""
+    key_findings: list[str] = field(default_factory=list)
+    summary: str = ""
+    references: list[str] = field(default_factory=list)
+    kind: str = "report"
+
+
+@dataclass
+class Finding(_View):
+    review: str
+    text: str
+    key: str = ""
+
+
+@dataclass
+class ThemeInfo(_View):
+    key: str
+    report: str
+    number: str
+    title: str
+    practices: int
+    findings: list[Finding]
+    evidence_title: str = ""
+    evidence_intro: str = ""
+    evidence: list[str] = field(default_factory=list)
+    kind: str = "theme"
+
+
+@dataclass
+class AuthorityInfo(_View):
+    key: str
+    report: str
+    name: str
+    type: str | None
+    grades: dict[str, str]
+    practices: int = 0
+    case_study: str | None = None
+    kind: str = "authority"
+
+
+@dataclass
+class PracticeInfo(_View):
+    key: str
+    report: str
+    number: int
+    title: str
+    authority: str
+    theme: str
+    text: str
+    authority_key: str = ""
+    theme_key: str = ""
+    theme_number: str = ""
+    kind: str = "practice"
+
+
+@dataclass
+class Section(_View):
+    title: str
+    text: str
+    key: str = ""
+
+
+@dataclass
+class CaseStudyInfo(_View):
+    key: str
+    report: str
+    authority: str
+    introduction: str
+    key_learning: list[str]
+    background: str
+    sections: list[Section]
+    enablers: list[str]
+    barriers: list[str]
+    outcomes: str
+    could_do_better: str
+    next_steps: str
+    number: int = 0
+    authority_key: str = ""
+    improvement_areas: list[str] = field(default_factory=list)
+    kind: str = "case-study"
+
+
+@dataclass
+class Item(_View):
+    """Any other addressable piece: a review finding, a case-study section or part, a factor."""
+
+    key: str
+    kind: str
+    report: str
+    title: str
+    text: str
+    authority: str | None = None
+    theme: str | None = None
+    parent: str | None = None
+
+
+@dataclass
+class SearchHit(_View):
+    key: str
+    kind: str
+    number: int | str | None
+    title: str
+    authority: str | None
+    theme: str | None
+    score: float
+    snippet: str
+    report: str = ""
+
+
+@dataclass
+class SearchResult(_View):
+    query: str
+    total: int
+    hits: list[SearchHit]
+    note: str | None = None
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+View = ReportDetail | ThemeInfo | AuthorityInfo | PracticeInfo | CaseStudyInfo | Item
