@@ -431,9 +431,12 @@ def _authorities(doc: list[Block], report: Report) -> tuple[list[Authority], lis
             found.append(Authority(cells[0], cells[type_col] if type_col else None, grades))
         best = (overlap, found, columns)
     authorities, columns = best[1], best[2]
-    known = {a.name for a in authorities}
+    canonical = {a.name.casefold(): a.name for a in authorities}
     for name in dict.fromkeys(named):
-        if name not in known:
+        if name.casefold() not in canonical:
             authorities.append(Authority(name))
-            known.add(name)
+            canonical[name.casefold()] = name
+    # one spelling per authority: the table's, else the first printed
+    for item in [*report.practices, *report.case_studies]:
+        item.authority = canonical[item.authority.casefold()]
     return authorities, columns

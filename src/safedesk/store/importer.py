@@ -33,7 +33,14 @@ CASE_PARTS = {
 def content_rows(report: Report, position: int = 0) -> dict[str, list[dict[str, Any]]]:
     """Every content row for `report`, keyed by table name, with stable keys."""
     slug = report.slug
-    authority_keys = {a.name: f"{slug}/{slugify(a.name)}" for a in report.authorities}
+    authority_keys: dict[str, str] = {}
+    for a in report.authorities:
+        key = base = f"{slug}/{slugify(a.name) or 'authority'}"
+        n = 1
+        while key in authority_keys.values():
+            n += 1
+            key = f"{base}-{n}"
+        authority_keys[a.name] = key
     theme_keys = {t.number: f"{slug}/{t.key}" for t in report.themes}
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in (
         "theme", "finding", "authority", "practice", "case_study", "case_section", "factor",

@@ -1,0 +1,48 @@
+"""The core is Qt-free and the CLI stays light: checked in fresh interpreters."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+CORE_MODULES = [
+    "safedesk",
+    "safedesk.cli",
+    "safedesk.library",
+    "safedesk.paths",
+    "safedesk.views",
+    "safedesk.render",
+    "safedesk.corpus.parser",
+    "safedesk.corpus.glossary",
+    "safedesk.store.database",
+    "safedesk.store.reader",
+    "safedesk.store.importer",
+    "safedesk.store.tables",
+    "safedesk.search.index",
+    "safedesk.search.query",
+]
+
+
+def _loaded_after(code: str) -> set[str]:
+    probe = f"{code}\nimport sys\nprint(' '.join(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    return set(out.stdout.split())
+
+
+@pytest.mark.parametrize("module", CORE_MODULES)
+def test_core_module_does_not_import_qt_or_reportlab(module: str) -> None:
+    loaded = _loaded_after(f"import {module}")
+    assert "PySide6" not in loaded
+    assert "reportlab" not in loaded
+
+
+def test_listing_command_imports_neither_qt_reportlab_nor_sqlmodel(library_template: object) -> None:
+    loaded = _loaded_after(
+        "from safedesk.cli import main\n"
+        f"main(['--data-dir', {str(library_template)!r}, 'reports', '--json'])"
+    )
+    assert "safedesk.store.reader" in loaded  # it really ran
+    for heavy in ("PySide6", "reportlab", "sqlmodel", "whoosh"):
+        assert heavy not in loaded, heavy
