@@ -252,7 +252,7 @@ class Library:
         from safedesk.search.index import IndexUnavailable, SearchIndex
 
         generation = self.generation
-        if self._index is not None and self._index.is_current(generation):
+        if self._index is not None and self._index.generation == generation:
             return self._index
         index = self._index or SearchIndex(self.data_dir / "index")
         try:

@@ -55,6 +55,8 @@ class SearchIndex:
         self.path = path
         self._ix: Any = None
         self._searcher: Any = None
+        self._schema: Any = None
+        self.generation: int | None = None  # the store generation the open index was built from
 
     # -- lifecycle ----------------------------------------------------------------------------
     def stamp(self) -> dict[str, Any] | None:
@@ -75,8 +77,10 @@ class SearchIndex:
 
         try:
             self._ix = index.open_dir(str(self.path))
+            self._schema = self._ix.schema  # reading it re-reads the TOC file: do it once
             self._searcher = self._ix.searcher()
             self._searcher.doc_count()
+            self.generation = generation
         except Exception as exc:  # Whoosh raises many types for damaged files
             self.close()
             raise IndexUnavailable(f"the search index is damaged ({type(exc).__name__})") from None
@@ -121,7 +125,8 @@ class SearchIndex:
             self._searcher.close()
         if self._ix is not None:
             self._ix.close()
-        self._searcher = self._ix = None
+        self._searcher = self._ix = self._schema = None
+        self.generation = None
 
     @property
     def searcher(self) -> Any:
@@ -131,7 +136,9 @@ class SearchIndex:
 
     @property
     def schema(self) -> Any:
-        return self._ix.schema
+        if self._schema is None:
+            raise IndexUnavailable("the search index is not open")
+        return self._schema
 
 
 def _fields(doc: Document) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -93,7 +94,7 @@ def run_search(
                 authority=hit["authority_name"] or None,
                 theme=hit["theme_title"] or None,
                 score=round(hit.score * KIND_WEIGHT.get(hit["kind"], 0.9), 4),
-                snippet=snippet(index, hit["body"], matched),
+                snippet=snippet(hit["body"], matched),
                 report=hit["report"],
             )
         )
@@ -113,17 +114,24 @@ def _number(value: str) -> int | str | None:
     return int(value) if value.isdigit() else value
 
 
-def snippet(index: SearchIndex, text: str, matched: set[str], width: int = SNIPPET_CHARS) -> str:
+_WORD = re.compile(r"\w+(?:\.?\w+)*")  # the tokenizer pattern of Whoosh's StemmingAnalyzer
+
+
+@functools.lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    from whoosh.lang.porter import stem
+
+    return str(stem(word))
+
+
+def snippet(text: str, matched: set[str], width: int = SNIPPET_CHARS) -> str:
     """The part of `text` with the most matched words, each wrapped in [ ]."""
-    analyzer = index.schema["body"].analyzer
     spans = [
-        (tok.startchar, tok.endchar)
-        for tok in analyzer(text, chars=True, mode="index")
-        if tok.text in matched
+        (m.start(), m.end()) for m in _WORD.finditer(text) if _stem(m.group().lower()) in matched
     ]
     if not spans:
         cut = text[:width].rsplit(" ", 1)[0] if len(text) > width else text
-        return " ".join(cut.split()) + ("…" if len(text) > width else "")
+        return " ".join(cut.replace("\n- ", " • ").split()) + ("…" if len(text) > width else "")
     best_start, best_count = spans[0][0], 0
     for start, _end in spans:
         count = sum(1 for s, _ in spans if start <= s < start + width)
