@@ -19,10 +19,21 @@ import time
 from pathlib import Path
 
 QUERIES = [
-    "reflective practice", "NQSW support", "supervision", "co-location with police",
-    "LAC", "performance management data", "child trafficking airport", "no-blame culture",
-    "referral thresholds", "quality assurance audits", "leadership", "domestic abuse",
-    "social work forum", "recruitment and retention", "schools safeguarding",
+    "reflective practice",
+    "NQSW support",
+    "supervision",
+    "co-location with police",
+    "LAC",
+    "performance management data",
+    "child trafficking airport",
+    "no-blame culture",
+    "referral thresholds",
+    "quality assurance audits",
+    "leadership",
+    "domestic abuse",
+    "social work forum",
+    "recruitment and retention",
+    "schools safeguarding",
 ]
 
 
@@ -30,14 +41,15 @@ def _cli(*args: str, data_dir: Path) -> float:
     started = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "safedesk", "--data-dir", str(data_dir), *args],
-        check=True, capture_output=True,
+        check=True,
+        capture_output=True,
     )
     return time.perf_counter() - started
 
 
 def _pct(values: list[float], pct: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
 def main() -> None:
@@ -50,11 +62,27 @@ def main() -> None:
         first = []
         for i in range(args.runs):
             first.append(_cli("reports", "--json", data_dir=work / f"fresh-{i}"))
-        rows.append(("first run: empty dir -> imported + indexed (process)",
-                     f"{statistics.median(first):.3f} s", f"{min(first):.3f}", f"{max(first):.3f}", "< 3 s"))
-        listing = [_cli("reports", "--json", data_dir=work / "fresh-0") for _ in range(args.runs * 2)]
-        rows.append(("safedesk reports --json, existing library (process)",
-                     f"{statistics.median(listing):.3f} s", f"{min(listing):.3f}", f"{max(listing):.3f}", "< 0.6 s"))
+        rows.append(
+            (
+                "first run: empty dir -> imported + indexed (process)",
+                f"{statistics.median(first):.3f} s",
+                f"{min(first):.3f}",
+                f"{max(first):.3f}",
+                "< 3 s",
+            )
+        )
+        listing = [
+            _cli("reports", "--json", data_dir=work / "fresh-0") for _ in range(args.runs * 2)
+        ]
+        rows.append(
+            (
+                "safedesk reports --json, existing library (process)",
+                f"{statistics.median(listing):.3f} s",
+                f"{min(listing):.3f}",
+                f"{max(listing):.3f}",
+                "< 0.6 s",
+            )
+        )
 
         os.environ.pop("SAFEDESK_DATA_DIR", None)
         from safedesk.library import Library
@@ -68,19 +96,29 @@ def main() -> None:
                     started = time.perf_counter()
                     lib.search(q)
                     times.append((time.perf_counter() - started) * 1000)
-        rows.append((f"Library.search warm, {len(times)} queries (p50 / p95)",
-                     f"{_pct(times, 50):.2f} ms", f"p95 {_pct(times, 95):.2f}", f"max {max(times):.2f}", "p95 < 16 ms"))
+        rows.append(
+            (
+                f"Library.search warm, {len(times)} queries (p50 / p95)",
+                f"{_pct(times, 50):.2f} ms",
+                f"p95 {_pct(times, 95):.2f}",
+                f"max {max(times):.2f}",
+                "p95 < 16 ms",
+            )
+        )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
     header = ("measurement", "median", "min/p95", "max", "target")
     widths = [max(len(r[i]) for r in [*rows, header]) for i in range(5)]
-    line = "  ".join("{:<%d}" % w for w in widths)
+    line = "  ".join(f"{{:<{w}}}" for w in widths)
     print(line.format(*header))
     print(line.format(*("-" * w for w in widths)))
     for row in rows:
         print(line.format(*row))
-    print(f"\n{os.cpu_count()} cores; Python {sys.version.split()[0]}; times swing about ±35% on this machine")
+    print(
+        f"\n{os.cpu_count()} cores; Python {sys.version.split()[0]}; "
+        "times swing about ±35% on this machine"
+    )
 
 
 if __name__ == "__main__":

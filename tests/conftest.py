@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# QSettings (window layout) must never read or write the real user's configuration.
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="safedesk-test-config-")
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "resources" / "corpus" / "safeguarding-council-developments-2011.txt"
@@ -18,7 +21,9 @@ SECOND = FIXTURES / "reports" / "northfield-2019-early-help.txt"
 
 
 @pytest.fixture(autouse=True)
-def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_data_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """No test ever touches the real user data folder."""
     monkeypatch.setenv("SAFEDESK_DATA_DIR", str(tmp_path_factory.mktemp("default-data")))
 

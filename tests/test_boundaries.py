@@ -38,7 +38,9 @@ def test_core_module_does_not_import_qt_or_reportlab(module: str) -> None:
     assert "reportlab" not in loaded
 
 
-def test_listing_command_imports_neither_qt_reportlab_nor_sqlmodel(library_template: object) -> None:
+def test_listing_command_imports_neither_qt_reportlab_nor_sqlmodel(
+    library_template: object,
+) -> None:
     loaded = _loaded_after(
         "from safedesk.cli import main\n"
         f"main(['--data-dir', {str(library_template)!r}, 'reports', '--json'])"

@@ -131,8 +131,16 @@ def upgrade() -> None:
         sa.Column("term", sa.String(), nullable=False),
         sa.Column("expansion", sa.String(), nullable=False),
     )
-    for table in ("theme", "finding", "authority", "practice", "case_study", "case_section",
-                  "factor", "glossary_term"):
+    for table in (
+        "theme",
+        "finding",
+        "authority",
+        "practice",
+        "case_study",
+        "case_section",
+        "factor",
+        "glossary_term",
+    ):
         op.create_index(f"ix_{table}_report_key", table, ["report_key"])
     op.create_index("ix_finding_theme_key", "finding", ["theme_key"])
     op.create_index("ix_practice_authority_key", "practice", ["authority_key"])
@@ -143,6 +151,16 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("glossary_term", "factor", "case_section", "case_study", "practice",
-                  "authority", "finding", "theme", "report", "library_meta"):
+    for table in (
+        "glossary_term",
+        "factor",
+        "case_section",
+        "case_study",
+        "practice",
+        "authority",
+        "finding",
+        "theme",
+        "report",
+        "library_meta",
+    ):
         op.drop_table(table)

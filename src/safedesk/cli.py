@@ -7,6 +7,7 @@ Qt is imported only for the GUI; ReportLab only for commands that write PDFs.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import sys
@@ -26,10 +27,15 @@ log = logging.getLogger("safedesk.cli")
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="safedesk",
-        description="A library of children's safeguarding practice. With no command, opens the app.",
+        description="A library of children's safeguarding practice. "
+        "With no command, opens the app.",
     )
     parser.add_argument("--version", action="version", version=f"safedesk {__version__}")
-    parser.add_argument("--data-dir", metavar="DIR", help="library folder (default: $SAFEDESK_DATA_DIR or the user data folder)")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="library folder (default: $SAFEDESK_DATA_DIR or the user data folder)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name: str, help_text: str, json_flag: bool = True) -> argparse.ArgumentParser:
@@ -51,14 +57,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--report", metavar="KEY")
     p.add_argument("--theme", metavar="KEY", help="theme key, number (3.2) or title")
     p.add_argument("--authority", metavar="KEY", help="authority key or name")
-    p = command("show", "show one item (practice, theme, authority, case study, section...) in full")
+    p = command(
+        "show", "show one item (practice, theme, authority, case study, section...) in full"
+    )
     p.add_argument("key")
     p = command("search", "search the library")
     p.add_argument("query")
     p.add_argument("--report", metavar="KEY")
     p.add_argument("--theme", metavar="KEY")
     p.add_argument("--authority", metavar="KEY")
-    p.add_argument("--kind", metavar="KIND", help="practice, finding, section, ... (comma-separated)")
+    p.add_argument(
+        "--kind", metavar="KIND", help="practice, finding, section, ... (comma-separated)"
+    )
     p.add_argument("--limit", type=int, default=20, metavar="N")
     command("gui", "open the desktop app (the default)", json_flag=False)
     return parser
@@ -90,10 +100,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _setup_logging(data_dir: str | None) -> None:
     from safedesk.logsetup import configure
 
-    try:
+    with contextlib.suppress(OSError):  # logging helps but is not required (read-only folder)
         configure(data_dir)
-    except OSError:
-        pass  # logging is a help, not a requirement (e.g. a read-only folder)
 
 
 def _open(args: argparse.Namespace) -> Library:
@@ -113,7 +121,10 @@ def _open(args: argparse.Namespace) -> Library:
     library = Library.open(args.data_dir, progress=progress)
     if announced:
         end = "\n" if sys.stderr.isatty() else ""
-        print(f"{end}safedesk: library ready in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+        print(
+            f"{end}safedesk: library ready in {time.perf_counter() - started:.1f} s",
+            file=sys.stderr,
+        )
     return library
 
 
@@ -129,59 +140,84 @@ def _cmd_import(args: argparse.Namespace) -> int:
     with _open(args) as lib:
         summary = lib.import_report(args.file)
     s = summary
-    return _emit(args, s.to_json(), lambda: (
-        f"{'Re-imported' if s.replaced else 'Imported'} {s.title!r} as {s.report}: "
-        f"{s.practices} practices, {s.themes} themes, {s.authorities} authorities, "
-        f"{s.case_studies} case studies, {s.findings} review findings"
-    ))
+    return _emit(
+        args,
+        s.to_json(),
+        lambda: (
+            f"{'Re-imported' if s.replaced else 'Imported'} {s.title!r} as {s.report}: "
+            f"{s.practices} practices, {s.themes} themes, {s.authorities} authorities, "
+            f"{s.case_studies} case studies, {s.findings} review findings"
+        ),
+    )
 
 
 def _cmd_reports(args: argparse.Namespace) -> int:
     with _open(args) as lib:
         reports = lib.reports()
-    return _emit(args, [r.to_json() for r in reports], lambda: "\n".join(
-        f"{r.key}\n  {r.title} ({r.year}), {r.publisher}; {r.practices} practices\n  Cite: {r.citation}"
-        for r in reports
-    ))
+    return _emit(
+        args,
+        [r.to_json() for r in reports],
+        lambda: "\n".join(
+            f"{r.key}\n  {r.title} ({r.year}), {r.publisher}; {r.practices} practices\n"
+            f"  Cite: {r.citation}"
+            for r in reports
+        ),
+    )
 
 
 def _cmd_themes(args: argparse.Namespace) -> int:
     with _open(args) as lib:
         themes = lib.themes(args.report)
-    return _emit(args, [t.to_json() for t in themes], lambda: "\n".join(
-        f"{t.number:<5} {t.title} ({t.practices} practices; reviews: "
-        f"{', '.join(f.review for f in t.findings) or 'none'})  [{t.key}]"
-        for t in themes
-    ))
+    return _emit(
+        args,
+        [t.to_json() for t in themes],
+        lambda: "\n".join(
+            f"{t.number:<5} {t.title} ({t.practices} practices; reviews: "
+            f"{', '.join(f.review for f in t.findings) or 'none'})  [{t.key}]"
+            for t in themes
+        ),
+    )
 
 
 def _cmd_authorities(args: argparse.Namespace) -> int:
     with _open(args) as lib:
         authorities = lib.authorities(args.report)
-    return _emit(args, [a.to_json() for a in authorities], lambda: "\n".join(
-        f"{a.name} ({a.type or 'type not given'}): "
-        + "; ".join(f"{k}: {v}" for k, v in a.grades.items())
-        + f"  [{a.key}]"
-        for a in authorities
-    ))
+    return _emit(
+        args,
+        [a.to_json() for a in authorities],
+        lambda: "\n".join(
+            f"{a.name} ({a.type or 'type not given'}): "
+            + "; ".join(f"{k}: {v}" for k, v in a.grades.items())
+            + f"  [{a.key}]"
+            for a in authorities
+        ),
+    )
 
 
 def _cmd_practices(args: argparse.Namespace) -> int:
     with _open(args) as lib:
         practices = lib.practices(args.report, args.theme, args.authority)
-    return _emit(args, [p.to_json() for p in practices], lambda: "\n".join(
-        f"Box {p.number:<3} {p.title} ({p.authority}; {p.theme})  [{p.key}]" for p in practices
-    ))
+    return _emit(
+        args,
+        [p.to_json() for p in practices],
+        lambda: "\n".join(
+            f"Box {p.number:<3} {p.title} ({p.authority}; {p.theme})  [{p.key}]" for p in practices
+        ),
+    )
 
 
 def _cmd_case_studies(args: argparse.Namespace) -> int:
     with _open(args) as lib:
         studies = lib.case_studies(args.report)
-    return _emit(args, [c.to_json() for c in studies], lambda: "\n".join(
-        f"Case study {c.number}: {c.authority}  [{c.key}]\n"
-        + "".join(f"  - {s.title}  [{s.key}]\n" for s in c.sections)
-        for c in studies
-    ))
+    return _emit(
+        args,
+        [c.to_json() for c in studies],
+        lambda: "\n".join(
+            f"Case study {c.number}: {c.authority}  [{c.key}]\n"
+            + "".join(f"  - {s.title}  [{s.key}]\n" for s in c.sections)
+            for c in studies
+        ),
+    )
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
@@ -195,8 +231,12 @@ def _cmd_show(args: argparse.Namespace) -> int:
 def _cmd_search(args: argparse.Namespace) -> int:
     with _open(args) as lib:
         result = lib.search(
-            args.query, limit=args.limit, report=args.report, theme=args.theme,
-            authority=args.authority, kind=args.kind,
+            args.query,
+            limit=args.limit,
+            report=args.report,
+            theme=args.theme,
+            authority=args.authority,
+            kind=args.kind,
         )
 
     def text() -> str:

@@ -82,7 +82,9 @@ class Library:
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise LibraryError(f"cannot create the library folder {folder}: {exc.strerror}") from None
+            raise LibraryError(
+                f"cannot create the library folder {folder}: {exc.strerror}"
+            ) from None
         if not os.access(folder, os.W_OK):
             raise LibraryError(f"the library folder {folder} is not writable")
         db_path = folder / DB_NAME
@@ -129,7 +131,9 @@ class Library:
 
     @property
     def generation(self) -> int:
-        row = self._conn.execute("SELECT value FROM library_meta WHERE name = 'generation'").fetchone()
+        row = self._conn.execute(
+            "SELECT value FROM library_meta WHERE name = 'generation'"
+        ).fetchone()
         return int(row[0]) if row else 0
 
     # -- importing ----------------------------------------------------------------------------
@@ -162,7 +166,9 @@ class Library:
         if progress:
             progress(f"Reading {source.name}", 0.05)
         report = parse_report(data, source.name)
-        replaced = self._conn.execute("SELECT 1 FROM report WHERE key = ?", (report.slug,)).fetchone()
+        replaced = self._conn.execute(
+            "SELECT 1 FROM report WHERE key = ?", (report.slug,)
+        ).fetchone()
         if self._conn.execute("SELECT 1 FROM report LIMIT 1").fetchone():
             database.backup(self._conn, self.data_dir / "backups", "before-import")
 
@@ -286,7 +292,9 @@ class Library:
             return matches[0]
         if not matches:
             raise NotFoundError(f"no report matches {value!r}; see `safedesk reports`")
-        raise NotFoundError(f"{value!r} matches several reports ({', '.join(matches)}); give its key")
+        raise NotFoundError(
+            f"{value!r} matches several reports ({', '.join(matches)}); give its key"
+        )
 
     def _resolve(self, what: str, value: str | None, report: str | None) -> list[str] | None:
         """Theme/authority keys for a key, number, name or title as a user would type it."""
@@ -294,12 +302,22 @@ class Library:
             return None
         wanted = value.strip().lower()
         if what == "theme":
-            options = [(t.key, [t.key, t.number, t.title, t.key.split("/")[-1]]) for t in self._reader.themes(report)]
+            options = [
+                (t.key, [t.key, t.number, t.title, t.key.split("/")[-1]])
+                for t in self._reader.themes(report)
+            ]
         else:
-            options = [(a.key, [a.key, a.name, a.key.split("/")[-1]]) for a in self._reader.authorities(report)]
+            options = [
+                (a.key, [a.key, a.name, a.key.split("/")[-1]])
+                for a in self._reader.authorities(report)
+            ]
         matches = [key for key, names in options if wanted in (n.lower() for n in names)]
         if not matches:
-            matches = [key for key, names in options if any(wanted in n.lower() for n in names[2:3])]
+            matches = [
+                key for key, names in options if any(wanted in n.lower() for n in names[2:3])
+            ]
         if not matches:
-            raise NotFoundError(f"no {what} matches {value!r}; see `safedesk {what.replace('y', 'ie')}s`")
+            raise NotFoundError(
+                f"no {what} matches {value!r}; see `safedesk {what.replace('y', 'ie')}s`"
+            )
         return matches

@@ -11,7 +11,7 @@ DATA_DIR_ENV = "SAFEDESK_DATA_DIR"
 
 
 def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
-    """The library's folder: `override`, else $SAFEDESK_DATA_DIR, else the platform's user data dir."""
+    """The library folder: `override`, else $SAFEDESK_DATA_DIR, else the user data dir."""
     if override:
         return Path(override).expanduser().resolve()
     env = os.environ.get(DATA_DIR_ENV)

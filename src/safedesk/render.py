@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from html import escape
 
 from safedesk.views import (
     AuthorityInfo,
@@ -42,11 +43,15 @@ def render_text(item: View) -> str:
         for f in item.findings:
             parts.append(f"{f.review} review\n{_para(f.text)}")
         if item.evidence:
-            parts.append(f"{item.evidence_title}\n{_para(item.evidence_intro)}\n{_list(item.evidence)}")
+            parts.append(
+                f"{item.evidence_title}\n{_para(item.evidence_intro)}\n{_list(item.evidence)}"
+            )
         return "\n\n".join(parts)
     if isinstance(item, AuthorityInfo):
         grades = "\n".join(f"  {k}: {v}" for k, v in item.grades.items())
-        return f"{item.name} ({item.type or 'type not given'})\n{grades}\n{item.practices} practices"
+        return (
+            f"{item.name} ({item.type or 'type not given'})\n{grades}\n{item.practices} practices"
+        )
     if isinstance(item, CaseStudyInfo):
         parts = [f"Case study {item.number}: {item.authority}", _para(item.introduction)]
         parts.append("Key learning for other councils\n" + _list(item.key_learning))
@@ -68,3 +73,82 @@ def render_text(item: View) -> str:
     assert isinstance(item, Item)
     where = " | ".join(x for x in (item.authority, item.theme) if x)
     return f"{item.title}\n{where}\n\n{_para(item.text)}\n\n[{item.key}]".replace("\n\n\n", "\n\n")
+
+
+def _html_blocks(text: str) -> str:
+    """Paragraphs and '- ' bullets as HTML; every character of the text is escaped."""
+    out: list[str] = []
+    items: list[str] = []
+    for line in text.split("\n"):
+        if line.startswith("- "):
+            items.append(f"<li>{escape(line[2:])}</li>")
+            continue
+        if items:
+            out.append("<ul>" + "".join(items) + "</ul>")
+            items = []
+        if line.strip():
+            out.append(f"<p>{escape(line)}</p>")
+    if items:
+        out.append("<ul>" + "".join(items) + "</ul>")
+    return "".join(out)
+
+
+def _html_list(items: list[str]) -> str:
+    return "<ul>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>"
+
+
+def render_html(item: View) -> str:
+    """Rich text for the reading pane. Text from reports or users is always escaped."""
+    if isinstance(item, PracticeInfo):
+        return (
+            f"<h2>Box {item.number}: {escape(item.title)}</h2>"
+            f"<p class='meta'><b>{escape(item.authority)}</b> · {escape(item.theme)}</p>"
+            + _html_blocks(item.text)
+        )
+    if isinstance(item, ThemeInfo):
+        parts = [f"<h2>{escape(item.number)} {escape(item.title)}</h2>"]
+        for f in item.findings:
+            parts.append(f"<h3>{escape(f.review)} review</h3>" + _html_blocks(f.text))
+        if item.evidence:
+            parts.append(
+                f"<h3>{escape(item.evidence_title)}</h3>"
+                + _html_blocks(item.evidence_intro)
+                + _html_list(item.evidence)
+            )
+        return "".join(parts)
+    if isinstance(item, AuthorityInfo):
+        rows = "".join(
+            f"<tr><td>{escape(k)}</td><td><b>{escape(v)}</b></td></tr>"
+            for k, v in item.grades.items()
+        )
+        return (
+            f"<h2>{escape(item.name)}</h2><p>{escape(item.type or 'Type not given')} · "
+            f"{item.practices} practices</p><table cellpadding='4'>{rows}</table>"
+        )
+    if isinstance(item, CaseStudyInfo):
+        parts = [
+            f"<h2>Case study {item.number}: {escape(item.authority)}</h2>",
+            _html_blocks(item.introduction),
+        ]
+        parts.append("<h3>Key learning for other councils</h3>" + _html_list(item.key_learning))
+        parts.append("<h3>Background</h3>" + _html_blocks(item.background))
+        parts += [f"<h3>{escape(s.title)}</h3>" + _html_blocks(s.text) for s in item.sections]
+        parts.append("<h3>Enablers</h3>" + _html_list(item.enablers))
+        parts.append("<h3>Barriers</h3>" + _html_list(item.barriers))
+        parts.append("<h3>Evidence of outcomes</h3>" + _html_blocks(item.outcomes))
+        if item.could_do_better:
+            parts.append(
+                "<h3>What could have been done better?</h3>" + _html_blocks(item.could_do_better)
+            )
+        parts.append("<h3>Next steps</h3>" + _html_blocks(item.next_steps))
+        return "".join(parts)
+    if isinstance(item, ReportDetail):
+        return (
+            f"<h2>{escape(item.title)} ({item.year})</h2><p>{escape(', '.join(item.authors))}<br>"
+            f"{escape(item.publisher or '')} · ISBN {escape(item.isbn or '')}</p>"
+            f"<h3>Executive summary</h3>{_html_blocks(item.executive_summary)}"
+            f"<h3>How to cite</h3><p>{escape(item.citation)}</p>"
+        )
+    assert isinstance(item, Item)
+    where = " · ".join(escape(x) for x in (item.authority, item.theme) if x)
+    return f"<h2>{escape(item.title)}</h2><p class='meta'>{where}</p>" + _html_blocks(item.text)

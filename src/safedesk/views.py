@@ -9,7 +9,7 @@ from typing import Any
 
 class _View:
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)  # type: ignore[call-overload,no-any-return]
+        return asdict(self)  # type: ignore[call-overload]
 
 
 @dataclass

@@ -94,12 +94,16 @@ def test_boxes_printed_out_of_order_keep_their_theme(parsed: tuple[Report, dict[
     report, want = parsed
     for theme in want["themes"]:
         printed = theme["boxes"]
-        assert sorted(p.number for p in report.practices if p.theme == theme["number"]) == sorted(printed)
+        assert sorted(p.number for p in report.practices if p.theme == theme["number"]) == sorted(
+            printed
+        )
 
 
 def test_page_breaks_are_rejoined(parsed: tuple[Report, dict[str, Any]]) -> None:
     report, _ = parsed
-    texts = [p.text for p in report.practices] + [s.text for c in report.case_studies for s in c.sections]
+    texts = [p.text for p in report.practices] + [
+        s.text for c in report.case_studies for s in c.sections
+    ]
     for text in texts:
         for paragraph in text.split("\n\n"):
             assert not paragraph[:1].islower() or paragraph.startswith("- "), paragraph[:60]

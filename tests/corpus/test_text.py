@@ -34,11 +34,14 @@ def test_text_that_is_not_a_report_is_refused() -> None:
 
 
 def test_windows_line_endings_and_curly_quotes_are_normalised() -> None:
-    assert normalise("It\u2019s \u201cfine\u201d\r\nnext\r\n") == "It's \"fine\"\nnext\n"
+    assert normalise("It\u2019s \u201cfine\u201d\r\nnext\r\n") == 'It\'s "fine"\nnext\n'
 
 
 def test_a_paragraph_split_by_a_page_break_is_rejoined() -> None:
-    text = "Interviewees said that the new arrangements had improved the way teams shared\n\ninformation with each other.\n\nNext paragraph."
+    text = (
+        "Interviewees said that the new arrangements had improved the way teams shared\n\n"
+        "information with each other.\n\nNext paragraph."
+    )
     assert [b.text for b in blocks(text)] == [
         "Interviewees said that the new arrangements had improved the way teams shared "
         "information with each other.",

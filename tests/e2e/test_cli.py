@@ -18,7 +18,9 @@ BUNDLED = "nfer-2011-safeguarding-children-council-developments"
 def run(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "safedesk", "--data-dir", str(data_dir), *args],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -40,7 +42,9 @@ def test_first_run_builds_the_library_with_progress(tmp_path: Path) -> None:
 
 def test_reports_contract(data_dir: Path) -> None:
     [report] = run_json(data_dir, "reports")
-    assert {"key", "title", "authors", "year", "isbn", "publisher", "citation", "practices"} <= set(report)
+    assert {"key", "title", "authors", "year", "isbn", "publisher", "citation", "practices"} <= set(
+        report
+    )
     assert report["authors"] == ["Kerry Martin", "Mary Atkinson", "Richard White"]
     assert (report["year"], report["isbn"], report["practices"]) == (2011, "978 1 906792 97 8", 24)
     assert report["citation"].endswith("Slough: NFER.")
@@ -82,8 +86,20 @@ def test_practices_contract_and_filters(data_dir: Path) -> None:
 def test_case_studies_contract(data_dir: Path) -> None:
     studies = run_json(data_dir, "case-studies")
     assert [c["authority"] for c in studies] == [f"Authority {x}" for x in "ABCDE"]
-    fields = {"key", "report", "authority", "introduction", "key_learning", "background", "sections",
-              "enablers", "barriers", "outcomes", "could_do_better", "next_steps"}
+    fields = {
+        "key",
+        "report",
+        "authority",
+        "introduction",
+        "key_learning",
+        "background",
+        "sections",
+        "enablers",
+        "barriers",
+        "outcomes",
+        "could_do_better",
+        "next_steps",
+    }
     for c in studies:
         assert fields <= set(c)
         assert all(set(s) >= {"title", "text"} for s in c["sections"])
@@ -149,7 +165,10 @@ def test_import_errors_are_one_line_and_change_nothing(
 
 def test_import_a_missing_file(data_dir: Path) -> None:
     done = run(data_dir, "import", "/no/such/report.txt")
-    assert (done.returncode, done.stderr) == (1, "safedesk: error: no such file: /no/such/report.txt\n")
+    assert (done.returncode, done.stderr) == (
+        1,
+        "safedesk: error: no such file: /no/such/report.txt\n",
+    )
 
 
 def test_unknown_key_is_a_one_line_error(data_dir: Path) -> None:

@@ -49,7 +49,19 @@ def test_an_unknown_filter_is_a_clear_error(library: Library) -> None:
 
 @pytest.mark.parametrize(
     "query",
-    ['"unbalanced', "(open", "AND", "-", "*", "theme:", "🙂 🧒", "\x00\x07 bell", "x" * 10_000, "OR OR", ""],
+    [
+        '"unbalanced',
+        "(open",
+        "AND",
+        "-",
+        "*",
+        "theme:",
+        "🙂 🧒",
+        "\x00\x07 bell",
+        "x" * 10_000,
+        "OR OR",
+        "",
+    ],
 )
 def test_bad_input_never_crashes(library: Library, query: str) -> None:
     result = library.search(query)

@@ -66,7 +66,9 @@ def test_a_different_report_is_added_beside(library: Library) -> None:
         (b"A shopping list:\n\n- eggs\n- milk\n", "supported layout"),
     ],
 )
-def test_a_bad_file_changes_nothing(library: Library, tmp_path: Path, content: bytes, message: str) -> None:
+def test_a_bad_file_changes_nothing(
+    library: Library, tmp_path: Path, content: bytes, message: str
+) -> None:
     bad = tmp_path / "bad.txt"
     bad.write_bytes(content)
     before = _dump(library.db_path)
@@ -99,7 +101,9 @@ def test_a_failure_inside_the_write_rolls_everything_back(library: Library) -> N
     assert _dump(library.db_path) == before
 
 
-def test_an_authority_printed_in_another_case_is_the_same_authority(library: Library, tmp_path: Path) -> None:
+def test_an_authority_printed_in_another_case_is_the_same_authority(
+    library: Library, tmp_path: Path
+) -> None:
     data = SECOND.read_bytes().replace(b"(Riverton)\r\n", b"(RIVERTON)\r\n", 1)
     assert data != SECOND.read_bytes()
     variant = tmp_path / "variant.txt"
@@ -107,7 +111,10 @@ def test_an_authority_printed_in_another_case_is_the_same_authority(library: Lib
     summary = library.import_report(variant)
     assert summary.authorities == 4
     assert {p.authority for p in library.practices(report=summary.report)} == {
-        "Northfield", "Easterby", "Saltmarsh", "Riverton"
+        "Northfield",
+        "Easterby",
+        "Saltmarsh",
+        "Riverton",
     }
 
 

@@ -9,7 +9,9 @@ from safedesk.corpus.model import GlossaryEntry
 
 _ACRONYM = r"[A-Z][A-Za-z]*[A-Z][A-Za-z]*?"
 _LONG_FORM = re.compile(rf"\(\s*({_ACRONYM})s?\s*\)")  # expansion (ACR)
-_SHORT_FORM = re.compile(rf"\b({_ACRONYM})s?\s*[(\[]([a-z][^()\[\]]{{3,80}})[)\]]")  # ACR (expansion)
+_SHORT_FORM = re.compile(
+    rf"\b({_ACRONYM})s?\s*[(\[]([a-z][^()\[\]]{{3,80}})[)\]]"
+)  # ACR (expansion)
 _SMALL_WORDS = {"and", "of", "the", "for", "in", "to", "on", "with", "at", "a", "an", "&"}
 _WORD = re.compile(r"[A-Za-z][\w']*(?:-[A-Za-z][\w']*)*")
 
@@ -19,7 +21,7 @@ def _letters(acronym: str) -> str:
 
 
 def _match_backwards(words: list[str], letters: str) -> list[str] | None:
-    """Take words from the end of `words` whose initials spell `letters` (small words may be skipped)."""
+    """Words from the end of `words` whose initials spell `letters` (small words may be skipped)."""
     taken: list[str] = []
     need = list(letters.lower())
     i = len(words) - 1

@@ -105,7 +105,9 @@ class _Outline:
                     self.chapters.append((i, m.group(1), m.group(2)))
             elif b.text.lower() == "references" and self.chapters:
                 self.references_at = i
-            elif b.text.lower().startswith("appendix") and self.chapters and self.appendix_at is None:
+            elif (
+                b.text.lower().startswith("appendix") and self.chapters and self.appendix_at is None
+            ):
                 self.appendix_at = i
         if self.chapters:
             self.first_chapter_at = self.chapters[0][0]
@@ -151,7 +153,9 @@ class _Outline:
     def references(self) -> list[Block]:
         if self.references_at is None:
             return []
-        end = self.appendix_at if self.appendix_at and self.appendix_at > self.references_at else None
+        end = (
+            self.appendix_at if self.appendix_at and self.appendix_at > self.references_at else None
+        )
         return [b for b in self.doc[self.references_at + 1 : end] if not b.table]
 
     def appendix(self) -> list[Block]:
@@ -166,7 +170,9 @@ def _front_matter(text: str, front: list[Block]) -> Report:
     series_match = re.search(r"\*[^*]+\*\s*\(([^)]+)\)", raw_citation)
     short_match = re.search(r":\s*([^:.]+?)\.?\s*$", citation)
 
-    cite_at = next((i for i, b in enumerate(front) if b.text.lower().startswith("how to cite")), None)
+    cite_at = next(
+        (i for i, b in enumerate(front) if b.text.lower().startswith("how to cite")), None
+    )
     authors: list[str] = []
     title_line = ""
     if cite_at is not None:
@@ -259,7 +265,9 @@ def _themes(report: Report, chapter: Sequence[Block]) -> None:
             continue
         box = _BOX.match(b.text) if not b.bullet else None
         if box and theme_no:
-            practice = Practice(int(box.group(1)), box.group(2).strip(), box.group(3).strip(), theme_no, "")
+            practice = Practice(
+                int(box.group(1)), box.group(2).strip(), box.group(3).strip(), theme_no, ""
+            )
             boxes.append((practice, collector := _Collector()))
             target = collector
             continue
@@ -347,7 +355,9 @@ def _case_study(
     sections: list[tuple[str, list[Block]]] = []
     improvements_title = ""
     for i, b in enumerate(part):
-        known = next((n for n, rx in _CASE_HEADINGS if b.looks_like_heading() and rx.match(b.text)), None)
+        known = next(
+            (n for n, rx in _CASE_HEADINGS if b.looks_like_heading() and rx.match(b.text)), None
+        )
         if known:
             section = known
             if known == "improvements":
@@ -403,7 +413,7 @@ def _last_bullet_list(back: list[Block]) -> list[str]:
 
 
 def _authorities(doc: list[Block], report: Report) -> tuple[list[Authority], list[str]]:
-    """Authorities from the table whose rows name them, plus any named only by boxes/case studies."""
+    """Authorities from the table whose rows name them, plus any only boxes/case studies name."""
     named = [p.authority for p in report.practices] + [c.authority for c in report.case_studies]
     best: tuple[int, list[Authority], list[str]] = (0, [], [])
     for i, b in enumerate(doc):
@@ -426,7 +436,9 @@ def _authorities(doc: list[Block], report: Report) -> tuple[list[Authority], lis
         for r in body:
             cells = r + [""] * (len(header) - len(r))
             grades = {
-                h: cells[j] for j, h in enumerate(header) if j > 0 and j != type_col and h and cells[j]
+                h: cells[j]
+                for j, h in enumerate(header)
+                if j > 0 and j != type_col and h and cells[j]
             }
             found.append(Authority(cells[0], cells[type_col] if type_col else None, grades))
         best = (overlap, found, columns)
@@ -437,6 +449,8 @@ def _authorities(doc: list[Block], report: Report) -> tuple[list[Authority], lis
             authorities.append(Authority(name))
             canonical[name.casefold()] = name
     # one spelling per authority: the table's, else the first printed
-    for item in [*report.practices, *report.case_studies]:
-        item.authority = canonical[item.authority.casefold()]
+    for practice in report.practices:
+        practice.authority = canonical[practice.authority.casefold()]
+    for study in report.case_studies:
+        study.authority = canonical[study.authority.casefold()]
     return authorities, columns

@@ -33,9 +33,10 @@ def decode(data: bytes, name: str = "file") -> str:
             f"{name} is {len(data) / 1048576:.1f} MiB; reports are limited to "
             f"{MAX_REPORT_BYTES // 1048576} MiB of text"
         )
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data[:200].count(b"\x00") > 20:
-        if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(data):
-            raise ReportFormatError(f"{name} is UTF-16 text; save it as UTF-8 and import again")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (
+        data[:200].count(b"\x00") > 20 and _looks_utf16(data)
+    ):
+        raise ReportFormatError(f"{name} is UTF-16 text; save it as UTF-8 and import again")
     if b"\x00" in data:
         raise ReportFormatError(f"{name} is a binary file, not report text")
     try:
@@ -44,7 +45,9 @@ def decode(data: bytes, name: str = "file") -> str:
         raise ReportFormatError(
             f"{name} is not UTF-8 text (invalid byte at position {exc.start})"
         ) from None
-    controls = sum(1 for ch in text[:4000] if unicodedata.category(ch) == "Cc" and ch not in "\r\n\t\f")
+    controls = sum(
+        1 for ch in text[:4000] if unicodedata.category(ch) == "Cc" and ch not in "\r\n\t\f"
+    )
     if controls > 10:
         raise ReportFormatError(f"{name} is a binary file, not report text")
     return text

@@ -85,7 +85,9 @@ class SearchIndex:
             self.close()
             raise IndexUnavailable(f"the search index is damaged ({type(exc).__name__})") from None
 
-    def rebuild(self, documents: Iterable[Document], generation: int, progress: Progress | None = None) -> int:
+    def rebuild(
+        self, documents: Iterable[Document], generation: int, progress: Progress | None = None
+    ) -> int:
         """Build a fresh index from `documents` beside the old one, then swap it in."""
         from whoosh import index
 

@@ -68,10 +68,14 @@ def run_search(
     text, note = clean_query(query)
     parsed = _parse(index, text) if text else None
     if parsed is None or parsed is NullQuery:
-        return SearchResult(query=query, total=0, hits=[], note=note or "Type some words to search.")
+        return SearchResult(
+            query=query, total=0, hits=[], note=note or "Type some words to search."
+        )
     searcher = index.searcher
-    facets = {name: sorting.FieldFacet(name, maptype=sorting.Count) for name in (
-        "kind", "report", "theme", "authority")}
+    facets = {
+        name: sorting.FieldFacet(name, maptype=sorting.Count)
+        for name in ("kind", "report", "theme", "authority")
+    }
     results = searcher.search(
         parsed,
         limit=max(limit * 3, 30),
@@ -79,12 +83,14 @@ def run_search(
         terms=True,
         groupedby=facets,
     )
-    scored = sorted(
-        results, key=lambda hit: -hit.score * KIND_WEIGHT.get(hit["kind"], 0.9)
-    )[: max(0, limit)]
+    scored = sorted(results, key=lambda hit: -hit.score * KIND_WEIGHT.get(hit["kind"], 0.9))[
+        : max(0, limit)
+    ]
     hits = []
     for hit in scored:
-        matched = {t.decode("utf-8") if isinstance(t, bytes) else t for _f, t in hit.matched_terms()}
+        matched = {
+            t.decode("utf-8") if isinstance(t, bytes) else t for _f, t in hit.matched_terms()
+        }
         hits.append(
             SearchHit(
                 key=hit["key"],

@@ -42,46 +42,89 @@ def content_rows(report: Report, position: int = 0) -> dict[str, list[dict[str, 
             key = f"{base}-{n}"
         authority_keys[a.name] = key
     theme_keys = {t.number: f"{slug}/{t.key}" for t in report.themes}
-    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in (
-        "theme", "finding", "authority", "practice", "case_study", "case_section", "factor",
-        "glossary_term",
-    )}
+    rows: dict[str, list[dict[str, Any]]] = {
+        name: []
+        for name in (
+            "theme",
+            "finding",
+            "authority",
+            "practice",
+            "case_study",
+            "case_section",
+            "factor",
+            "glossary_term",
+        )
+    }
     for i, t in enumerate(report.themes):
-        rows["theme"].append({
-            "key": theme_keys[t.number], "report_key": slug, "number": t.number, "title": t.title,
-            "evidence_title": t.evidence_title, "evidence_intro": t.evidence_intro,
-            "evidence": t.evidence, "position": i,
-        })
+        rows["theme"].append(
+            {
+                "key": theme_keys[t.number],
+                "report_key": slug,
+                "number": t.number,
+                "title": t.title,
+                "evidence_title": t.evidence_title,
+                "evidence_intro": t.evidence_intro,
+                "evidence": t.evidence,
+                "position": i,
+            }
+        )
         seen: dict[str, int] = {}
         for j, f in enumerate(t.findings):
             base = f"{theme_keys[t.number]}/{slugify(f.review)}-review"
             seen[base] = seen.get(base, 0) + 1
             key = base if seen[base] == 1 else f"{base}-{seen[base]}"
-            rows["finding"].append({
-                "key": key, "report_key": slug, "theme_key": theme_keys[t.number],
-                "review": f.review, "text": f.text, "position": j,
-            })
+            rows["finding"].append(
+                {
+                    "key": key,
+                    "report_key": slug,
+                    "theme_key": theme_keys[t.number],
+                    "review": f.review,
+                    "text": f.text,
+                    "position": j,
+                }
+            )
     for i, a in enumerate(report.authorities):
-        rows["authority"].append({
-            "key": authority_keys[a.name], "report_key": slug, "name": a.name, "type": a.type,
-            "grades": a.grades, "position": i,
-        })
+        rows["authority"].append(
+            {
+                "key": authority_keys[a.name],
+                "report_key": slug,
+                "name": a.name,
+                "type": a.type,
+                "grades": a.grades,
+                "position": i,
+            }
+        )
     for p in report.practices:
-        rows["practice"].append({
-            "key": f"{slug}/{p.key}", "report_key": slug, "number": p.number, "title": p.title,
-            "authority_key": authority_keys[p.authority], "theme_key": theme_keys[p.theme],
-            "text": p.text,
-        })
+        rows["practice"].append(
+            {
+                "key": f"{slug}/{p.key}",
+                "report_key": slug,
+                "number": p.number,
+                "title": p.title,
+                "authority_key": authority_keys[p.authority],
+                "theme_key": theme_keys[p.theme],
+                "text": p.text,
+            }
+        )
     for c in report.case_studies:
         study_key = f"{slug}/{c.key}"
-        rows["case_study"].append({
-            "key": study_key, "report_key": slug, "number": c.number,
-            "authority_key": authority_keys[c.authority], "introduction": c.introduction,
-            "key_learning": c.key_learning, "background": c.background,
-            "improvement_areas": c.improvement_areas, "enablers": c.enablers,
-            "barriers": c.barriers, "outcomes": c.outcomes, "could_do_better": c.could_do_better,
-            "next_steps": c.next_steps,
-        })
+        rows["case_study"].append(
+            {
+                "key": study_key,
+                "report_key": slug,
+                "number": c.number,
+                "authority_key": authority_keys[c.authority],
+                "introduction": c.introduction,
+                "key_learning": c.key_learning,
+                "background": c.background,
+                "improvement_areas": c.improvement_areas,
+                "enablers": c.enablers,
+                "barriers": c.barriers,
+                "outcomes": c.outcomes,
+                "could_do_better": c.could_do_better,
+                "next_steps": c.next_steps,
+            }
+        )
         used = set(CASE_PARTS)
         for j, s in enumerate(c.sections):
             base = slugify(s.title) or f"section-{j + 1}"
@@ -90,15 +133,28 @@ def content_rows(report: Report, position: int = 0) -> dict[str, list[dict[str, 
                 n += 1
                 name = f"{base}-{n}"
             used.add(name)
-            rows["case_section"].append({
-                "key": f"{study_key}/{name}", "report_key": slug, "case_study_key": study_key,
-                "title": s.title, "text": s.text, "position": j,
-            })
-    for i, f in enumerate(report.factors):
-        rows["factor"].append({
-            "key": f"{slug}/{f.kind}-{f.number}", "report_key": slug, "kind": f.kind,
-            "number": f.number, "title": f.title, "text": f.text, "position": i,
-        })
+            rows["case_section"].append(
+                {
+                    "key": f"{study_key}/{name}",
+                    "report_key": slug,
+                    "case_study_key": study_key,
+                    "title": s.title,
+                    "text": s.text,
+                    "position": j,
+                }
+            )
+    for i, factor in enumerate(report.factors):
+        rows["factor"].append(
+            {
+                "key": f"{slug}/{factor.kind}-{factor.number}",
+                "report_key": slug,
+                "kind": factor.kind,
+                "number": factor.number,
+                "title": factor.title,
+                "text": factor.text,
+                "position": i,
+            }
+        )
     for g in report.glossary:
         rows["glossary_term"].append({"report_key": slug, "term": g.term, "expansion": g.expansion})
     return rows
@@ -108,15 +164,26 @@ def report_row(
     report: Report, source: Path, sha256: str, bundled: bool, position: int
 ) -> dict[str, Any]:
     return {
-        "key": report.slug, "title": report.title, "authors": report.authors, "year": report.year,
-        "isbn": report.isbn, "publisher": report.publisher,
-        "publisher_short": report.publisher_short, "citation": report.citation,
-        "series": report.series, "executive_summary": report.executive_summary,
-        "key_findings": report.key_findings, "summary": report.summary,
-        "factors_intro": report.factors_intro, "barriers_intro": report.barriers_intro,
-        "authority_columns": report.authority_columns, "references": report.references,
-        "source_name": source.name, "source_sha256": sha256,
-        "imported_at": datetime.now(UTC).isoformat(timespec="seconds"), "bundled": bundled,
+        "key": report.slug,
+        "title": report.title,
+        "authors": report.authors,
+        "year": report.year,
+        "isbn": report.isbn,
+        "publisher": report.publisher,
+        "publisher_short": report.publisher_short,
+        "citation": report.citation,
+        "series": report.series,
+        "executive_summary": report.executive_summary,
+        "key_findings": report.key_findings,
+        "summary": report.summary,
+        "factors_intro": report.factors_intro,
+        "barriers_intro": report.barriers_intro,
+        "authority_columns": report.authority_columns,
+        "references": report.references,
+        "source_name": source.name,
+        "source_sha256": sha256,
+        "imported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "bundled": bundled,
         "position": position,
     }
 
@@ -160,19 +227,24 @@ def write_report(
             for table in by_name.values():
                 conn.execute(delete(table).where(table.c.report_key == report.slug))
             conn.execute(delete(report_table).where(report_table.c.key == report.slug))
-            conn.execute(insert(report_table), [report_row(report, source, sha256, bundled, position)])
+            conn.execute(
+                insert(report_table), [report_row(report, source, sha256, bundled, position)]
+            )
             rows = content_rows(report, position)
             for done, (name, table_rows) in enumerate(rows.items(), start=1):
                 if table_rows:
                     conn.execute(insert(by_name[name]), table_rows)
                 if progress:
                     progress(f"Storing {name.replace('_', ' ')}s", done / len(rows))
-            generation = int(
-                conn.execute(
-                    select(meta_table.c.value).where(meta_table.c.name == "generation")
-                ).scalar()
-                or 0
-            ) + 1
+            generation = (
+                int(
+                    conn.execute(
+                        select(meta_table.c.value).where(meta_table.c.name == "generation")
+                    ).scalar()
+                    or 0
+                )
+                + 1
+            )
             if generation == 1:
                 conn.execute(insert(meta_table), [{"name": "generation", "value": "1"}])
             else:

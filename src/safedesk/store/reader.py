@@ -87,10 +87,19 @@ class Reader:
 
     def _report(self, r: sqlite3.Row) -> ReportInfo:
         return ReportInfo(
-            key=r["key"], title=r["title"], authors=_j(r["authors"]), year=r["year"],
-            isbn=r["isbn"], publisher=r["publisher"], citation=r["citation"], practices=r["n"],
-            series=r["series"], publisher_short=r["publisher_short"], bundled=bool(r["bundled"]),
-            source_name=r["source_name"], imported_at=r["imported_at"],
+            key=r["key"],
+            title=r["title"],
+            authors=_j(r["authors"]),
+            year=r["year"],
+            isbn=r["isbn"],
+            publisher=r["publisher"],
+            citation=r["citation"],
+            practices=r["n"],
+            series=r["series"],
+            publisher_short=r["publisher_short"],
+            bundled=bool(r["bundled"]),
+            source_name=r["source_name"],
+            imported_at=r["imported_at"],
         )
 
     def report_detail(self, key: str) -> ReportDetail | None:
@@ -103,8 +112,10 @@ class Reader:
             return None
         info = self._report(r)
         return ReportDetail(
-            **info.to_json(), executive_summary=r["executive_summary"],
-            key_findings=_j(r["key_findings"]), summary=r["summary"],
+            **info.to_json(),
+            executive_summary=r["executive_summary"],
+            key_findings=_j(r["key_findings"]),
+            summary=r["summary"],
             references=_j(r["references"]),
         )
 
@@ -116,12 +127,19 @@ class Reader:
         rows = self._where(sql, {"t.report_key": report}, "r.position, t.position")
         findings: dict[str, list[Finding]] = {}
         for f in self.conn.execute("SELECT * FROM finding ORDER BY theme_key, position"):
-            findings.setdefault(f["theme_key"], []).append(Finding(f["review"], f["text"], f["key"]))
+            findings.setdefault(f["theme_key"], []).append(
+                Finding(f["review"], f["text"], f["key"])
+            )
         return [
             ThemeInfo(
-                key=t["key"], report=t["report_key"], number=t["number"], title=t["title"],
-                practices=t["n"], findings=findings.get(t["key"], []),
-                evidence_title=t["evidence_title"], evidence_intro=t["evidence_intro"],
+                key=t["key"],
+                report=t["report_key"],
+                number=t["number"],
+                title=t["title"],
+                practices=t["n"],
+                findings=findings.get(t["key"], []),
+                evidence_title=t["evidence_title"],
+                evidence_intro=t["evidence_intro"],
                 evidence=_j(t["evidence"]),
             )
             for t in rows
@@ -136,8 +154,13 @@ class Reader:
         rows = self._where(sql, {"a.report_key": report}, "r.position, a.position")
         return [
             AuthorityInfo(
-                key=a["key"], report=a["report_key"], name=a["name"], type=a["type"],
-                grades=_j(a["grades"]), practices=a["n"], case_study=a["cs"],
+                key=a["key"],
+                report=a["report_key"],
+                name=a["name"],
+                type=a["type"],
+                grades=_j(a["grades"]),
+                practices=a["n"],
+                case_study=a["cs"],
             )
             for a in rows
         ]
@@ -150,13 +173,19 @@ class Reader:
         keys: list[str] | None = None,
     ) -> list[PracticeInfo]:
         sql = (
-            "SELECT p.*, a.name AS authority_name, t.title AS theme_title, t.number AS theme_number "
+            "SELECT p.*, a.name AS authority_name, t.title AS theme_title, "
+            "t.number AS theme_number "
             "FROM practice p JOIN report r ON r.key = p.report_key "
             "JOIN authority a ON a.key = p.authority_key JOIN theme t ON t.key = p.theme_key"
         )
         rows = self._where(
             sql,
-            {"p.report_key": report, "p.theme_key": theme, "p.authority_key": authority, "p.key": keys},
+            {
+                "p.report_key": report,
+                "p.theme_key": theme,
+                "p.authority_key": authority,
+                "p.key": keys,
+            },
             "r.position, p.number",
         )
         return [self._practice(p) for p in rows]
@@ -164,13 +193,21 @@ class Reader:
     @staticmethod
     def _practice(p: sqlite3.Row) -> PracticeInfo:
         return PracticeInfo(
-            key=p["key"], report=p["report_key"], number=p["number"], title=p["title"],
-            authority=p["authority_name"], theme=p["theme_title"], text=p["text"],
-            authority_key=p["authority_key"], theme_key=p["theme_key"],
+            key=p["key"],
+            report=p["report_key"],
+            number=p["number"],
+            title=p["title"],
+            authority=p["authority_name"],
+            theme=p["theme_title"],
+            text=p["text"],
+            authority_key=p["authority_key"],
+            theme_key=p["theme_key"],
             theme_number=p["theme_number"],
         )
 
-    def case_studies(self, report: str | None = None, key: str | None = None) -> list[CaseStudyInfo]:
+    def case_studies(
+        self, report: str | None = None, key: str | None = None
+    ) -> list[CaseStudyInfo]:
         sql = (
             "SELECT c.*, a.name AS authority_name FROM case_study c "
             "JOIN report r ON r.key = c.report_key JOIN authority a ON a.key = c.authority_key"
@@ -178,15 +215,25 @@ class Reader:
         rows = self._where(sql, {"c.report_key": report, "c.key": key}, "r.position, c.number")
         sections: dict[str, list[Section]] = {}
         for s in self.conn.execute("SELECT * FROM case_section ORDER BY case_study_key, position"):
-            sections.setdefault(s["case_study_key"], []).append(Section(s["title"], s["text"], s["key"]))
+            sections.setdefault(s["case_study_key"], []).append(
+                Section(s["title"], s["text"], s["key"])
+            )
         return [
             CaseStudyInfo(
-                key=c["key"], report=c["report_key"], authority=c["authority_name"],
-                introduction=c["introduction"], key_learning=_j(c["key_learning"]),
-                background=c["background"], sections=sections.get(c["key"], []),
-                enablers=_j(c["enablers"]), barriers=_j(c["barriers"]), outcomes=c["outcomes"],
-                could_do_better=c["could_do_better"], next_steps=c["next_steps"],
-                number=c["number"], authority_key=c["authority_key"],
+                key=c["key"],
+                report=c["report_key"],
+                authority=c["authority_name"],
+                introduction=c["introduction"],
+                key_learning=_j(c["key_learning"]),
+                background=c["background"],
+                sections=sections.get(c["key"], []),
+                enablers=_j(c["enablers"]),
+                barriers=_j(c["barriers"]),
+                outcomes=c["outcomes"],
+                could_do_better=c["could_do_better"],
+                next_steps=c["next_steps"],
+                number=c["number"],
+                authority_key=c["authority_key"],
                 improvement_areas=_j(c["improvement_areas"]),
             )
             for c in rows
@@ -199,13 +246,21 @@ class Reader:
             "r.position, f.position",
         )
         return [
-            Item(key=f["key"], kind=f["kind"], report=f["report_key"], title=f["title"], text=f["text"])
+            Item(
+                key=f["key"],
+                kind=f["kind"],
+                report=f["report_key"],
+                title=f["title"],
+                text=f["text"],
+            )
             for f in rows
         ]
 
     def glossary(self, report: str | None = None) -> list[tuple[str, str, str]]:
         rows = self._where(
-            "SELECT g.report_key, g.term, g.expansion FROM glossary_term g", {"g.report_key": report}, "g.id"
+            "SELECT g.report_key, g.term, g.expansion FROM glossary_term g",
+            {"g.report_key": report},
+            "g.id",
         )
         return [(g["report_key"], g["term"], g["expansion"]) for g in rows]
 
@@ -245,23 +300,35 @@ class Reader:
             return next(f for f in self.factors(key.split("/")[0]) if f.key == key)
         if kind == "finding":
             f = self.conn.execute(
-                "SELECT f.*, t.title AS theme_title FROM finding f JOIN theme t ON t.key = f.theme_key "
+                "SELECT f.*, t.title AS theme_title "
+                "FROM finding f JOIN theme t ON t.key = f.theme_key "
                 "WHERE f.key = ?",
                 (key,),
             ).fetchone()
             return Item(
-                key=key, kind="finding", report=f["report_key"], title=f"{f['review']} review",
-                text=f["text"], theme=f["theme_title"], parent=f["theme_key"],
+                key=key,
+                kind="finding",
+                report=f["report_key"],
+                title=f"{f['review']} review",
+                text=f["text"],
+                theme=f["theme_title"],
+                parent=f["theme_key"],
             )
         s = self.conn.execute(
             "SELECT s.*, a.name AS authority_name FROM case_section s "
-            "JOIN case_study c ON c.key = s.case_study_key JOIN authority a ON a.key = c.authority_key "
+            "JOIN case_study c ON c.key = s.case_study_key "
+            "JOIN authority a ON a.key = c.authority_key "
             "WHERE s.key = ?",
             (key,),
         ).fetchone()
         return Item(
-            key=key, kind="section", report=s["report_key"], title=s["title"], text=s["text"],
-            authority=s["authority_name"], parent=s["case_study_key"],
+            key=key,
+            kind="section",
+            report=s["report_key"],
+            title=s["title"],
+            text=s["text"],
+            authority=s["authority_name"],
+            parent=s["case_study_key"],
         )
 
     def _case_part(self, key: str) -> Item | None:
@@ -275,8 +342,13 @@ class Reader:
         value = getattr(study, CASE_PARTS[part])
         text = _bullets(value) if isinstance(value, list) else value
         return Item(
-            key=key, kind=_CASE_PART_KINDS[part], report=study.report, title=_CASE_PART_TITLES[part],
-            text=text, authority=study.authority, parent=study_key,
+            key=key,
+            kind=_CASE_PART_KINDS[part],
+            report=study.report,
+            title=_CASE_PART_TITLES[part],
+            text=text,
+            authority=study.authority,
+            parent=study_key,
         )
 
     # -- for the indexer --------------------------------------------------------------------
@@ -285,30 +357,60 @@ class Reader:
         themes = {t.key: t for t in self.themes(report)}
         for p in self.practices(report):
             yield Document(
-                p.key, "practice", p.report, p.title, p.text, str(p.number), p.theme_key, p.theme,
-                p.authority_key, p.authority,
+                p.key,
+                "practice",
+                p.report,
+                p.title,
+                p.text,
+                str(p.number),
+                p.theme_key,
+                p.theme,
+                p.authority_key,
+                p.authority,
             )
         for t in themes.values():
             for f in t.findings:
                 yield Document(
-                    f.key, "finding", t.report, f"{f.review} review: {t.title}", f.text, "",
-                    t.key, t.title,
+                    f.key,
+                    "finding",
+                    t.report,
+                    f"{f.review} review: {t.title}",
+                    f.text,
+                    "",
+                    t.key,
+                    t.title,
                 )
         for c in self.case_studies(report):
             for s in c.sections:
                 yield Document(
-                    s.key, "section", c.report, s.title, s.text, "", "", "", c.authority_key,
+                    s.key,
+                    "section",
+                    c.report,
+                    s.title,
+                    s.text,
+                    "",
+                    "",
+                    "",
+                    c.authority_key,
                     c.authority,
                 )
             for part in CASE_PARTS:
                 item = self._case_part(f"{c.key}/{part}")
                 if item and item.text:
                     yield Document(
-                        item.key, item.kind, c.report, item.title, item.text,
-                        "", "", "", c.authority_key, c.authority,
+                        item.key,
+                        item.kind,
+                        c.report,
+                        item.title,
+                        item.text,
+                        "",
+                        "",
+                        "",
+                        c.authority_key,
+                        c.authority,
                     )
-        for f in self.factors(report):
-            yield Document(f.key, f.kind, f.report, f.title, f.text, "")
+        for factor in self.factors(report):
+            yield Document(factor.key, factor.kind, factor.report, factor.title, factor.text, "")
 
     # -- helpers ----------------------------------------------------------------------------
     def _where(self, sql: str, filters: dict[str, Any], order: str) -> list[sqlite3.Row]:

@@ -15,7 +15,9 @@ from sqlmodel import Field, SQLModel
 
 def _report_fk() -> Any:
     return Field(
-        sa_column=Column(String, ForeignKey("report.key", ondelete="CASCADE"), nullable=False, index=True)
+        sa_column=Column(
+            String, ForeignKey("report.key", ondelete="CASCADE"), nullable=False, index=True
+        )
     )
 
 
