@@ -151,73 +151,41 @@ def _cmd_import(args: argparse.Namespace) -> int:
     )
 
 
-def _cmd_reports(args: argparse.Namespace) -> int:
+def _listing(
+    args: argparse.Namespace,
+    fetch: Callable[[Library], Sequence[Any]],
+    line: Callable[[Any], str],
+) -> int:
+    """Run a listing command: fetch the items, print them as JSON or one `line` each."""
     with _open(args) as lib:
-        reports = lib.reports()
-    return _emit(
-        args,
-        [r.to_json() for r in reports],
-        lambda: "\n".join(
-            f"{r.key}\n  {r.title} ({r.year}), {r.publisher}; {r.practices} practices\n"
-            f"  Cite: {r.citation}"
-            for r in reports
-        ),
+        items = list(fetch(lib))
+    return _emit(args, [i.to_json() for i in items], lambda: "\n".join(line(i) for i in items))
+
+
+def _report_line(r: Any) -> str:
+    return (
+        f"{r.key}\n  {r.title} ({r.year}), {r.publisher}; {r.practices} practices\n"
+        f"  Cite: {r.citation}"
     )
 
 
-def _cmd_themes(args: argparse.Namespace) -> int:
-    with _open(args) as lib:
-        themes = lib.themes(args.report)
-    return _emit(
-        args,
-        [t.to_json() for t in themes],
-        lambda: "\n".join(
-            f"{t.number:<5} {t.title} ({t.practices} practices; reviews: "
-            f"{', '.join(f.review for f in t.findings) or 'none'})  [{t.key}]"
-            for t in themes
-        ),
-    )
+def _theme_line(t: Any) -> str:
+    reviews = ", ".join(f.review for f in t.findings) or "none"
+    return f"{t.number:<5} {t.title} ({t.practices} practices; reviews: {reviews})  [{t.key}]"
 
 
-def _cmd_authorities(args: argparse.Namespace) -> int:
-    with _open(args) as lib:
-        authorities = lib.authorities(args.report)
-    return _emit(
-        args,
-        [a.to_json() for a in authorities],
-        lambda: "\n".join(
-            f"{a.name} ({a.type or 'type not given'}): "
-            + "; ".join(f"{k}: {v}" for k, v in a.grades.items())
-            + f"  [{a.key}]"
-            for a in authorities
-        ),
-    )
+def _authority_line(a: Any) -> str:
+    grades = "; ".join(f"{k}: {v}" for k, v in a.grades.items())
+    return f"{a.name} ({a.type or 'type not given'}): {grades}  [{a.key}]"
 
 
-def _cmd_practices(args: argparse.Namespace) -> int:
-    with _open(args) as lib:
-        practices = lib.practices(args.report, args.theme, args.authority)
-    return _emit(
-        args,
-        [p.to_json() for p in practices],
-        lambda: "\n".join(
-            f"Box {p.number:<3} {p.title} ({p.authority}; {p.theme})  [{p.key}]" for p in practices
-        ),
-    )
+def _practice_line(p: Any) -> str:
+    return f"Box {p.number:<3} {p.title} ({p.authority}; {p.theme})  [{p.key}]"
 
 
-def _cmd_case_studies(args: argparse.Namespace) -> int:
-    with _open(args) as lib:
-        studies = lib.case_studies(args.report)
-    return _emit(
-        args,
-        [c.to_json() for c in studies],
-        lambda: "\n".join(
-            f"Case study {c.number}: {c.authority}  [{c.key}]\n"
-            + "".join(f"  - {s.title}  [{s.key}]\n" for s in c.sections)
-            for c in studies
-        ),
-    )
+def _case_study_line(c: Any) -> str:
+    sections = "".join(f"\n  - {s.title}  [{s.key}]" for s in c.sections)
+    return f"Case study {c.number}: {c.authority}  [{c.key}]{sections}"
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
@@ -256,11 +224,13 @@ def _cmd_search(args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "import": _cmd_import,
-    "reports": _cmd_reports,
-    "themes": _cmd_themes,
-    "authorities": _cmd_authorities,
-    "practices": _cmd_practices,
-    "case-studies": _cmd_case_studies,
+    "reports": lambda a: _listing(a, lambda lib: lib.reports(), _report_line),
+    "themes": lambda a: _listing(a, lambda lib: lib.themes(a.report), _theme_line),
+    "authorities": lambda a: _listing(a, lambda lib: lib.authorities(a.report), _authority_line),
+    "practices": lambda a: _listing(
+        a, lambda lib: lib.practices(a.report, a.theme, a.authority), _practice_line
+    ),
+    "case-studies": lambda a: _listing(a, lambda lib: lib.case_studies(a.report), _case_study_line),
     "show": _cmd_show,
     "search": _cmd_search,
 }
