@@ -17,7 +17,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from safedesk import paths
 from safedesk.errors import LibraryError, NotFoundError, ReportFormatError
@@ -28,11 +28,15 @@ from safedesk.views import (
     CaseStudyInfo,
     Item,
     PracticeInfo,
+    Related,
     ReportInfo,
     SearchResult,
     ThemeInfo,
     View,
 )
+
+if TYPE_CHECKING:
+    from safedesk.search.glossary import Glossary
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +68,7 @@ class Library:
         self._conn = conn
         self._reader = Reader(conn)
         self._index: Any = None
+        self._glossary: tuple[int, Glossary] | None = None
 
     # -- opening ------------------------------------------------------------------------------
     @classmethod
@@ -184,7 +189,7 @@ class Library:
             if progress:
                 progress(message, 0.4 + 0.6 * fraction)
 
-        self._rebuild_index(generation, index_progress)
+        self._update_index(report.slug, generation, index_progress)
         return ImportSummary(
             report=report.slug,
             title=report.title,
@@ -240,18 +245,82 @@ class Library:
         authority: str | None = None,
         kind: str | None = None,
     ) -> SearchResult:
+        """Search everything. The query language and the result fields are in the README."""
+        return self._search(query, limit, report, theme, authority, kind, typing=False)
+
+    def search_as_you_type(
+        self,
+        text: str,
+        limit: int = 10,
+        report: str | None = None,
+        theme: str | None = None,
+        authority: str | None = None,
+        kind: str | None = None,
+    ) -> SearchResult:
+        """For every keystroke: the last word counts as unfinished (a prefix); one or two letters
+        match title words or an acronym rather than the whole library; no facets, to stay fast."""
+        return self._search(text, limit, report, theme, authority, kind, typing=True)
+
+    def _search(
+        self,
+        query: str,
+        limit: int,
+        report: str | None,
+        theme: str | None,
+        authority: str | None,
+        kind: str | None,
+        typing: bool,
+    ) -> SearchResult:
         from safedesk.search.query import run_search
 
-        report_key = self._report_key(report)
+        try:
+            report_key = self._report_key(report)
+            filters = {
+                "report": [report_key] if report_key else None,
+                "theme": self._resolve("theme", theme, report_key),
+                "authority": self._resolve("authority", authority, report_key),
+                "kind": [k.strip().lower() for k in kind.split(",")] if kind else None,
+            }
+        except NotFoundError as exc:
+            return SearchResult(query=query, total=0, hits=[], note=f"{exc}.")
+
+        def resolve(field: str, value: str) -> list[str]:
+            try:
+                if field == "report":
+                    return [k for k in [self._report_key(value)] if k]
+                return self._resolve(field, value, report_key) or []
+            except NotFoundError:
+                return []
+
         return run_search(
             self.ensure_index(),
             query,
+            self.glossary_index(),
+            resolve,
             limit=limit,
-            report=[report_key] if report_key else None,
-            theme=self._resolve("theme", theme, report_key),
-            authority=self._resolve("authority", authority, report_key),
-            kind=[k.strip() for k in kind.split(",")] if kind else None,
+            filters=filters,
+            typing=typing,
+            facets=not typing,
         )
+
+    def related(self, key: str, limit: int = 5) -> Related:
+        """Practices most like the item with `key` ("more like this")."""
+        from safedesk.search.related import more_like
+
+        item = self.get(key)
+        title = str(getattr(item, "title", None) or getattr(item, "name", key))
+        return Related(
+            key=item.key, title=title, related=more_like(self.ensure_index(), item.key, limit)
+        )
+
+    def glossary_index(self) -> Glossary:
+        """The curated glossary merged with the acronyms the reports define (cached)."""
+        from safedesk.search.glossary import Glossary
+
+        if self._glossary is None or self._glossary[0] != self.generation:
+            curated = paths.resources_dir() / "glossary" / "safeguarding-terms.json"
+            self._glossary = (self.generation, Glossary.load(curated, self._reader.glossary()))
+        return self._glossary[1]
 
     def ensure_index(self, progress: Progress | None = None) -> Any:
         """The open search index, rebuilt first if it is missing, stale or damaged."""
@@ -277,6 +346,22 @@ class Library:
         if self._index is None:
             self._index = SearchIndex(self.data_dir / "index")
         self._index.rebuild(self._reader.documents(), generation, progress)
+
+    def _update_index(self, report: str, generation: int, progress: Progress | None) -> None:
+        """After importing `report`: update the index in place if it was current, else rebuild."""
+        from safedesk.search.index import IndexUnavailable, SearchIndex
+
+        if self._index is None:
+            self._index = SearchIndex(self.data_dir / "index")
+            try:
+                self._index.open(generation - 1)
+            except IndexUnavailable:
+                self._rebuild_index(generation, progress)
+                return
+        if self._index.generation != generation - 1:
+            self._rebuild_index(generation, progress)
+            return
+        self._index.update(report, self._reader.documents(report), generation, progress)
 
     # -- resolving what users type ------------------------------------------------------------
     def _report_key(self, value: str | None) -> str | None:

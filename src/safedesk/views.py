@@ -147,6 +147,15 @@ class SearchResult(_View):
     hits: list[SearchHit]
     note: str | None = None
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    expanded: list[dict[str, str]] = field(default_factory=list)  # [{term, expansion}] used
+    suggestion: str | None = None  # "did you mean", from the library's own words
+
+
+@dataclass
+class Related(_View):
+    key: str
+    title: str
+    related: list[SearchHit]
 
 
 View = ReportDetail | ThemeInfo | AuthorityInfo | PracticeInfo | CaseStudyInfo | Item

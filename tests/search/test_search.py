@@ -40,11 +40,12 @@ def test_facets_count_the_whole_result(library: Library) -> None:
     assert len(result.hits) == 3 < result.total
 
 
-def test_an_unknown_filter_is_a_clear_error(library: Library) -> None:
-    from safedesk.errors import NotFoundError
-
-    with pytest.raises(NotFoundError, match="no theme matches"):
-        library.search("staff", theme="astronomy")
+def test_an_unknown_filter_gives_an_empty_result_that_says_why(library: Library) -> None:
+    result = library.search("staff", theme="astronomy")
+    assert (result.total, result.hits) == (0, [])
+    assert result.note and "no theme matches 'astronomy'" in result.note
+    typed = library.search("staff theme:astronomy")
+    assert typed.total == 0 and typed.note and "No theme matches 'astronomy'" in typed.note
 
 
 @pytest.mark.parametrize(

@@ -15,20 +15,19 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from safedesk.search.analysis import plain_analyzer, stemming_analyzer
 from safedesk.store.reader import Document
 
 log = logging.getLogger(__name__)
 
-INDEX_SCHEMA_VERSION = 1
+INDEX_SCHEMA_VERSION = 2
 STAMP_NAME = "safedesk-stamp.json"
 Progress = Callable[[str, float], None]
 
 
 def _schema() -> Any:
-    from whoosh.analysis import StemmingAnalyzer
     from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
-    stem = StemmingAnalyzer(stoplist=None)
     return Schema(
         key=ID(stored=True, unique=True),
         kind=ID(stored=True),
@@ -39,8 +38,11 @@ def _schema() -> Any:
         number=STORED,
         theme_title=STORED,
         authority_name=STORED,
-        title=TEXT(analyzer=stem, stored=True, field_boost=2.0),
-        body=TEXT(analyzer=stem, stored=True),
+        title=TEXT(analyzer=stemming_analyzer(), stored=True, field_boost=2.0),
+        body=TEXT(analyzer=stemming_analyzer(), stored=True),
+        # unstemmed copies: prefixes while typing, and the vocabulary for "did you mean"
+        words=TEXT(analyzer=plain_analyzer(), phrase=False),
+        title_words=TEXT(analyzer=plain_analyzer(), phrase=False),
     )
 
 
@@ -57,6 +59,7 @@ class SearchIndex:
         self._searcher: Any = None
         self._schema: Any = None
         self.generation: int | None = None  # the store generation the open index was built from
+        self._vocabulary: dict[str, int] | None = None
 
     # -- lifecycle ----------------------------------------------------------------------------
     def stamp(self) -> dict[str, Any] | None:
@@ -104,9 +107,7 @@ class SearchIndex:
                     progress("Indexing for search", i / max(1, len(docs)))
             writer.commit()
             ix.close()
-            (build / STAMP_NAME).write_text(
-                json.dumps({"schema": INDEX_SCHEMA_VERSION, "generation": generation}), "utf-8"
-            )
+            self._write_stamp(build, generation)
             old = self.path.with_name(self.path.name + ".old")
             shutil.rmtree(old, ignore_errors=True)
             if self.path.exists():
@@ -122,6 +123,55 @@ class SearchIndex:
         self.open(generation)
         return len(docs)
 
+    def update(
+        self,
+        report: str,
+        documents: Iterable[Document],
+        generation: int,
+        progress: Progress | None = None,
+    ) -> int:
+        """Replace one report's documents in the open index, then stamp the new generation.
+
+        A crash before the stamp is written leaves the old stamp, so the next open rebuilds.
+        """
+        docs = list(documents)
+        writer = self._ix.writer(limitmb=64)
+        try:
+            writer.delete_by_term("report", report)
+            for i, doc in enumerate(docs):
+                writer.add_document(**_fields(doc))
+                if progress and i % 50 == 0:
+                    progress("Indexing for search", i / max(1, len(docs)))
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        self._write_stamp(self.path, generation)
+        self.close()
+        self.open(generation)
+        if progress:
+            progress("Indexing for search", 1.0)
+        return len(docs)
+
+    def vocabulary(self) -> dict[str, int]:
+        """Every unstemmed word in the index with the number of documents it appears in."""
+        if self._vocabulary is None:
+            reader = self.searcher.reader()
+            self._vocabulary = {
+                (t.decode("utf-8") if isinstance(t, bytes) else t): info.doc_frequency()
+                for t, info in reader.iter_field("words")
+            }
+        return self._vocabulary
+
+    @staticmethod
+    def _write_stamp(folder: Path, generation: int) -> None:
+        stamp = folder / STAMP_NAME
+        partial = stamp.with_suffix(".partial")
+        partial.write_text(
+            json.dumps({"schema": INDEX_SCHEMA_VERSION, "generation": generation}), "utf-8"
+        )
+        partial.replace(stamp)
+
     def close(self) -> None:
         if self._searcher is not None:
             self._searcher.close()
@@ -129,6 +179,7 @@ class SearchIndex:
             self._ix.close()
         self._searcher = self._ix = self._schema = None
         self.generation = None
+        self._vocabulary = None
 
     @property
     def searcher(self) -> Any:
@@ -161,4 +212,6 @@ def _fields(doc: Document) -> dict[str, Any]:
         "authority_name": doc.authority_name,
         "title": doc.title,
         "body": doc.text,
+        "words": f"{doc.title}\n{doc.text}",
+        "title_words": doc.title,
     }

@@ -1,20 +1,24 @@
-"""Running a user's query against the index: forgiving parsing, filters, ranking, snippets."""
+"""Running a query: parse, filter, rank, facet, snippet, and suggest a spelling."""
 
 from __future__ import annotations
 
-import functools
-import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from safedesk.search.analysis import WORD, word_stems
+from safedesk.search.glossary import Glossary
 from safedesk.search.index import SearchIndex
+from safedesk.search.querylang import parse
+from safedesk.search.spelling import Speller
 from safedesk.views import SearchHit, SearchResult
 
 MAX_QUERY_CHARS = 500
 # Practice boxes are what people come for; other kinds still rank, a little lower.
 KIND_WEIGHT = {"practice": 1.6, "finding": 1.15, "section": 1.0}
 SNIPPET_CHARS = 220
+FACETS = ("kind", "report", "theme", "authority")
+Resolver = Callable[[str, str], list[str]]
 
 
 def clean_query(query: str) -> tuple[str, str | None]:
@@ -22,32 +26,28 @@ def clean_query(query: str) -> tuple[str, str | None]:
     text = "".join(
         " " if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") else ch for ch in query
     )
-    text = " ".join(text.split())
+    text = " ".join(text.split()) + (" " if text[-1:].isspace() else "")
     if len(text) > MAX_QUERY_CHARS:
         cut = text[:MAX_QUERY_CHARS].rsplit(" ", 1)[0]
         return cut, f"The query was shortened to its first {len(cut)} characters."
     return text, None
 
 
-def _parse(index: SearchIndex, text: str) -> Any:
+def _whoosh_query(index: SearchIndex, text: str) -> Any:
     from whoosh import qparser
 
     parser = qparser.MultifieldParser(["title", "body"], index.schema, group=qparser.AndGroup)
-    parser.remove_plugin_class(qparser.FieldsPlugin)
     try:
         return parser.parse(text)
-    except Exception:  # the parser is forgiving, but never let odd input escape
-        words = re.findall(r"\w+", text)
+    except Exception:  # the text is already sanitised; this is a last line of defence
+        words = WORD.findall(text)
         return parser.parse(" ".join(words)) if words else None
 
 
-def _filter(filters: dict[str, Sequence[str] | None]) -> Any:
+def _filter(filters: Mapping[str, Sequence[str] | None]) -> Any:
     from whoosh.query import And, Or, Term
 
-    parts = []
-    for field, values in filters.items():
-        if values:
-            parts.append(Or([Term(field, v) for v in values]))
+    parts = [Or([Term(name, v) for v in values]) for name, values in filters.items() if values]
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else And(parts)
@@ -56,62 +56,90 @@ def _filter(filters: dict[str, Sequence[str] | None]) -> Any:
 def run_search(
     index: SearchIndex,
     query: str,
+    glossary: Glossary | None,
+    resolve: Resolver,
     limit: int = 20,
-    report: Sequence[str] | None = None,
-    theme: Sequence[str] | None = None,
-    authority: Sequence[str] | None = None,
-    kind: Sequence[str] | None = None,
+    filters: dict[str, list[str] | None] | None = None,
+    typing: bool = False,
+    facets: bool = True,
 ) -> SearchResult:
+    """Search `index`. `resolve(field, value)` turns a typed theme/authority/report into keys."""
     from whoosh import sorting
     from whoosh.query import NullQuery
 
-    text, note = clean_query(query)
-    parsed = _parse(index, text) if text else None
-    if parsed is None or parsed is NullQuery:
-        return SearchResult(
-            query=query, total=0, hits=[], note=note or "Type some words to search."
-        )
-    searcher = index.searcher
-    facets = {
-        name: sorting.FieldFacet(name, maptype=sorting.Count)
-        for name in ("kind", "report", "theme", "authority")
-    }
-    results = searcher.search(
-        parsed,
-        limit=max(limit * 3, 30),
-        filter=_filter({"report": report, "theme": theme, "authority": authority, "kind": kind}),
-        terms=True,
-        groupedby=facets,
+    text, length_note = clean_query(query)
+    parsed = parse(text, glossary, typing=typing)
+    notes = [n for n in [length_note, *parsed.notes] if n]
+    wanted = dict(filters or {})
+    for name, values in parsed.filters.items():
+        keys: list[str] = []
+        for value in values:
+            found = [value.lower()] if name == "kind" else resolve(name, value)
+            if not found:
+                notes.append(f"No {name} matches '{value}'.")
+            keys += found
+        wanted[name] = [k for k in keys if not wanted.get(name) or k in (wanted[name] or [])]
+        if not wanted[name]:
+            return _empty(query, parsed.expanded, notes)
+    whoosh_query = _whoosh_query(index, parsed.whoosh) if parsed.whoosh else None
+    if whoosh_query is None or whoosh_query is NullQuery:
+        if not notes:
+            notes.append("Type some words to search.")
+        return _empty(query, parsed.expanded, notes)
+    grouped = (
+        {name: sorting.FieldFacet(name, maptype=sorting.Count) for name in FACETS}
+        if facets
+        else None
     )
-    scored = sorted(results, key=lambda hit: -hit.score * KIND_WEIGHT.get(hit["kind"], 0.9))[
-        : max(0, limit)
-    ]
-    hits = []
-    for hit in scored:
-        matched = {
-            t.decode("utf-8") if isinstance(t, bytes) else t for _f, t in hit.matched_terms()
-        }
-        hits.append(
-            SearchHit(
-                key=hit["key"],
-                kind=hit["kind"],
-                number=_number(hit["number"]),
-                title=hit["title"],
-                authority=hit["authority_name"] or None,
-                theme=hit["theme_title"] or None,
-                score=round(hit.score * KIND_WEIGHT.get(hit["kind"], 0.9), 4),
-                snippet=snippet(hit["body"], matched),
-                report=hit["report"],
-            )
-        )
-    facet_counts = {
-        name: {k: v for k, v in sorted(results.groups(name).items(), key=lambda kv: -kv[1]) if k}
-        for name in facets
-    }
+    results = index.searcher.search(
+        whoosh_query,
+        limit=max(limit * 3, 30),
+        filter=_filter(wanted),
+        terms=True,
+        groupedby=grouped,
+    )
+    ranked = sorted(results, key=lambda hit: -hit.score * KIND_WEIGHT.get(hit["kind"], 0.9))
+    hits = [_hit(hit) for hit in ranked[: max(0, limit)]]
     total = len(results)
-    if total == 0 and note is None:
-        note = "Nothing matched. Try fewer or different words."
-    return SearchResult(query=query, total=total, hits=hits, note=note, facets=facet_counts)
+    speller = Speller(index.vocabulary())
+    suggestion = speller.suggest(text.strip(), parsed.words) if parsed.words else None
+    if total == 0 and not notes:
+        notes.append("Nothing matched. Try fewer or different words.")
+    return SearchResult(
+        query=query,
+        total=total,
+        hits=hits,
+        note=" ".join(notes) or None,
+        facets={name: _counts(results, name) for name in FACETS} if facets else {},
+        expanded=parsed.expanded,
+        suggestion=suggestion,
+    )
+
+
+def _empty(query: str, expanded: list[dict[str, str]], notes: list[str]) -> SearchResult:
+    return SearchResult(
+        query=query, total=0, hits=[], note=" ".join(notes) or None, expanded=expanded
+    )
+
+
+def _counts(results: Any, name: str) -> dict[str, int]:
+    groups = results.groups(name)
+    return {k: v for k, v in sorted(groups.items(), key=lambda kv: (-kv[1], kv[0])) if k}
+
+
+def _hit(hit: Any) -> SearchHit:
+    matched = {t.decode("utf-8") if isinstance(t, bytes) else t for _f, t in hit.matched_terms()}
+    return SearchHit(
+        key=hit["key"],
+        kind=hit["kind"],
+        number=_number(hit["number"]),
+        title=hit["title"],
+        authority=hit["authority_name"] or None,
+        theme=hit["theme_title"] or None,
+        score=round(hit.score * KIND_WEIGHT.get(hit["kind"], 0.9), 4),
+        snippet=snippet(hit["body"], matched),
+        report=hit["report"],
+    )
 
 
 def _number(value: str) -> int | str | None:
@@ -120,24 +148,16 @@ def _number(value: str) -> int | str | None:
     return int(value) if value.isdigit() else value
 
 
-_WORD = re.compile(r"\w+(?:\.?\w+)*")  # the tokenizer pattern of Whoosh's StemmingAnalyzer
-
-
-@functools.lru_cache(maxsize=65536)
-def _stem(word: str) -> str:
-    from whoosh.lang.porter import stem
-
-    return str(stem(word))
-
-
 def snippet(text: str, matched: set[str], width: int = SNIPPET_CHARS) -> str:
     """The part of `text` with the most matched words, each wrapped in [ ]."""
     spans = [
-        (m.start(), m.end()) for m in _WORD.finditer(text) if _stem(m.group().lower()) in matched
+        (m.start(), m.end())
+        for m in WORD.finditer(text)
+        if (word_stems(m.group()) | {m.group().lower()}) & matched
     ]
     if not spans:
         cut = text[:width].rsplit(" ", 1)[0] if len(text) > width else text
-        return " ".join(cut.replace("\n- ", " • ").split()) + ("…" if len(text) > width else "")
+        return _flat(cut) + ("…" if len(text) > width else "")
     best_start, best_count = spans[0][0], 0
     for start, _end in spans:
         count = sum(1 for s, _ in spans if start <= s < start + width)
@@ -160,5 +180,8 @@ def snippet(text: str, matched: set[str], width: int = SNIPPET_CHARS) -> str:
         out.append(f"[{text[s:e]}]")
         pos = e
     out.append(text[pos:end])
-    body = " ".join("".join(out).replace("\n- ", " • ").split())
-    return ("…" if begin > 0 else "") + body + ("…" if end < len(text) else "")
+    return ("…" if begin > 0 else "") + _flat("".join(out)) + ("…" if end < len(text) else "")
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.replace("\n- ", " • ").split())

@@ -1,0 +1,53 @@
+"""How text becomes index terms.
+
+Words keep their hyphens through tokenizing, then Whoosh's IntraWordFilter emits the parts *and* the
+merged word ("co-location" -> co, location, colocation), so a search finds it written either way.
+Title and body are stemmed ("audits", "auditing" -> audit); an unstemmed copy serves typing, where a
+word is still unfinished and a stem would not match its prefix.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+TOKEN_PATTERN = r"\w+(?:[-‐]\w+)*"
+WORD = re.compile(TOKEN_PATTERN)
+
+
+def _base() -> Any:
+    from whoosh.analysis import IntraWordFilter, LowercaseFilter, RegexTokenizer
+
+    # splitnums=True only because whoosh-reloaded 2.7.5 fails with both split options off
+    # ('IntraWordFilter' object has no attribute 'boundary'); splitting "Y2K" is harmless here.
+    return (
+        RegexTokenizer(TOKEN_PATTERN)
+        | IntraWordFilter(splitwords=False, splitnums=True, mergewords=True, mergenums=True)
+        | LowercaseFilter()
+    )
+
+
+def stemming_analyzer() -> Any:
+    from whoosh.analysis import StemFilter
+
+    return _base() | StemFilter()
+
+
+def plain_analyzer() -> Any:
+    return _base()
+
+
+@functools.lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """The index's stem for one lower-case word (memoised: the corpus vocabulary is small)."""
+    from whoosh.lang.porter import stem as porter
+
+    return str(porter(word))
+
+
+def word_stems(word: str) -> set[str]:
+    """Every stem a (possibly hyphenated) word is indexed under."""
+    lower = word.lower()
+    parts = [p for p in re.split(r"[-‐]", lower) if p]
+    return {stem(p) for p in parts} | {stem("".join(parts))}
