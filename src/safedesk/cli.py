@@ -70,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--kind", metavar="KIND", help="practice, finding, section, ... (comma-separated)"
     )
     p.add_argument("--limit", type=int, default=20, metavar="N")
+    p = command("related", "practices most like an item (more like this)")
+    p.add_argument("key")
+    p.add_argument("--limit", type=int, default=5, metavar="N")
     command("gui", "open the desktop app (the default)", json_flag=False)
     return parser
 
@@ -209,6 +212,11 @@ def _cmd_search(args: argparse.Namespace) -> int:
 
     def text() -> str:
         lines = [f"{result.total} results for {result.query!r}"]
+        if result.expanded:
+            used = ", ".join(f"{e['term']} = {e['expansion']}" for e in result.expanded)
+            lines.append(f"Also searched for: {used}")
+        if result.suggestion:
+            lines.append(f"Did you mean: {result.suggestion}")
         if result.note:
             lines.append(result.note)
         for h in result.hits:
@@ -222,6 +230,21 @@ def _cmd_search(args: argparse.Namespace) -> int:
     return _emit(args, result.to_json(), text)
 
 
+def _cmd_related(args: argparse.Namespace) -> int:
+    with _open(args) as lib:
+        result = lib.related(args.key, limit=args.limit)
+    return _emit(
+        args,
+        result.to_json(),
+        lambda: (
+            f"Practices like {result.title!r}:\n"
+            + "\n".join(
+                f"  Box {h.number}: {h.title} ({h.authority})  [{h.key}]" for h in result.related
+            )
+        ),
+    )
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "import": _cmd_import,
     "reports": lambda a: _listing(a, lambda lib: lib.reports(), _report_line),
@@ -233,4 +256,5 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "case-studies": lambda a: _listing(a, lambda lib: lib.case_studies(a.report), _case_study_line),
     "show": _cmd_show,
     "search": _cmd_search,
+    "related": _cmd_related,
 }

@@ -31,7 +31,7 @@ def _base() -> Any:
 def stemming_analyzer() -> Any:
     from whoosh.analysis import StemFilter
 
-    return _base() | StemFilter()
+    return _base() | StemFilter(lang="en")  # Snowball English: "co-locating" and "co-location" meet
 
 
 def plain_analyzer() -> Any:
@@ -41,9 +41,14 @@ def plain_analyzer() -> Any:
 @functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """The index's stem for one lower-case word (memoised: the corpus vocabulary is small)."""
-    from whoosh.lang.porter import stem as porter
+    return str(_snowball()(word))
 
-    return str(porter(word))
+
+@functools.lru_cache(maxsize=1)
+def _snowball() -> Any:
+    from whoosh.lang.snowball.english import EnglishStemmer
+
+    return EnglishStemmer().stem
 
 
 def word_stems(word: str) -> set[str]:

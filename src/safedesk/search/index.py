@@ -20,7 +20,7 @@ from safedesk.store.reader import Document
 
 log = logging.getLogger(__name__)
 
-INDEX_SCHEMA_VERSION = 2
+INDEX_SCHEMA_VERSION = 3
 STAMP_NAME = "safedesk-stamp.json"
 Progress = Callable[[str, float], None]
 

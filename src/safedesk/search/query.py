@@ -33,10 +33,11 @@ def clean_query(query: str) -> tuple[str, str | None]:
     return text, None
 
 
-def _whoosh_query(index: SearchIndex, text: str) -> Any:
+def _whoosh_query(index: SearchIndex, text: str, every_word: bool = True) -> Any:
     from whoosh import qparser
 
-    parser = qparser.MultifieldParser(["title", "body"], index.schema, group=qparser.AndGroup)
+    group = qparser.AndGroup if every_word else qparser.OrGroup.factory(0.9)
+    parser = qparser.MultifieldParser(["title", "body"], index.schema, group=group)
     try:
         return parser.parse(text)
     except Exception:  # the text is already sanitised; this is a last line of defence
@@ -91,16 +92,27 @@ def run_search(
         if facets
         else None
     )
-    results = index.searcher.search(
-        whoosh_query,
-        limit=max(limit * 3, 30),
-        filter=_filter(wanted),
-        terms=True,
-        groupedby=grouped,
-    )
-    ranked = sorted(results, key=lambda hit: -hit.score * KIND_WEIGHT.get(hit["kind"], 0.9))
-    hits = [_hit(hit) for hit in ranked[: max(0, limit)]]
+
+    def run(q: Any) -> Any:
+        return index.searcher.search(
+            q, limit=max(limit * 3, 30), filter=_filter(wanted), terms=True, groupedby=grouped
+        )
+
+    results = run(whoosh_query)
+    ranked = sorted(results, key=_weighted)
     total = len(results)
+    if total < limit and len(parsed.words) > 1:
+        # "best matches first": fill up with results that have some of the words
+        partial = run(_whoosh_query(index, parsed.whoosh, every_word=False))
+        seen = {hit["key"] for hit in ranked}
+        extra = [hit for hit in sorted(partial, key=_weighted) if hit["key"] not in seen]
+        if extra:
+            if total == 0:
+                notes.append("No result has every word; these have some of them.")
+            ranked += extra
+            total += len(partial) - len(seen & {hit["key"] for hit in partial})
+            results = partial
+    hits = [_hit(hit) for hit in ranked[: max(0, limit)]]
     speller = Speller(index.vocabulary())
     suggestion = speller.suggest(text.strip(), parsed.words) if parsed.words else None
     if total == 0 and not notes:
@@ -116,6 +128,10 @@ def run_search(
     )
 
 
+def _weighted(hit: Any) -> float:
+    return float(-hit.score * KIND_WEIGHT.get(hit["kind"], 0.9))
+
+
 def _empty(query: str, expanded: list[dict[str, str]], notes: list[str]) -> SearchResult:
     return SearchResult(
         query=query, total=0, hits=[], note=" ".join(notes) or None, expanded=expanded
@@ -128,7 +144,8 @@ def _counts(results: Any, name: str) -> dict[str, int]:
 
 
 def _hit(hit: Any) -> SearchHit:
-    matched = {t.decode("utf-8") if isinstance(t, bytes) else t for _f, t in hit.matched_terms()}
+    terms = hit.matched_terms() if hit.results.has_matched_terms() else []
+    matched = {t.decode("utf-8") if isinstance(t, bytes) else t for _f, t in terms}
     return SearchHit(
         key=hit["key"],
         kind=hit["kind"],

@@ -16,6 +16,11 @@ from safedesk.search.glossary import Glossary
 FILTER_FIELDS = ("theme", "authority", "report", "kind")
 MIN_PREFIX = 3
 OPERATORS = {"AND", "OR", "NOT"}
+# Function words are not required to match unless quoted ("parents with mental health issues").
+FUNCTION_WORDS = {
+    "a", "an", "and", "the", "of", "in", "on", "for", "to", "with", "by", "from", "at", "as", "is",
+    "are", "be", "or", "into", "about", "how", "what", "who", "their", "our", "its",
+}  # fmt: skip
 _FILTER = re.compile(r'(?i)\b(theme|authority|report|kind):(?:"([^"]*)"?|(\S*))')
 _TOKEN = re.compile(r'"[^"]*"|\(|\)|[^\s()"]+')
 
@@ -105,6 +110,9 @@ def _rewrite(
             result.expanded.append({"term": defined.term, "expansion": written})
             result.words += tokens[i : i + length]
             i += length
+            continue
+        if word.lower() in FUNCTION_WORDS and not (unfinished and last):
+            i += 1
             continue
         acronym = glossary.acronym(word) if glossary else None
         if acronym is not None:

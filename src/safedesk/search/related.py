@@ -16,7 +16,7 @@ def more_like(index: SearchIndex, key: str, limit: int = 5) -> list[SearchHit]:
     if docnum is None:
         return []
     stored = searcher.stored_fields(docnum)
-    text = f"{stored['title']}\n{stored['body']}"
+    text = f"{stored['title']}\n{stored['title']}\n{stored['body']}"  # titles weigh double
     hits = searcher.more_like(
         docnum, "body", text=text, top=limit + 1, numterms=25, filter=Term("kind", "practice")
     )
