@@ -51,8 +51,9 @@ def _snowball() -> Any:
     return EnglishStemmer().stem
 
 
-def word_stems(word: str) -> set[str]:
+@functools.lru_cache(maxsize=65536)
+def word_stems(word: str) -> frozenset[str]:
     """Every stem a (possibly hyphenated) word is indexed under."""
     lower = word.lower()
     parts = [p for p in re.split(r"[-‐]", lower) if p]
-    return {stem(p) for p in parts} | {stem("".join(parts))}
+    return frozenset({stem(p) for p in parts} | {stem("".join(parts)), lower})

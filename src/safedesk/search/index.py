@@ -13,10 +13,13 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from safedesk.search.analysis import plain_analyzer, stemming_analyzer
 from safedesk.store.reader import Document
+
+if TYPE_CHECKING:
+    from safedesk.search.spelling import Speller
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +63,7 @@ class SearchIndex:
         self._schema: Any = None
         self.generation: int | None = None  # the store generation the open index was built from
         self._vocabulary: dict[str, int] | None = None
+        self._speller: Speller | None = None
 
     # -- lifecycle ----------------------------------------------------------------------------
     def stamp(self) -> dict[str, Any] | None:
@@ -153,6 +157,14 @@ class SearchIndex:
             progress("Indexing for search", 1.0)
         return len(docs)
 
+    def speller(self) -> Speller:
+        """The 'did you mean' speller over this index's words (built once per open)."""
+        from safedesk.search.spelling import Speller
+
+        if self._speller is None:
+            self._speller = Speller(self.vocabulary())
+        return self._speller
+
     def vocabulary(self) -> dict[str, int]:
         """Every unstemmed word in the index with the number of documents it appears in."""
         if self._vocabulary is None:
@@ -180,6 +192,7 @@ class SearchIndex:
         self._searcher = self._ix = self._schema = None
         self.generation = None
         self._vocabulary = None
+        self._speller = None
 
     @property
     def searcher(self) -> Any:

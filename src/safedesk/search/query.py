@@ -10,7 +10,6 @@ from safedesk.search.analysis import WORD, word_stems
 from safedesk.search.glossary import Glossary
 from safedesk.search.index import SearchIndex
 from safedesk.search.querylang import parse
-from safedesk.search.spelling import Speller
 from safedesk.views import SearchHit, SearchResult
 
 MAX_QUERY_CHARS = 500
@@ -113,7 +112,7 @@ def run_search(
             total += len(partial) - len(seen & {hit["key"] for hit in partial})
             results = partial
     hits = [_hit(hit) for hit in ranked[: max(0, limit)]]
-    speller = Speller(index.vocabulary())
+    speller = index.speller()
     suggestion = speller.suggest(text.strip(), parsed.words) if parsed.words else None
     if total == 0 and not notes:
         notes.append("Nothing matched. Try fewer or different words.")
@@ -170,7 +169,7 @@ def snippet(text: str, matched: set[str], width: int = SNIPPET_CHARS) -> str:
     spans = [
         (m.start(), m.end())
         for m in WORD.finditer(text)
-        if (word_stems(m.group()) | {m.group().lower()}) & matched
+        if not word_stems(m.group()).isdisjoint(matched)
     ]
     if not spans:
         cut = text[:width].rsplit(" ", 1)[0] if len(text) > width else text

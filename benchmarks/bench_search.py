@@ -1,0 +1,145 @@
+"""Search speed at 1 and 30 reports, with SQLite FTS5 over the same texts as a reference.
+
+    .venv/bin/python benchmarks/bench_search.py [--reports 30]
+
+The 29 extra reports are variants of the bundled text with their own titles and ISBNs (so their
+keys differ), imported through the normal path. Timings are in process and warm (after one pass),
+except "import one more report", which runs `safedesk import` as a whole process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from safedesk.library import Library
+from safedesk.paths import bundled_report
+
+QUERIES = [
+    "reflective practice", "NQSW support", "supervision", "co-location with police", "LAC",
+    "performance management data", "child trafficking airport", "no-blame culture",
+    "referral thresholds", "quality assurance audits", "leadership", "domestic abuse",
+    "social work forum", '"management oversight"', "recruitment -agency", "superv*",
+    "theme:partnership police", "looked after children", "CAF coordinator", "safeguarding",
+]  # fmt: skip
+TYPED = ["reflective practice", "supervision", "trafficking", "NQSW", "co-location", "audits"]
+
+
+def variant(text: str, n: int) -> str:
+    """The bundled report under another title and ISBN: a different report to the library."""
+    text = text.replace("*Safeguarding Children: Council Developments*",
+                        f"*Safeguarding Children: Council Developments, Volume {n}*")
+    return re.sub(r"^ISBN 978 1 906792 97 8$", f"ISBN 978 1 906792 {n:02d} 0", text, flags=re.M)
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def timed(fn: Callable[[], object], repeat: int) -> list[float]:
+    fn()
+    out = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - started) * 1000)
+    return out
+
+
+def measure(lib: Library, repeat: int) -> dict[str, list[float]]:
+    full: list[float] = []
+    for q in QUERIES:
+        full += timed(lambda q=q: lib.search(q), repeat)
+    keys: list[float] = []
+    for word in TYPED:
+        for i in range(1, len(word) + 1):
+            keys += timed(lambda t=word[:i]: lib.search_as_you_type(t), max(1, repeat // 2))
+    return {"full": full, "keys": keys}
+
+
+def fts5(lib: Library, repeat: int) -> list[float]:
+    """The same documents in an in-memory FTS5 table: bm25 ranking and snippets, top 20."""
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE VIRTUAL TABLE doc USING fts5(key UNINDEXED, title, body, tokenize='porter')")
+    conn.executemany(
+        "INSERT INTO doc VALUES (?, ?, ?)",
+        [(d.key, d.title, d.text) for d in lib._reader.documents()],
+    )
+    plain = [" ".join(re.findall(r"\w+", q.replace("theme:", ""))) for q in QUERIES]
+    out: list[float] = []
+    for q in plain:
+        sql = ("SELECT key, snippet(doc, 2, '[', ']', '…', 30) FROM doc WHERE doc MATCH ? "
+               "ORDER BY bm25(doc, 2.0, 1.0) LIMIT 20")
+        out += timed(lambda q=q: conn.execute(sql, (q,)).fetchall(), repeat)
+    conn.close()
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--reports", type=int, default=30)
+    parser.add_argument("--repeat", type=int, default=10)
+    args = parser.parse_args()
+    os.environ.pop("SAFEDESK_DATA_DIR", None)
+    work = Path(tempfile.mkdtemp(prefix="safedesk-bench-search-"))
+    rows: list[tuple[str, ...]] = []
+    try:
+        source = bundled_report().read_text("utf-8")
+        with Library.open(work / "lib") as lib:
+            one = measure(lib, args.repeat)
+            docs_one = lib.ensure_index().searcher.doc_count()
+            imports = []
+            for n in range(2, args.reports + 1):
+                path = work / f"variant-{n}.txt"
+                path.write_text(variant(source, n), "utf-8")
+                started = time.perf_counter()
+                lib.import_report(path)
+                imports.append(time.perf_counter() - started)
+            many = measure(lib, args.repeat)
+            docs_many = lib.ensure_index().searcher.doc_count()
+            reference = fts5(lib, args.repeat)
+        extra = work / f"variant-{args.reports + 1}.txt"
+        extra.write_text(variant(source, args.reports + 1), "utf-8")
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "safedesk", "--data-dir", str(work / "lib"), "import", str(extra)],
+            check=True, capture_output=True,
+        )
+        one_more = time.perf_counter() - started
+
+        def row(label: str, values: list[float], target: str) -> tuple[str, ...]:
+            return (label, f"{pct(values, 50):.2f}", f"{pct(values, 95):.2f}", f"{max(values):.2f}", target)
+
+        rows += [
+            row(f"full query, 1 report ({docs_one} docs)", one["full"], "p95 <= 16 ms"),
+            row("keystroke, 1 report", one["keys"], "p95 <= 16 ms"),
+            row(f"full query, {args.reports} reports ({docs_many} docs)", many["full"], "p95 <= 50 ms"),
+            row(f"keystroke, {args.reports} reports", many["keys"], "p95 <= 50 ms"),
+            row(f"FTS5 reference, {args.reports} reports (bm25 + snippet)", reference, "(reference)"),
+            row("import in process (each of the 29), ms", [t * 1000 for t in imports], ""),
+            ("import one more, whole process", f"{one_more * 1000:.0f}", "", "", "< 5000 ms"),
+        ]
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    header = ("measurement (ms)", "p50", "p95", "max", "target")
+    widths = [max(len(r[i]) for r in [*rows, header]) for i in range(5)]
+    line = "  ".join(f"{{:<{w}}}" for w in widths)
+    print(line.format(*header))
+    print(line.format(*("-" * w for w in widths)))
+    for r in rows:
+        print(line.format(*r))
+    print(f"\n{os.cpu_count()} cores; Python {sys.version.split()[0]}; ±35% run to run on this machine")
+
+
+if __name__ == "__main__":
+    main()
