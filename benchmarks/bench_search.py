@@ -36,8 +36,10 @@ TYPED = ["reflective practice", "supervision", "trafficking", "NQSW", "co-locati
 
 def variant(text: str, n: int) -> str:
     """The bundled report under another title and ISBN: a different report to the library."""
-    text = text.replace("*Safeguarding Children: Council Developments*",
-                        f"*Safeguarding Children: Council Developments, Volume {n}*")
+    text = text.replace(
+        "*Safeguarding Children: Council Developments*",
+        f"*Safeguarding Children: Council Developments, Volume {n}*",
+    )
     return re.sub(r"^ISBN 978 1 906792 97 8$", f"ISBN 978 1 906792 {n:02d} 0", text, flags=re.M)
 
 
@@ -70,7 +72,9 @@ def measure(lib: Library, repeat: int) -> dict[str, list[float]]:
 def fts5(lib: Library, repeat: int) -> list[float]:
     """The same documents in an in-memory FTS5 table: bm25 ranking and snippets, top 20."""
     conn = sqlite3.connect(":memory:")
-    conn.execute("CREATE VIRTUAL TABLE doc USING fts5(key UNINDEXED, title, body, tokenize='porter')")
+    conn.execute(
+        "CREATE VIRTUAL TABLE doc USING fts5(key UNINDEXED, title, body, tokenize='porter')"
+    )
     conn.executemany(
         "INSERT INTO doc VALUES (?, ?, ?)",
         [(d.key, d.title, d.text) for d in lib._reader.documents()],
@@ -78,9 +82,11 @@ def fts5(lib: Library, repeat: int) -> list[float]:
     plain = [" ".join(re.findall(r"\w+", q.replace("theme:", ""))) for q in QUERIES]
     out: list[float] = []
     for q in plain:
-        sql = ("SELECT key, snippet(doc, 2, '[', ']', '…', 30) FROM doc WHERE doc MATCH ? "
-               "ORDER BY bm25(doc, 2.0, 1.0) LIMIT 20")
-        out += timed(lambda q=q: conn.execute(sql, (q,)).fetchall(), repeat)
+        sql = (
+            "SELECT key, snippet(doc, 2, '[', ']', '…', 30) FROM doc WHERE doc MATCH ? "
+            "ORDER BY bm25(doc, 2.0, 1.0) LIMIT 20"
+        )
+        out += timed(lambda q=q, sql=sql: conn.execute(sql, (q,)).fetchall(), repeat)
     conn.close()
     return out
 
@@ -112,20 +118,41 @@ def main() -> None:
         extra.write_text(variant(source, args.reports + 1), "utf-8")
         started = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "safedesk", "--data-dir", str(work / "lib"), "import", str(extra)],
-            check=True, capture_output=True,
+            [
+                sys.executable,
+                "-m",
+                "safedesk",
+                "--data-dir",
+                str(work / "lib"),
+                "import",
+                str(extra),
+            ],
+            check=True,
+            capture_output=True,
         )
         one_more = time.perf_counter() - started
 
         def row(label: str, values: list[float], target: str) -> tuple[str, ...]:
-            return (label, f"{pct(values, 50):.2f}", f"{pct(values, 95):.2f}", f"{max(values):.2f}", target)
+            return (
+                label,
+                f"{pct(values, 50):.2f}",
+                f"{pct(values, 95):.2f}",
+                f"{max(values):.2f}",
+                target,
+            )
 
         rows += [
             row(f"full query, 1 report ({docs_one} docs)", one["full"], "p95 <= 16 ms"),
             row("keystroke, 1 report", one["keys"], "p95 <= 16 ms"),
-            row(f"full query, {args.reports} reports ({docs_many} docs)", many["full"], "p95 <= 50 ms"),
+            row(
+                f"full query, {args.reports} reports ({docs_many} docs)",
+                many["full"],
+                "p95 <= 50 ms",
+            ),
             row(f"keystroke, {args.reports} reports", many["keys"], "p95 <= 50 ms"),
-            row(f"FTS5 reference, {args.reports} reports (bm25 + snippet)", reference, "(reference)"),
+            row(
+                f"FTS5 reference, {args.reports} reports (bm25 + snippet)", reference, "(reference)"
+            ),
             row("import in process (each of the 29), ms", [t * 1000 for t in imports], ""),
             ("import one more, whole process", f"{one_more * 1000:.0f}", "", "", "< 5000 ms"),
         ]
@@ -138,7 +165,8 @@ def main() -> None:
     print(line.format(*("-" * w for w in widths)))
     for r in rows:
         print(line.format(*r))
-    print(f"\n{os.cpu_count()} cores; Python {sys.version.split()[0]}; ±35% run to run on this machine")
+    python = sys.version.split()[0]
+    print(f"\n{os.cpu_count()} cores; Python {python}; ±35% run to run on this machine")
 
 
 if __name__ == "__main__":

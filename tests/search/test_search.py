@@ -92,3 +92,21 @@ def test_a_missing_or_damaged_index_is_rebuilt(data_dir, damage: str) -> None:
                 f.write_bytes(b"" if damage == "truncate" else b"\x8f\x00garbage" * 100)
     with Library.open(data_dir) as lib:
         assert lib.search("reflective practice").hits[0].key == BOX.format(9)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "supervision",
+        "LAC",
+        "co-location",
+        "partnership -police",
+        "superv*",
+        "team around the child",
+    ],
+)
+def test_total_counts_exactly_the_documents_that_match(library: Library, query: str) -> None:
+    everything = library.search(query, limit=10_000)
+    assert everything.total == len(everything.hits) == len({h.key for h in everything.hits})
+    assert library.search(query, limit=3).total == everything.total
+    assert sum(everything.facets["kind"].values()) == everything.total

@@ -64,6 +64,9 @@ class SearchIndex:
         self.generation: int | None = None  # the store generation the open index was built from
         self._vocabulary: dict[str, int] | None = None
         self._speller: Speller | None = None
+        self._sorted_words: list[str] | None = None
+        self._facets: dict[str, list[str]] = {}
+        self._parsers: dict[bool, Any] = {}
 
     # -- lifecycle ----------------------------------------------------------------------------
     def stamp(self) -> dict[str, Any] | None:
@@ -146,7 +149,7 @@ class SearchIndex:
                 writer.add_document(**_fields(doc))
                 if progress and i % 50 == 0:
                     progress("Indexing for search", i / max(1, len(docs)))
-            writer.commit()
+            writer.commit(mergetype=merge_bounded)
         except BaseException:
             writer.cancel()
             raise
@@ -164,6 +167,41 @@ class SearchIndex:
         if self._speller is None:
             self._speller = Speller(self.vocabulary())
         return self._speller
+
+    def parser(self, every_word: bool = True) -> Any:
+        """A query parser over title and body (all words required, or any), made once."""
+        if every_word not in self._parsers:
+            from whoosh import qparser
+
+            group = qparser.AndGroup if every_word else qparser.OrGroup.factory(0.9)
+            self._parsers[every_word] = qparser.MultifieldParser(
+                ["title", "body"], self.schema, group=group
+            )
+        return self._parsers[every_word]
+
+    def completions(self, prefix: str, limit: int = 5) -> list[str]:
+        """The most common indexed words starting with `prefix` (how typing expands a word)."""
+        import bisect
+
+        if self._sorted_words is None:
+            self._sorted_words = sorted(self.vocabulary())
+        words = self._sorted_words
+        lo = bisect.bisect_left(words, prefix)
+        hi = bisect.bisect_left(words, prefix + "\uffff")
+        counts = self.vocabulary()
+        return sorted(words[lo:hi], key=lambda w: (-counts[w], w))[:limit]
+
+    def facet_values(self, field: str) -> list[str]:
+        """The value of ID field `field` for every document number (built once per open)."""
+        if field not in self._facets:
+            reader = self.searcher.reader()
+            values = [""] * reader.doc_count_all()
+            for term, _info in reader.iter_field(field):
+                value = term.decode("utf-8") if isinstance(term, bytes) else term
+                for docnum in reader.postings(field, term).all_ids():
+                    values[docnum] = value
+            self._facets[field] = values
+        return self._facets[field]
 
     def vocabulary(self) -> dict[str, int]:
         """Every unstemmed word in the index with the number of documents it appears in."""
@@ -193,6 +231,9 @@ class SearchIndex:
         self.generation = None
         self._vocabulary = None
         self._speller = None
+        self._sorted_words = None
+        self._facets = {}
+        self._parsers = {}
 
     @property
     def searcher(self) -> Any:
@@ -228,3 +269,33 @@ def _fields(doc: Document) -> dict[str, Any]:
         "words": f"{doc.title}\n{doc.text}",
         "title_words": doc.title,
     }
+
+
+MERGE_MAX_DOCS = 600  # the most documents one import may spend time merging (~1 s here)
+MERGE_MIN_SEGMENTS = 6  # below this many segments, never merge
+
+
+def merge_bounded(writer: Any, segments: list[Any]) -> list[Any]:
+    """A Whoosh merge policy with a ceiling: merge only the smallest segments, up to
+    MERGE_MAX_DOCS documents in all. Whoosh's own policy sometimes merges the whole index in one
+    go, which in pure Python takes seconds; this keeps every import's share of merging bounded
+    while the number of segments (which slows searching) stays around ten."""
+    from whoosh.reading import SegmentReader
+
+    if len(segments) < MERGE_MIN_SEGMENTS:
+        return segments
+    by_size = sorted(segments, key=lambda s: s.doc_count_all())
+    chosen: list[Any] = []
+    total = 0
+    for segment in by_size:
+        if total + segment.doc_count_all() > MERGE_MAX_DOCS:
+            break
+        chosen.append(segment)
+        total += segment.doc_count_all()
+    if len(chosen) < 2:
+        return segments
+    for segment in chosen:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    return [s for s in segments if s not in chosen]

@@ -33,10 +33,7 @@ def clean_query(query: str) -> tuple[str, str | None]:
 
 
 def _whoosh_query(index: SearchIndex, text: str, every_word: bool = True) -> Any:
-    from whoosh import qparser
-
-    group = qparser.AndGroup if every_word else qparser.OrGroup.factory(0.9)
-    parser = qparser.MultifieldParser(["title", "body"], index.schema, group=group)
+    parser = index.parser(every_word)
     try:
         return parser.parse(text)
     except Exception:  # the text is already sanitised; this is a last line of defence
@@ -63,12 +60,13 @@ def run_search(
     typing: bool = False,
     facets: bool = True,
 ) -> SearchResult:
-    """Search `index`. `resolve(field, value)` turns a typed theme/authority/report into keys."""
-    from whoosh import sorting
-    from whoosh.query import NullQuery
+    """Search `index`. `resolve(field, value)` turns a typed theme/authority/report into keys.
 
+    Only the hits shown are scored and given snippets; the total and facet counts come from one
+    unscored pass over the matching documents.
+    """
     text, length_note = clean_query(query)
-    parsed = parse(text, glossary, typing=typing)
+    parsed = parse(text, glossary, typing=typing, complete=index.completions if typing else None)
     notes = [n for n in [length_note, *parsed.notes] if n]
     wanted = dict(filters or {})
     for name, values in parsed.filters.items():
@@ -81,50 +79,117 @@ def run_search(
         wanted[name] = [k for k in keys if not wanted.get(name) or k in (wanted[name] or [])]
         if not wanted[name]:
             return _empty(query, parsed.expanded, notes)
-    whoosh_query = _whoosh_query(index, parsed.whoosh) if parsed.whoosh else None
-    if whoosh_query is None or whoosh_query is NullQuery:
+    if parsed.short_prefix and not wanted.get("kind"):
+        wanted["kind"] = ["practice"]
+    main = _whoosh_query(index, parsed.whoosh) if parsed.whoosh else None
+    if main is None or _is_null(main):
         if not notes:
             notes.append("Type some words to search.")
         return _empty(query, parsed.expanded, notes)
-    grouped = (
-        {name: sorting.FieldFacet(name, maptype=sorting.Count) for name in FACETS}
-        if facets
-        else None
-    )
-
-    def run(q: Any) -> Any:
-        return index.searcher.search(
-            q, limit=max(limit * 3, 30), filter=_filter(wanted), terms=True, groupedby=grouped
-        )
-
-    results = run(whoosh_query)
-    ranked = sorted(results, key=_weighted)
-    total = len(results)
-    if total < limit and len(parsed.words) > 1:
+    restrict = _filter(wanted)
+    ranked, matched = _scored(index, main, restrict, limit)
+    if len(matched) < limit and len(parsed.words) > 1 and not typing:
         # "best matches first": fill up with results that have some of the words
-        partial = run(_whoosh_query(index, parsed.whoosh, every_word=False))
+        partial = _whoosh_query(index, parsed.whoosh, every_word=False)
+        more, more_matched = _scored(index, partial, restrict, limit)
         seen = {hit["key"] for hit in ranked}
-        extra = [hit for hit in sorted(partial, key=_weighted) if hit["key"] not in seen]
-        if extra:
-            if total == 0:
-                notes.append("No result has every word; these have some of them.")
-            ranked += extra
-            total += len(partial) - len(seen & {hit["key"] for hit in partial})
-            results = partial
-    hits = [_hit(hit) for hit in ranked[: max(0, limit)]]
-    speller = index.speller()
-    suggestion = speller.suggest(text.strip(), parsed.words) if parsed.words else None
-    if total == 0 and not notes:
+        extra = [hit for hit in more if hit["key"] not in seen]
+        if extra and not matched:
+            notes.append("No result has every word; these have some of them.")
+        ranked += extra
+        matched |= more_matched
+        main = partial
+    highlight = _highlight_terms(main)
+    hits = [_hit(hit, highlight) for hit in ranked[: max(0, limit)]]
+    suggestion = index.speller().suggest(text.strip(), parsed.words) if parsed.words else None
+    if not matched and not notes:
         notes.append("Nothing matched. Try fewer or different words.")
     return SearchResult(
         query=query,
-        total=total,
+        total=len(matched),
         hits=hits,
         note=" ".join(notes) or None,
-        facets={name: _counts(results, name) for name in FACETS} if facets else {},
+        facets=_facets(index, matched) if facets else {},
         expanded=parsed.expanded,
         suggestion=suggestion,
     )
+
+
+def _is_null(q: Any) -> bool:
+    from whoosh.query import NullQuery
+
+    return q is NullQuery
+
+
+def _scored(index: SearchIndex, q: Any, restrict: Any, limit: int) -> tuple[list[Any], set[int]]:
+    """The best hits (re-ranked by kind) and the set of every matching document number, found
+    in one pass: a top-N collector that records each document it sees."""
+    from whoosh import collectors
+
+    top = collectors.TopCollector(limit=max(limit * 3, 30), usequality=False)
+    top.replace = 0  # no matcher pruning either: every match must reach the recorder
+    recorder = _Recorder(top)
+    chain = (
+        collectors.FilterCollector(recorder, allow=restrict) if restrict is not None else recorder
+    )
+    index.searcher.search_with_collector(q, chain)
+    results = chain.results()
+    # index the scored hits: iterating Results asks len() for a size hint, which counts every match
+    ranked = sorted((results[i] for i in range(results.scored_length())), key=_weighted)
+    return ranked, recorder.seen
+
+
+def _Recorder(child: Any) -> Any:
+    """A collector that passes every document to `child` and remembers its number."""
+    from whoosh.collectors import WrappingCollector
+
+    class Recorder(WrappingCollector):
+        def __init__(self, child: Any) -> None:
+            super().__init__(child)
+            self.seen: set[int] = set()
+
+        def collect(self, sub_docnum: int) -> Any:
+            self.seen.add(self.offset + sub_docnum)
+            return self.child.collect(sub_docnum)
+
+    return Recorder(child)
+
+
+def _facets(index: SearchIndex, matched: set[int]) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for name in FACETS:
+        values = index.facet_values(name)
+        counts: dict[str, int] = {}
+        for docnum in matched:
+            value = values[docnum]
+            if value:
+                counts[value] = counts.get(value, 0) + 1
+        out[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    return out
+
+
+def _highlight_terms(q: Any) -> tuple[frozenset[str], tuple[str, ...]]:
+    """Stems and prefixes the query looks for (not those under NOT), for snippets."""
+    from whoosh.query import Not, Prefix
+
+    stems: set[str] = set()
+    prefixes: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, Not):
+            return
+        if isinstance(node, Prefix):
+            prefixes.append(str(node.text))
+            return
+        if node.is_leaf():
+            for _field, term in node.terms():
+                stems.add(term.decode("utf-8") if isinstance(term, bytes) else str(term))
+            return
+        for child in node.children():
+            walk(child)
+
+    walk(q)
+    return frozenset(stems), tuple(prefixes)
 
 
 def _weighted(hit: Any) -> float:
@@ -137,14 +202,9 @@ def _empty(query: str, expanded: list[dict[str, str]], notes: list[str]) -> Sear
     )
 
 
-def _counts(results: Any, name: str) -> dict[str, int]:
-    groups = results.groups(name)
-    return {k: v for k, v in sorted(groups.items(), key=lambda kv: (-kv[1], kv[0])) if k}
-
-
-def _hit(hit: Any) -> SearchHit:
-    terms = hit.matched_terms() if hit.results.has_matched_terms() else []
-    matched = {t.decode("utf-8") if isinstance(t, bytes) else t for _f, t in terms}
+def _hit(
+    hit: Any, highlight: tuple[frozenset[str], tuple[str, ...]] = (frozenset(), ())
+) -> SearchHit:
     return SearchHit(
         key=hit["key"],
         kind=hit["kind"],
@@ -153,7 +213,7 @@ def _hit(hit: Any) -> SearchHit:
         authority=hit["authority_name"] or None,
         theme=hit["theme_title"] or None,
         score=round(hit.score * KIND_WEIGHT.get(hit["kind"], 0.9), 4),
-        snippet=snippet(hit["body"], matched),
+        snippet=snippet(hit["body"], *highlight),
         report=hit["report"],
     )
 
@@ -164,12 +224,15 @@ def _number(value: str) -> int | str | None:
     return int(value) if value.isdigit() else value
 
 
-def snippet(text: str, matched: set[str], width: int = SNIPPET_CHARS) -> str:
-    """The part of `text` with the most matched words, each wrapped in [ ]."""
+def snippet(
+    text: str, stems: frozenset[str], prefixes: tuple[str, ...] = (), width: int = SNIPPET_CHARS
+) -> str:
+    """The part of `text` with the most query words, each wrapped in [ ]."""
     spans = [
         (m.start(), m.end())
         for m in WORD.finditer(text)
-        if not word_stems(m.group()).isdisjoint(matched)
+        if not word_stems(m.group()).isdisjoint(stems)
+        or (prefixes and m.group().lower().startswith(prefixes))
     ]
     if not spans:
         cut = text[:width].rsplit(" ", 1)[0] if len(text) > width else text

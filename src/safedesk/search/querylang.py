@@ -9,8 +9,10 @@ unbalanced or meaningless (a lone AND, an empty theme:, a stray quote) is droppe
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from safedesk.search.analysis import stem
 from safedesk.search.glossary import Glossary
 
 FILTER_FIELDS = ("theme", "authority", "report", "kind")
@@ -33,14 +35,21 @@ class ParsedQuery:
     words: list[str] = field(default_factory=list)  # plain words as typed, for spelling
     notes: list[str] = field(default_factory=list)
     prefix: str | None = None  # the unfinished last word when typing
+    short_prefix: bool = False  # that word has only one or two letters
 
 
 def _quote(phrase: str) -> str:
     return '"' + phrase.replace('"', " ") + '"'
 
 
-def parse(text: str, glossary: Glossary | None, typing: bool = False) -> ParsedQuery:
-    """Rewrite `text`; with `typing`, the last word is treated as unfinished (a prefix)."""
+Completer = Callable[[str], list[str]]
+
+
+def parse(
+    text: str, glossary: Glossary | None, typing: bool = False, complete: Completer | None = None
+) -> ParsedQuery:
+    """Rewrite `text`. With `typing`, the last word is unfinished: it matches its most common
+    completions, `complete(prefix)`, or for one or two letters the words of titles."""
     result = ParsedQuery("")
     for match in _FILTER.finditer(text):
         name, value = match.group(1).lower(), (match.group(2) or match.group(3) or "").strip()
@@ -57,13 +66,17 @@ def parse(text: str, glossary: Glossary | None, typing: bool = False) -> ParsedQ
     if tokens.count("(") != tokens.count(")"):
         tokens = [t for t in tokens if t not in "()"]
         result.notes.append("Unmatched brackets were ignored.")
-    out = _rewrite(tokens, glossary, result, unfinished)
+    out = _rewrite(tokens, glossary, result, unfinished, complete)
     result.whoosh = " ".join(_tidy(out))
     return result
 
 
 def _rewrite(
-    tokens: list[str], glossary: Glossary | None, result: ParsedQuery, unfinished: bool
+    tokens: list[str],
+    glossary: Glossary | None,
+    result: ParsedQuery,
+    unfinished: bool,
+    complete: Completer | None,
 ) -> list[str]:
     out: list[str] = []
     i = 0
@@ -99,7 +112,7 @@ def _rewrite(
             continue
         if unfinished and last:
             result.prefix = word
-            out.append(_prefix_clause(word, glossary, result))
+            out.append(_prefix_clause(word, glossary, result, complete))
             i += 1
             continue
         found = glossary.phrase_at(_plain_run(tokens, i), 0) if glossary else None
@@ -116,13 +129,26 @@ def _rewrite(
             continue
         acronym = glossary.acronym(word) if glossary else None
         if acronym is not None:
-            options = [word.lower()] + [_quote(e) for e in acronym.expansions]
+            options = [word.lower()] + [_quote(e) for e in _distinct(acronym.expansions)]
             out.append("(" + " OR ".join(options) + ")")
             result.expanded.append({"term": acronym.term, "expansion": acronym.expansions[0]})
         else:
             out.append(_word_clause(word))
             result.words.append(word)
         i += 1
+    return out
+
+
+def _distinct(expansions: list[str]) -> list[str]:
+    """One phrase per wording: plurals and hyphenated spellings match the same phrase anyway
+    (hyphenated words keep their parts at consecutive positions), so searching both only costs."""
+    seen: set[tuple[str, ...]] = set()
+    out = []
+    for expansion in expansions:
+        stems = tuple(stem(w.lower()) for w in re.findall(r"[^\W_]+", expansion))
+        if stems and stems not in seen:
+            seen.add(stems)
+            out.append(expansion.replace("-", " "))
     return out
 
 
@@ -144,19 +170,23 @@ def _plain_run(tokens: list[str], start: int) -> list[str]:
     return run
 
 
-def _prefix_clause(word: str, glossary: Glossary | None, result: ParsedQuery) -> str:
-    """What an unfinished word matches while typing. Short prefixes stay cheap and useful."""
+def _prefix_clause(
+    word: str, glossary: Glossary | None, result: ParsedQuery, complete: Completer | None
+) -> str:
+    """What an unfinished word matches while typing; bounded so that it stays fast."""
     lower = word.lower()
     term = glossary.acronym(word) if glossary else None
     if term is None and glossary is not None and len(word) >= 2 and word.isupper():
         term = glossary.terms.get(lower)
     if term is not None:
         result.expanded.append({"term": term.term, "expansion": term.expansions[0]})
-        return "(" + " OR ".join([lower, *(_quote(e) for e in term.expansions)]) + ")"
+        return "(" + " OR ".join([lower, *(_quote(e) for e in _distinct(term.expansions))]) + ")"
     if len(word) < MIN_PREFIX:
-        # one or two letters: titles with a word starting so (a few dozen terms, not the library)
+        # one or two letters: practice titles with a word starting so, not the whole library
+        result.short_prefix = True
         return f"(title_words:{lower}*)"
-    return f"({lower} OR words:{lower}*)"
+    options = dict.fromkeys([lower, *(complete(lower) if complete else [])])
+    return "(" + " OR ".join(_word_clause(w) for w in options) + ")"
 
 
 def _tidy(tokens: list[str]) -> list[str]:
