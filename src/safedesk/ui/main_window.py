@@ -209,7 +209,7 @@ class MainWindow(QMainWindow):
         if not text:
             self._tree_changed(self.tree.currentIndex(), None)
             return
-        result = self.library.search(text, limit=50)
+        result = self.library.search_as_you_type(text, limit=50)
         rows = []
         for hit in result.hits:
             where = " · ".join(x for x in (hit.authority, hit.theme) if x)
