@@ -1,6 +1,6 @@
 """Library-core speed: first run, a listing command, and warm in-process search.
 
-    .venv/bin/python benchmarks/bench_core.py [--runs N]
+    .venv/bin/python -m benchmarks.bench_core [--runs N]
 
 Whole-process timings run the installed `safedesk` command in fresh processes; search timings run
 `Library.search` in this process after one warm-up pass. Prints a table; targets from issue 2.
@@ -17,6 +17,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from benchmarks.table import pct, print_table
 
 QUERIES = [
     "reflective practice",
@@ -45,11 +47,6 @@ def _cli(*args: str, data_dir: Path) -> float:
         capture_output=True,
     )
     return time.perf_counter() - started
-
-
-def _pct(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
 def main() -> None:
@@ -99,8 +96,8 @@ def main() -> None:
         rows.append(
             (
                 f"Library.search warm, {len(times)} queries (p50 / p95)",
-                f"{_pct(times, 50):.2f} ms",
-                f"p95 {_pct(times, 95):.2f}",
+                f"{pct(times, 50):.2f} ms",
+                f"p95 {pct(times, 95):.2f}",
                 f"max {max(times):.2f}",
                 "p95 < 16 ms",
             )
@@ -108,17 +105,7 @@ def main() -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    header = ("measurement", "median", "min/p95", "max", "target")
-    widths = [max(len(r[i]) for r in [*rows, header]) for i in range(5)]
-    line = "  ".join(f"{{:<{w}}}" for w in widths)
-    print(line.format(*header))
-    print(line.format(*("-" * w for w in widths)))
-    for row in rows:
-        print(line.format(*row))
-    print(
-        f"\n{os.cpu_count()} cores; Python {sys.version.split()[0]}; "
-        "times swing about ±35% on this machine"
-    )
+    print_table(("measurement", "median", "min/p95", "max", "target"), rows)
 
 
 if __name__ == "__main__":

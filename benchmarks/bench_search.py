@@ -1,6 +1,6 @@
 """Search speed at 1 and 30 reports, with SQLite FTS5 over the same texts as a reference.
 
-    .venv/bin/python benchmarks/bench_search.py [--reports 30]
+    .venv/bin/python -m benchmarks.bench_search [--reports 30]
 
 The 29 extra reports are variants of the bundled text with their own titles and ISBNs (so their
 keys differ), imported through the normal path. Timings are in process and warm (after one pass),
@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from benchmarks.table import pct, print_table
 from safedesk.library import Library
 from safedesk.paths import bundled_report
 
@@ -41,11 +42,6 @@ def variant(text: str, n: int) -> str:
         f"*Safeguarding Children: Council Developments, Volume {n}*",
     )
     return re.sub(r"^ISBN 978 1 906792 97 8$", f"ISBN 978 1 906792 {n:02d} 0", text, flags=re.M)
-
-
-def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def timed(fn: Callable[[], object], repeat: int) -> list[float]:
@@ -158,15 +154,7 @@ def main() -> None:
         ]
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    header = ("measurement (ms)", "p50", "p95", "max", "target")
-    widths = [max(len(r[i]) for r in [*rows, header]) for i in range(5)]
-    line = "  ".join(f"{{:<{w}}}" for w in widths)
-    print(line.format(*header))
-    print(line.format(*("-" * w for w in widths)))
-    for r in rows:
-        print(line.format(*r))
-    python = sys.version.split()[0]
-    print(f"\n{os.cpu_count()} cores; Python {python}; ±35% run to run on this machine")
+    print_table(("measurement (ms)", "p50", "p95", "max", "target"), rows)
 
 
 if __name__ == "__main__":

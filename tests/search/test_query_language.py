@@ -46,9 +46,21 @@ def test_everyday_words_in_lower_case_are_not_acronyms() -> None:
     assert parse("AD meetings", GLOSSARY).expanded[0]["term"] == "AD"
 
 
-def test_short_prefixes_are_not_expanded_over_the_whole_index() -> None:
-    assert "words:" not in parse("re*", GLOSSARY).whoosh
-    assert "words:superv*" in parse("superv*", GLOSSARY).whoosh
+def test_prefixes_expand_to_a_bounded_set_of_library_words() -> None:
+    vocabulary = ["supervise", "supervised", "supervision", "supervisor", "superb"]
+
+    def complete(prefix: str, limit: int) -> list[str]:
+        return [w for w in vocabulary if w.startswith(prefix)][:limit]
+
+    assert parse("superv*", GLOSSARY, complete=complete).whoosh == (
+        "(supervise OR supervised OR supervision OR supervisor)"
+    )
+    assert parse("re*", GLOSSARY, complete=complete).whoosh == '"re"'  # too short to expand
+
+
+def test_a_prefix_that_stops_mid_word_still_finds_it(library: Library) -> None:
+    # "supervisio" is no stem; it expands through the vocabulary to "supervision"
+    assert library.search("supervisio*").total == library.search("supervision").total > 0
 
 
 @pytest.mark.parametrize(

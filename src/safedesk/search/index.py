@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from safedesk.search.analysis import plain_analyzer, stemming_analyzer
+from safedesk.search.analysis import WORD, plain_analyzer, stemming_analyzer
 from safedesk.store.reader import Document
 
 if TYPE_CHECKING:
@@ -23,7 +24,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-INDEX_SCHEMA_VERSION = 3
+INDEX_SCHEMA_VERSION = 4
+VOCABULARY_NAME = "vocabulary.json"
 STAMP_NAME = "safedesk-stamp.json"
 Progress = Callable[[str, float], None]
 
@@ -43,8 +45,7 @@ def _schema() -> Any:
         authority_name=STORED,
         title=TEXT(analyzer=stemming_analyzer(), stored=True, field_boost=2.0),
         body=TEXT(analyzer=stemming_analyzer(), stored=True),
-        # unstemmed copies: prefixes while typing, and the vocabulary for "did you mean"
-        words=TEXT(analyzer=plain_analyzer(), phrase=False),
+        # unstemmed title words: what one or two typed letters match
         title_words=TEXT(analyzer=plain_analyzer(), phrase=False),
     )
 
@@ -83,6 +84,8 @@ class SearchIndex:
         """Open the index if it is current and readable; raise IndexUnavailable otherwise."""
         if not self.is_current(generation):
             raise IndexUnavailable("the search index is missing or out of date")
+        if not (self.path / VOCABULARY_NAME).is_file():
+            raise IndexUnavailable("the search index has no vocabulary")
         from whoosh import index
 
         try:
@@ -114,6 +117,10 @@ class SearchIndex:
                     progress("Indexing for search", i / max(1, len(docs)))
             writer.commit()
             ix.close()
+            vocab: dict[str, dict[str, int]] = {}
+            for doc in docs:
+                _count_words(vocab.setdefault(doc.report, {}), doc)
+            _write_json(build / VOCABULARY_NAME, vocab)
             self._write_stamp(build, generation)
             old = self.path.with_name(self.path.name + ".old")
             shutil.rmtree(old, ignore_errors=True)
@@ -153,6 +160,11 @@ class SearchIndex:
         except BaseException:
             writer.cancel()
             raise
+        vocab = self._vocabulary_by_report()
+        vocab[report] = {}
+        for doc in docs:
+            _count_words(vocab[report], doc)
+        _write_json(self.path / VOCABULARY_NAME, vocab)
         self._write_stamp(self.path, generation)
         self.close()
         self.open(generation)
@@ -204,14 +216,25 @@ class SearchIndex:
         return self._facets[field]
 
     def vocabulary(self) -> dict[str, int]:
-        """Every unstemmed word in the index with the number of documents it appears in."""
+        """Every word (lower case, unstemmed) with the number of documents it appears in.
+
+        Kept per report in vocabulary.json beside the index: 'did you mean' draws on it, and
+        prefixes expand through it, which costs far less than indexing every word twice.
+        """
         if self._vocabulary is None:
-            reader = self.searcher.reader()
-            self._vocabulary = {
-                (t.decode("utf-8") if isinstance(t, bytes) else t): info.doc_frequency()
-                for t, info in reader.iter_field("words")
-            }
+            merged: dict[str, int] = {}
+            for counts in self._vocabulary_by_report().values():
+                for word, n in counts.items():
+                    merged[word] = merged.get(word, 0) + n
+            self._vocabulary = merged
         return self._vocabulary
+
+    def _vocabulary_by_report(self) -> dict[str, dict[str, int]]:
+        try:
+            data = json.loads((self.path / VOCABULARY_NAME).read_text("utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
 
     @staticmethod
     def _write_stamp(folder: Path, generation: int) -> None:
@@ -266,7 +289,6 @@ def _fields(doc: Document) -> dict[str, Any]:
         "authority_name": doc.authority_name,
         "title": doc.title,
         "body": doc.text,
-        "words": f"{doc.title}\n{doc.text}",
         "title_words": doc.title,
     }
 
@@ -299,3 +321,22 @@ def merge_bounded(writer: Any, segments: list[Any]) -> list[Any]:
         writer.add_reader(reader)
         reader.close()
     return [s for s in segments if s not in chosen]
+
+
+def _count_words(counts: dict[str, int], doc: Document) -> None:
+    """Add each distinct word of `doc` (and each hyphenated word's parts and joined form)."""
+    words: set[str] = set()
+    for match in WORD.finditer(f"{doc.title}\n{doc.text}"):
+        word = match.group().lower()
+        parts = [p for p in re.split(r"[-‐]", word) if p]
+        words.update(parts)
+        if len(parts) > 1:
+            words.add("".join(parts))
+    for word in words:
+        counts[word] = counts.get(word, 0) + 1
+
+
+def _write_json(path: Path, data: object) -> None:
+    partial = path.with_suffix(".partial")
+    partial.write_text(json.dumps(data, separators=(",", ":")), "utf-8")
+    partial.replace(path)

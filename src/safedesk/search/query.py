@@ -66,7 +66,7 @@ def run_search(
     unscored pass over the matching documents.
     """
     text, length_note = clean_query(query)
-    parsed = parse(text, glossary, typing=typing, complete=index.completions if typing else None)
+    parsed = parse(text, glossary, typing=typing, complete=index.completions)
     notes = [n for n in [length_note, *parsed.notes] if n]
     wanted = dict(filters or {})
     for name, values in parsed.filters.items():

@@ -17,6 +17,8 @@ from safedesk.search.glossary import Glossary
 
 FILTER_FIELDS = ("theme", "authority", "report", "kind")
 MIN_PREFIX = 3
+PREFIX_WORDS = 12  # how many library words a typed prefix* expands to, most common first
+TYPING_WORDS = 5  # the same for the unfinished last word while typing
 OPERATORS = {"AND", "OR", "NOT"}
 # Function words are not required to match unless quoted ("parents with mental health issues").
 FUNCTION_WORDS = {
@@ -42,7 +44,7 @@ def _quote(phrase: str) -> str:
     return '"' + phrase.replace('"', " ") + '"'
 
 
-Completer = Callable[[str], list[str]]
+Completer = Callable[[str, int], list[str]]
 
 
 def parse(
@@ -99,9 +101,13 @@ def _rewrite(
             i += 1
             continue
         if "*" in word:
-            stem_part = word.split("*")[0]
+            stem_part = word.split("*")[0].lower()
             if len(stem_part) >= MIN_PREFIX and re.fullmatch(r"[\w'-]+", stem_part):
-                out.append(("NOT " if negated else "") + f"(words:{stem_part.lower()}*)")
+                # the prefix becomes the library's words that start so (at most PREFIX_WORDS)
+                completions = complete(stem_part, PREFIX_WORDS) if complete else []
+                options = completions or [stem_part]
+                clause = "(" + " OR ".join(_word_clause(w) for w in options) + ")"
+                out.append(("NOT " if negated else "") + clause)
             elif stem_part:
                 out.append(("NOT " if negated else "") + _quote(stem_part))
             i += 1
@@ -185,7 +191,7 @@ def _prefix_clause(
         # one or two letters: practice titles with a word starting so, not the whole library
         result.short_prefix = True
         return f"(title_words:{lower}*)"
-    options = dict.fromkeys([lower, *(complete(lower) if complete else [])])
+    options = dict.fromkeys([lower, *(complete(lower, TYPING_WORDS) if complete else [])])
     return "(" + " OR ".join(_word_clause(w) for w in options) + ")"
 
 
