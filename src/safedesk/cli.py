@@ -74,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("key")
     p.add_argument("--limit", type=int, default=5, metavar="N")
     command("gui", "open the desktop app (the default)", json_flag=False)
+    from safedesk import cli_user
+
+    cli_user.register(sub, command)
     return parser
 
 
@@ -85,7 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return gui_main(data_dir=args.data_dir)
     try:
         _setup_logging(args.data_dir)
-        return COMMANDS[args.command](args)
+        handler = COMMANDS.get(args.command) or _user_commands()[args.command]
+        return handler(args)
     except LibraryError as exc:
         print(f"safedesk: error: {exc}", file=sys.stderr)
         return 1
@@ -258,3 +262,9 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "search": _cmd_search,
     "related": _cmd_related,
 }
+
+
+def _user_commands() -> dict[str, Callable[[argparse.Namespace], int]]:
+    from safedesk import cli_user
+
+    return cli_user.commands(_open, _emit)

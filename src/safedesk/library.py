@@ -23,6 +23,8 @@ from safedesk import paths
 from safedesk.errors import LibraryError, NotFoundError, ReportFormatError
 from safedesk.store import database
 from safedesk.store.reader import Reader
+from safedesk.store.userdata import EXAMPLE_PREFIX
+from safedesk.userlib import EXAMPLES_REPORT, UserLibraryMixin
 from safedesk.views import (
     AuthorityInfo,
     CaseStudyInfo,
@@ -37,6 +39,8 @@ from safedesk.views import (
 
 if TYPE_CHECKING:
     from safedesk.search.glossary import Glossary
+    from safedesk.sharing.importing import CollectionImport
+    from safedesk.store.maintenance import DoctorReport
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +63,7 @@ class ImportSummary:
         return dict(self.__dict__)
 
 
-class Library:
+class Library(UserLibraryMixin):
     """A user's library: the SQLite store in `data_dir` and its search index."""
 
     def __init__(self, data_dir: Path, conn: sqlite3.Connection) -> None:
@@ -107,6 +111,9 @@ class Library:
         library = cls(folder, conn)
         if bundled:
             library._ensure_bundled(progress)
+        from safedesk.store.maintenance import daily_backup
+
+        daily_backup(conn, folder / "backups")
         return library
 
     def _ensure_bundled(self, progress: Progress | None) -> None:
@@ -176,12 +183,13 @@ class Library:
         ).fetchone()
         if self._conn.execute("SELECT 1 FROM report LIMIT 1").fetchone():
             database.backup(self._conn, self.data_dir / "backups", "before-import")
+        before = self._index_token()
 
         def store_progress(message: str, fraction: float) -> None:
             if progress:
                 progress(message, 0.1 + 0.3 * fraction)
 
-        generation = write_report(
+        write_report(
             self.db_path, report, source, hashlib.sha256(data).hexdigest(), bundled, store_progress
         )
 
@@ -189,7 +197,7 @@ class Library:
             if progress:
                 progress(message, 0.4 + 0.6 * fraction)
 
-        self._update_index(report.slug, generation, index_progress)
+        self._update_index(report.slug, before, index_progress)
         return ImportSummary(
             report=report.slug,
             title=report.title,
@@ -233,7 +241,11 @@ class Library:
         return self._reader.glossary(self._report_key(report))
 
     def get(self, key: str) -> View:
-        return self._reader.get(key.strip())
+        """Whatever `key` names, in full: a practice, theme, section, local example..."""
+        key = key.strip()
+        if key.startswith(EXAMPLE_PREFIX):
+            return self.example(key)
+        return self._reader.get(key)
 
     # -- searching ----------------------------------------------------------------------------
     def search(
@@ -326,42 +338,106 @@ class Library:
         """The open search index, rebuilt first if it is missing, stale or damaged."""
         from safedesk.search.index import IndexUnavailable, SearchIndex
 
-        generation = self.generation
-        if self._index is not None and self._index.generation == generation:
+        token = self._index_token()
+        if self._index is not None and self._index.generation == token:
             return self._index
         index = self._index or SearchIndex(self.data_dir / "index")
         try:
-            index.open(generation)
+            index.open(token)
         except IndexUnavailable as why:
             log.warning("%s; rebuilding it from the library", why)
             self._index = index
-            self._rebuild_index(generation, progress)
+            self._rebuild_index(token, progress)
             return self._index
         self._index = index
         return index
 
-    def _rebuild_index(self, generation: int, progress: Progress | None) -> None:
+    def _index_token(self) -> str:
+        """What the index must have been built from: content and local-example generations."""
+        return f"{self.generation}.{self._user.generation('examples_generation')}"
+
+    def _rebuild_index(self, token: str, progress: Progress | None) -> None:
         from safedesk.search.index import SearchIndex
 
         if self._index is None:
             self._index = SearchIndex(self.data_dir / "index")
-        self._index.rebuild(self._reader.documents(), generation, progress)
+        documents = [*self._reader.documents(), *self.example_documents()]
+        self._index.rebuild(documents, token, progress)
 
-    def _update_index(self, report: str, generation: int, progress: Progress | None) -> None:
-        """After importing `report`: update the index in place if it was current, else rebuild."""
+    def _update_index(self, report: str, before: str, progress: Progress | None) -> None:
+        """After a change to `report`'s documents: update the index in place if it was current
+        before the change, else rebuild it."""
         from safedesk.search.index import IndexUnavailable, SearchIndex
 
+        token = self._index_token()
         if self._index is None:
             self._index = SearchIndex(self.data_dir / "index")
             try:
-                self._index.open(generation - 1)
+                self._index.open(before)
             except IndexUnavailable:
-                self._rebuild_index(generation, progress)
+                self._rebuild_index(token, progress)
                 return
-        if self._index.generation != generation - 1:
-            self._rebuild_index(generation, progress)
+        if self._index.generation != before:
+            self._rebuild_index(token, progress)
             return
-        self._index.update(report, self._reader.documents(report), generation, progress)
+        documents = (
+            self.example_documents()
+            if report == EXAMPLES_REPORT
+            else self._reader.documents(report)
+        )
+        self._index.update(report, documents, token, progress)
+
+    def _examples_changed(self, before: str) -> None:
+        if self._index is not None and self._index.generation == before:
+            self._update_index(EXAMPLES_REPORT, before, None)
+
+    def rebuild_index(self, progress: Progress | None = None) -> None:
+        """Rebuild the search index from the library (it is derived data)."""
+        self._rebuild_index(self._index_token(), progress)
+
+    # -- sharing and safekeeping -------------------------------------------------------------
+    def export_collection(self, name: str, path: str | os.PathLike[str]) -> Path:
+        """Write a collection to one self-contained file a colleague can import."""
+        from safedesk.sharing.collection_file import export_collection
+
+        return export_collection(self, name, Path(path))
+
+    def import_collection(self, path: str | os.PathLike[str]) -> CollectionImport:
+        """Import a collection file (all or nothing; importing it again adds no duplicates)."""
+        from safedesk.sharing.importing import import_collection
+
+        return import_collection(self, Path(path))
+
+    def backup(self, path: str | os.PathLike[str] | None = None) -> Path:
+        """Copy the library (to `path`, or into the backups folder) with SQLite's backup API."""
+        from safedesk.store.maintenance import backup_to
+
+        return backup_to(self, Path(path) if path else None)
+
+    def restore_backup(self, path: str | os.PathLike[str]) -> Path:
+        """Replace the library with a backup; the current state is backed up first (returned)."""
+        from safedesk.store.maintenance import restore_backup
+
+        return restore_backup(self, Path(path))
+
+    def doctor(self, repair: bool = False) -> DoctorReport:
+        """Check the database, the search index and references; with `repair`, rebuild the index."""
+        from safedesk.store.maintenance import doctor
+
+        return doctor(self, repair)
+
+    def reopen_after_restore(self) -> None:
+        """The database file's contents were replaced: migrate if needed, forget derived state."""
+        if database.needs_migration(self._conn):
+            self._conn.close()
+            database.migrate(self.db_path, self.data_dir / "backups")
+            self._conn = database.connect(self.db_path)
+            self._reader = Reader(self._conn)
+        if self._index is not None:
+            self._index.close()
+            self._index = None
+        (self.data_dir / "index" / "safedesk-stamp.json").unlink(missing_ok=True)
+        self._glossary = None
 
     # -- resolving what users type ------------------------------------------------------------
     def _report_key(self, value: str | None) -> str | None:

@@ -158,4 +158,66 @@ class Related(_View):
     related: list[SearchHit]
 
 
-View = ReportDetail | ThemeInfo | AuthorityInfo | PracticeInfo | CaseStudyInfo | Item
+@dataclass
+class BookmarkInfo(_View):
+    key: str
+    title: str
+    note: str
+    tags: list[str]
+    created_at: str
+    updated_at: str
+    kind: str = ""
+    report: str = ""
+    missing: bool = False  # the item is no longer in the library; `title` is the kept snapshot
+
+
+@dataclass
+class CollectionItem(_View):
+    key: str
+    title: str
+    note: str  # the facilitator's note
+    prompts: list[str]
+    minutes: int | None = None
+    kind: str = ""
+    report: str = ""
+    report_title: str = ""
+    linked: bool = True  # False: the report is not in this library; the snapshot is shown
+    uid: str = ""
+
+
+@dataclass
+class CollectionInfo(_View):
+    name: str
+    description: str
+    items: list[CollectionItem]
+    uid: str = ""
+    created_at: str = ""
+    updated_at: str = ""
+
+
+@dataclass
+class ExampleInfo(_View):
+    key: str
+    id: str
+    title: str
+    theme: str
+    theme_key: str
+    team: str
+    text: str
+    outcomes: str
+    origin: str = ""
+    created_at: str = ""
+    updated_at: str = ""
+    kind: str = "example"
+    source: str = "My example: added by a user, not from a report"
+
+
+@dataclass
+class TrashEntry(_View):
+    id: str
+    kind: str
+    label: str
+    deleted_at: str
+
+
+View = ReportDetail | ThemeInfo | AuthorityInfo | PracticeInfo | CaseStudyInfo | Item | ExampleInfo

@@ -62,7 +62,7 @@ class SearchIndex:
         self._ix: Any = None
         self._searcher: Any = None
         self._schema: Any = None
-        self.generation: int | None = None  # the store generation the open index was built from
+        self.generation: str | None = None  # the store generation the open index was built from
         self._vocabulary: dict[str, int] | None = None
         self._speller: Speller | None = None
         self._sorted_words: list[str] | None = None
@@ -77,10 +77,10 @@ class SearchIndex:
             return None
         return data if isinstance(data, dict) else None
 
-    def is_current(self, generation: int) -> bool:
+    def is_current(self, generation: str) -> bool:
         return self.stamp() == {"schema": INDEX_SCHEMA_VERSION, "generation": generation}
 
-    def open(self, generation: int) -> None:
+    def open(self, generation: str) -> None:
         """Open the index if it is current and readable; raise IndexUnavailable otherwise."""
         if not self.is_current(generation):
             raise IndexUnavailable("the search index is missing or out of date")
@@ -99,7 +99,7 @@ class SearchIndex:
             raise IndexUnavailable(f"the search index is damaged ({type(exc).__name__})") from None
 
     def rebuild(
-        self, documents: Iterable[Document], generation: int, progress: Progress | None = None
+        self, documents: Iterable[Document], generation: str, progress: Progress | None = None
     ) -> int:
         """Build a fresh index from `documents` beside the old one, then swap it in."""
         from whoosh import index
@@ -141,7 +141,7 @@ class SearchIndex:
         self,
         report: str,
         documents: Iterable[Document],
-        generation: int,
+        generation: str,
         progress: Progress | None = None,
     ) -> int:
         """Replace one report's documents in the open index, then stamp the new generation.
@@ -237,7 +237,7 @@ class SearchIndex:
         return data if isinstance(data, dict) else {}
 
     @staticmethod
-    def _write_stamp(folder: Path, generation: int) -> None:
+    def _write_stamp(folder: Path, generation: str) -> None:
         stamp = folder / STAMP_NAME
         partial = stamp.with_suffix(".partial")
         partial.write_text(

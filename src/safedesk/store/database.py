@@ -17,7 +17,7 @@ from safedesk.errors import LibraryError
 log = logging.getLogger(__name__)
 
 # Every migration in db/versions, oldest first. A test checks this against Alembic's own history.
-KNOWN_REVISIONS = ["0001"]
+KNOWN_REVISIONS = ["0001", "0002"]
 BACKUPS_KEPT = 10
 
 
@@ -76,7 +76,8 @@ def backup(conn: sqlite3.Connection, backups_dir: Path, reason: str) -> Path:
     finally:
         dest.close()
     partial.replace(target)
-    for old in sorted(backups_dir.glob("library-*.sqlite3"))[:-BACKUPS_KEPT]:
+    # rotate per reason, so that many imports never push out the daily copies
+    for old in sorted(backups_dir.glob(f"library-*-{reason}.sqlite3"))[:-BACKUPS_KEPT]:
         old.unlink(missing_ok=True)
     log.info("backed up the library to %s", target)
     return target

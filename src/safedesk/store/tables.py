@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, String
+from sqlalchemy import JSON, Column, ForeignKey, Integer, String
 from sqlmodel import Field, SQLModel
 
 
@@ -155,3 +155,70 @@ CONTENT_TABLES: list[type[SQLModel]] = [
     FindingRow,
     ThemeRow,
 ]
+
+
+# -- user data: precious, never touched by a report import --------------------------------------
+# Rows point at content by stable key (no foreign keys into content, which imports replace) and
+# keep a snapshot of the title and text, so they still make sense if a report goes away.
+# Deleting sets `deleted_at` (the trash); emptying the trash removes rows for good.
+
+
+class BookmarkRow(SQLModel, table=True):
+    __tablename__ = "bookmark"
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(index=True)
+    title: str = ""
+    note: str = ""
+    tags: list[str] = _json(list)
+    created_at: str
+    updated_at: str
+    deleted_at: str | None = Field(default=None, index=True)
+
+
+class CollectionRow(SQLModel, table=True):
+    __tablename__ = "collection"
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(index=True)  # stays the same across export and import
+    name: str = Field(index=True)
+    description: str = ""
+    created_at: str
+    updated_at: str
+    deleted_at: str | None = Field(default=None, index=True)
+
+
+class CollectionItemRow(SQLModel, table=True):
+    __tablename__ = "collection_item"
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(index=True)
+    collection_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("collection.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    position: int
+    key: str
+    title: str = ""  # snapshot
+    text: str = ""  # snapshot
+    report_key: str = ""
+    report_title: str = ""
+    note: str = ""  # the facilitator's note
+    prompts: list[str] = _json(list)
+    minutes: int | None = None
+    created_at: str
+    deleted_at: str | None = Field(default=None, index=True)
+
+
+class ExampleRow(SQLModel, table=True):
+    __tablename__ = "example"
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(index=True)
+    title: str
+    theme_key: str = ""
+    theme_title: str = ""
+    team: str = ""
+    text: str = ""
+    outcomes: str = ""
+    origin: str = ""  # "" for the user's own, else where it came from (a shared collection)
+    created_at: str
+    updated_at: str
+    deleted_at: str | None = Field(default=None, index=True)

@@ -1,0 +1,245 @@
+"""The collection file: one self-contained JSON document a colleague can import.
+
+    {
+      "format": "safedesk-collection",  "schema": 1,
+      "exported_at": "2026-11-23T10:00:00+00:00",  "exported_by": "safedesk 0.1.0",
+      "collection": {"uid": "...", "name": "...", "description": "..."},
+      "reports": [{"key": "...", "title": "...", "year": 2011, "isbn": "...", "citation": "..."}],
+      "items": [{"uid": "...", "key": "...", "kind": "practice", "report": "<report key or ''>",
+                 "title": "...", "text": "...", "note": "...", "prompts": ["..."], "minutes": 20}],
+      "examples": [{"uid": "...", "title": "...", "theme": "...", "team": "...", "text": "...",
+                    "outcomes": "..."}]
+    }
+
+Items carry a snapshot of their title and text, so the collection reads the same in a library that
+lacks the report. Importing links an item to the live text when the same key exists there. The file
+is untrusted input: capped in size, depth and counts, and validated whole before anything is
+written.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from safedesk import __version__
+from safedesk.errors import LibraryError
+
+if TYPE_CHECKING:
+    from safedesk.library import Library
+
+FORMAT = "safedesk-collection"
+SCHEMA = 1
+MAX_FILE_BYTES = 20 * 1024 * 1024  # documented cap: 20 MiB
+MAX_DEPTH = 12
+MAX_ITEMS = 500
+MAX_PROMPTS = 50
+MAX_TEXT = 200_000
+
+Short = Annotated[str, StringConstraints(max_length=500)]
+Long = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
+Uid = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+class CollectionFileError(LibraryError):
+    """The file is not a collection file safedesk can import; the message says why."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(strict=True, extra="ignore")
+
+
+class CollectionPart(_Strict):
+    uid: Uid
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    description: Long = ""
+
+
+class ReportPart(_Strict):
+    key: Short
+    title: Short = ""
+    year: int | None = None
+    isbn: Short | None = None
+    citation: Long = ""
+
+
+class ItemPart(_Strict):
+    uid: Uid
+    key: Short
+    kind: Short = ""
+    report: Short = ""
+    title: Long = ""
+    text: Long = ""
+    note: Long = ""
+    prompts: list[Long] = Field(default_factory=list, max_length=MAX_PROMPTS)
+    minutes: int | None = Field(default=None, ge=0, le=24 * 60)
+
+
+class ExamplePart(_Strict):
+    uid: Uid
+    title: Annotated[str, StringConstraints(min_length=1, max_length=500)]
+    theme: Short = ""
+    team: Short = ""
+    text: Long = ""
+    outcomes: Long = ""
+
+
+class CollectionFile(_Strict):
+    format: str
+    schema_version: int = Field(alias="schema")
+    exported_at: Short = ""
+    exported_by: Short = ""
+    collection: CollectionPart
+    reports: list[ReportPart] = Field(default_factory=list, max_length=MAX_ITEMS)
+    items: list[ItemPart] = Field(default_factory=list, max_length=MAX_ITEMS)
+    examples: list[ExamplePart] = Field(default_factory=list, max_length=MAX_ITEMS)
+
+
+# -- export --------------------------------------------------------------------------------------
+def export_collection(lib: Library, name: str, target: Path) -> Path:
+    """Write the collection to `target` (atomically: a temporary file, then a rename)."""
+    info = lib.collection(name)
+    reports: dict[str, dict[str, Any]] = {}
+    items: list[dict[str, Any]] = []
+    examples: list[dict[str, Any]] = []
+    for item in info.items:
+        snapshot = lib.snapshot(item.key) if item.linked else None
+        title = snapshot.title if snapshot else item.title
+        text = snapshot.text if snapshot else _stored_text(lib, info.name, item.key)
+        if item.report and item.report not in reports and item.kind != "example":
+            detail = lib._reader.report_detail(item.report)
+            if detail is not None:
+                reports[item.report] = {
+                    "key": detail.key, "title": detail.title, "year": detail.year,
+                    "isbn": detail.isbn, "citation": detail.citation,
+                }  # fmt: skip
+            else:
+                reports[item.report] = {"key": item.report, "title": item.report_title}
+        if item.kind == "example" and item.linked:
+            example = lib.example(item.key)
+            examples.append({
+                "uid": example.id, "title": example.title, "theme": example.theme,
+                "team": example.team, "text": example.text, "outcomes": example.outcomes,
+            })  # fmt: skip
+        items.append({
+            "uid": item.uid, "key": item.key, "kind": item.kind,
+            "report": "" if item.kind == "example" else item.report, "title": title,
+            "text": text, "note": item.note, "prompts": item.prompts, "minutes": item.minutes,
+        })  # fmt: skip
+    document = {
+        "format": FORMAT,
+        "schema": SCHEMA,
+        "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "exported_by": f"safedesk {__version__}",
+        "collection": {"uid": info.uid, "name": info.name, "description": info.description},
+        "reports": list(reports.values()),
+        "items": items,
+        "examples": examples,
+    }
+    return _write_atomically(target, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+
+
+def _stored_text(lib: Library, name: str, key: str) -> str:
+    row = lib._user.collection(name)
+    for r in lib._user.items(row["id"]):
+        if r["key"] == key:
+            return str(r["text"])
+    return ""
+
+
+def _write_atomically(target: Path, text: str) -> Path:
+    target = target.expanduser()
+    if target.is_dir():
+        raise LibraryError(
+            f"{target} is a folder; give a file name, e.g. {target / 'session.json'}"
+        )
+    if not target.parent.is_dir():
+        raise LibraryError(f"the folder {target.parent} does not exist")
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        partial.write_text(text, "utf-8")
+        partial.replace(target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise LibraryError(f"cannot write {target}: {exc.strerror or exc}") from None
+    return target
+
+
+# -- import --------------------------------------------------------------------------------------
+def read_collection_file(path: Path) -> CollectionFile:
+    """Read and validate a collection file, or raise CollectionFileError naming the problem."""
+    if not path.exists():
+        raise CollectionFileError(f"no such file: {path}")
+    if not path.is_file():
+        raise CollectionFileError(f"{path} is not a file")
+    size = path.stat().st_size
+    if size == 0:
+        raise CollectionFileError(f"{path.name} is empty")
+    if size > MAX_FILE_BYTES:
+        raise CollectionFileError(
+            f"{path.name} is {size / 1048576:.1f} MiB; collection files are limited to "
+            f"{MAX_FILE_BYTES // 1048576} MiB"
+        )
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise CollectionFileError(
+            f"{path.name} is not a safedesk collection file (not UTF-8 text)"
+        ) from None
+    if _depth(text) > MAX_DEPTH:
+        raise CollectionFileError(f"{path.name} is nested too deeply to be a collection file")
+    try:
+        raw = json.loads(text)
+    except (ValueError, RecursionError):
+        raise CollectionFileError(
+            f"{path.name} is not a safedesk collection file (not JSON)"
+        ) from None
+    if not isinstance(raw, dict) or raw.get("format") != FORMAT:
+        raise CollectionFileError(f"{path.name} is not a safedesk collection file")
+    schema = raw.get("schema")
+    if isinstance(schema, int) and not isinstance(schema, bool) and schema > SCHEMA:
+        raise CollectionFileError(
+            f"{path.name} was written by a newer safedesk (collection schema {schema}); "
+            "update safedesk to import it"
+        )
+    try:
+        parsed = CollectionFile.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise CollectionFileError(f"{path.name} is damaged: {where}: {first['msg']}") from None
+    if parsed.schema_version != SCHEMA:
+        raise CollectionFileError(
+            f"{path.name} has an unknown collection schema {parsed.schema_version}"
+        )
+    return parsed
+
+
+def _depth(text: str) -> int:
+    """How deeply brackets nest, ignoring those inside strings (cheap, before json parses it)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > MAX_DEPTH:
+                    return deepest
+        elif ch in "]}":
+            depth -= 1
+    return deepest

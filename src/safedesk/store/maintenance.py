@@ -1,0 +1,204 @@
+"""Keeping a library healthy: backups, restoring one, and `doctor`'s checks and repairs."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from safedesk.errors import LibraryError
+from safedesk.store import database
+
+if TYPE_CHECKING:
+    from safedesk.library import Library
+
+DAY_SECONDS = 24 * 3600
+
+
+def newest_backup(backups_dir: Path) -> Path | None:
+    found = sorted(backups_dir.glob("library-*.sqlite3"))
+    return found[-1] if found else None
+
+
+def daily_backup(conn: sqlite3.Connection, backups_dir: Path) -> Path | None:
+    """Back up once a day, when the library holds user data (made at open)."""
+    if not _has_user_data(conn):
+        return None
+    daily = sorted(backups_dir.glob("library-*-daily.sqlite3"))
+    if daily and time.time() - daily[-1].stat().st_mtime < DAY_SECONDS:
+        return None
+    return database.backup(conn, backups_dir, "daily")
+
+
+def _has_user_data(conn: sqlite3.Connection) -> bool:
+    try:
+        return any(
+            conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone()
+            for table in ("bookmark", "collection", "example")
+        )
+    except sqlite3.OperationalError:
+        return False
+
+
+def backup_to(lib: Library, target: Path | None) -> Path:
+    """A copy of the whole library database: to `target`, or into the backups folder."""
+    if target is None:
+        return database.backup(lib._conn, lib.data_dir / "backups", "manual")
+    target = target.expanduser()
+    if target.is_dir():
+        target = target / f"safedesk-backup-{time.strftime('%Y%m%d-%H%M%S')}.sqlite3"
+    if not target.parent.is_dir():
+        raise LibraryError(f"the folder {target.parent} does not exist")
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        dest = sqlite3.connect(partial)
+        try:
+            lib._conn.backup(dest)
+        finally:
+            dest.close()
+        partial.replace(target)
+    except (OSError, sqlite3.Error) as exc:
+        partial.unlink(missing_ok=True)
+        raise LibraryError(f"cannot write the backup to {target}: {exc}") from None
+    return target
+
+
+def check_backup(source: Path) -> str:
+    """Check that `source` is a healthy safedesk library (read-only); return its schema revision."""
+    if not source.is_file():
+        raise LibraryError(f"no such file: {source}")
+    try:
+        conn = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        try:
+            ok = conn.execute("PRAGMA integrity_check").fetchone()[0]
+            revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        raise LibraryError(f"{source.name} is not a safedesk library backup") from None
+    if ok != "ok":
+        raise LibraryError(f"{source.name} is damaged (SQLite says: {ok})")
+    if revision is None or revision[0] not in database.KNOWN_REVISIONS:
+        raise LibraryError(
+            f"{source.name} comes from another version of safedesk; it was not restored"
+        )
+    return str(revision[0])
+
+
+def restore_backup(lib: Library, source: Path) -> Path:
+    """Replace the library's database with `source`, after backing up the current one."""
+    check_backup(source)
+    safety = database.backup(lib._conn, lib.data_dir / "backups", "before-restore")
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        src.backup(lib._conn)
+    finally:
+        src.close()
+    lib.reopen_after_restore()
+    return safety
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    message: str
+    repairable: bool = False
+
+
+@dataclass
+class DoctorReport:
+    checks: list[Check] = field(default_factory=list)
+    repaired: list[str] = field(default_factory=list)
+
+    @property
+    def healthy(self) -> bool:
+        return all(c.ok for c in self.checks)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"healthy": self.healthy, **asdict(self)}
+
+    def text(self) -> str:
+        lines = [f"{'ok ' if c.ok else 'PROBLEM'}  {c.name}: {c.message}" for c in self.checks]
+        lines += [f"repaired  {r}" for r in self.repaired]
+        verdict = "Everything is in order." if self.healthy else "Some problems need attention."
+        if not self.healthy and any(c.repairable and not c.ok for c in self.checks):
+            verdict += " Run `safedesk doctor --repair` to rebuild what can be rebuilt."
+        return "\n".join([*lines, verdict])
+
+
+def doctor(lib: Library, repair: bool = False) -> DoctorReport:
+    report = DoctorReport()
+    conn = lib._conn
+    integrity = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
+    report.checks.append(Check(
+        "database", integrity == ["ok"],
+        "SQLite finds the database file intact" if integrity == ["ok"]
+        else f"SQLite reports damage: {'; '.join(integrity[:3])}. Restore a backup "
+        "(`safedesk restore-backup FILE`; backups are in the backups folder)",
+    ))  # fmt: skip
+    broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+    report.checks.append(Check(
+        "links", not broken,
+        "every row points at rows that exist" if not broken
+        else f"{len(broken)} rows point at rows that are missing",
+    ))  # fmt: skip
+    revision = database.current_revision(conn)
+    current = revision == database.KNOWN_REVISIONS[-1]
+    report.checks.append(Check(
+        "schema", current, f"up to date (revision {revision})" if current
+        else f"revision {revision}, expected {database.KNOWN_REVISIONS[-1]}",
+    ))  # fmt: skip
+    report.checks.append(_index_check(lib))
+    report.checks.append(_references_check(lib))
+    newest = newest_backup(lib.data_dir / "backups")
+    if newest is None:
+        report.checks.append(Check("backups", True, "no backups yet (one is made before changes)"))
+    else:
+        age_h = (time.time() - newest.stat().st_mtime) / 3600
+        report.checks.append(
+            Check("backups", True, f"newest backup {age_h:.0f} hours old: {newest.name}")
+        )
+    if repair:
+        for check in report.checks:
+            if check.name == "search index" and not check.ok:
+                lib.rebuild_index()
+                report.repaired.append("search index rebuilt from the library")
+                check.ok, check.message = True, "rebuilt"
+    return report
+
+
+def _index_check(lib: Library) -> Check:
+    from safedesk.search.index import IndexUnavailable, SearchIndex
+
+    probe = SearchIndex(lib.data_dir / "index")
+    token = lib._index_token()
+    try:
+        probe.open(token)
+        count = probe.searcher.doc_count()
+    except IndexUnavailable as why:
+        return Check("search index", False, f"{why}; it is rebuilt automatically", True)
+    finally:
+        probe.close()
+    expected = sum(1 for _ in lib._reader.documents()) + len(lib.examples())
+    if count != expected:
+        return Check(
+            "search index", False, f"holds {count} items but the library has {expected}", True
+        )
+    return Check("search index", True, f"current, {count} items")
+
+
+def _references_check(lib: Library) -> Check:
+    gone = [b for b in lib.bookmarks() if b.missing]
+    gone_items = [i for c in lib.collections() for i in c.items if not i.linked]
+    if not gone and not gone_items:
+        return Check(
+            "bookmarks and collections", True, "every bookmark and item points into the library"
+        )
+    return Check(
+        "bookmarks and collections", True,
+        f"{len(gone)} bookmarks and {len(gone_items)} collection items refer to reports not in "
+        "this library; their saved titles and text are shown instead",
+    )  # fmt: skip

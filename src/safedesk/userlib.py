@@ -1,0 +1,278 @@
+"""The user-data half of `Library`: bookmarks, collections, local examples and the trash.
+
+Mixed into `Library`; every method here is part of the public Python API (see the README).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import TYPE_CHECKING, Any
+
+from safedesk.errors import LibraryError, NotFoundError
+from safedesk.store.reader import Document
+from safedesk.store.userdata import EXAMPLE_PREFIX, Snapshot, UserData
+from safedesk.views import (
+    BookmarkInfo,
+    CollectionInfo,
+    CollectionItem,
+    ExampleInfo,
+    TrashEntry,
+    View,
+)
+
+if TYPE_CHECKING:
+    from safedesk.store.reader import Reader
+
+EXAMPLES_REPORT = EXAMPLE_PREFIX.rstrip("/")  # the index files local examples under this "report"
+
+
+class UserLibraryMixin:
+    _conn: sqlite3.Connection
+    _reader: Reader
+
+    # provided by Library
+    def get(self, key: str) -> View:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def _resolve(self, what: str, value: str | None, report: str | None) -> list[str] | None:
+        raise NotImplementedError  # pragma: no cover - provided by Library
+
+    def _examples_changed(self, before: str) -> None:
+        raise NotImplementedError  # pragma: no cover - provided by Library
+
+    def _index_token(self) -> str:
+        raise NotImplementedError  # pragma: no cover - provided by Library
+
+    @property
+    def _user(self) -> UserData:
+        return UserData(self._conn)
+
+    def snapshot(self, key: str) -> Snapshot:
+        """The title and text of `key` now (NotFoundError if nothing has that key)."""
+        item = self.get(key)
+        title = str(getattr(item, "title", None) or getattr(item, "name", key))
+        if isinstance(item, ExampleInfo):
+            return Snapshot(item.title, _example_text(item), EXAMPLES_REPORT, "My examples")
+        text = str(getattr(item, "text", "") or "")
+        report_key = str(getattr(item, "report", "") or "")
+        report_title = ""
+        if report_key:
+            detail = self._reader.report_detail(report_key)
+            report_title = detail.title if detail else ""
+        return Snapshot(title, text, report_key, report_title)
+
+    # -- bookmarks ----------------------------------------------------------------------------
+    def bookmark(
+        self, key: str, note: str | None = None, tags: list[str] | None = None
+    ) -> BookmarkInfo:
+        """Bookmark an item (or change the note/tags of a bookmark); note text is kept as typed."""
+        self._user.bookmark(key, self.snapshot(key), note, tags)
+        return self._bookmark_info(self._user.bookmark_for(key))
+
+    def unbookmark(self, key: str) -> None:
+        """Move a bookmark to the trash."""
+        self._user.unbookmark(key)
+
+    def bookmarks(self, tag: str | None = None) -> list[BookmarkInfo]:
+        return [self._bookmark_info(r) for r in self._user.bookmarks(tag)]
+
+    def bookmarked(self, key: str) -> BookmarkInfo | None:
+        row = self._user.bookmark_for(key)
+        return self._bookmark_info(row) if row is not None else None
+
+    def _bookmark_info(self, row: sqlite3.Row | None) -> BookmarkInfo:
+        assert row is not None
+        kind, report, title, missing = "", "", row["title"], False
+        try:
+            item = self.get(row["key"])
+            kind = str(getattr(item, "kind", ""))
+            report = str(getattr(item, "report", "") or "")
+            title = str(getattr(item, "title", None) or getattr(item, "name", title))
+        except NotFoundError:
+            missing = True
+        return BookmarkInfo(
+            key=row["key"], title=title, note=row["note"], tags=json.loads(row["tags"]),
+            created_at=row["created_at"], updated_at=row["updated_at"], kind=kind,
+            report=report, missing=missing,
+        )  # fmt: skip
+
+    # -- collections --------------------------------------------------------------------------
+    def create_collection(self, name: str, description: str = "") -> CollectionInfo:
+        return self.collection(self._user.create_collection(name, description))
+
+    def rename_collection(self, name: str, new_name: str) -> CollectionInfo:
+        return self.collection(self._user.rename_collection(name, new_name))
+
+    def describe_collection(self, name: str, description: str) -> CollectionInfo:
+        self._user.describe_collection(name, description)
+        return self.collection(name)
+
+    def duplicate_collection(self, name: str, new_name: str | None = None) -> CollectionInfo:
+        return self.collection(self._user.duplicate_collection(name, new_name))
+
+    def delete_collection(self, name: str) -> None:
+        """Move a collection (with its items) to the trash."""
+        self._user.delete_collection(name)
+
+    def add_to_collection(
+        self,
+        name: str,
+        key: str,
+        note: str | None = None,
+        prompts: list[str] | None = None,
+        minutes: int | None = None,
+    ) -> CollectionInfo:
+        """Add an item (or update its facilitator note, prompts and timing if already there)."""
+        if minutes is not None and not 0 <= minutes <= 24 * 60:
+            raise LibraryError("minutes must be between 0 and 1440")
+        self._user.add_item(name, key, self.snapshot(key), note, prompts, minutes)
+        return self.collection(name)
+
+    def remove_from_collection(self, name: str, key: str) -> CollectionInfo:
+        """Move an item of a collection to the trash."""
+        self._user.remove_item(name, key)
+        return self.collection(name)
+
+    def move_in_collection(self, name: str, key: str, position: int) -> CollectionInfo:
+        """Move an item to `position` (1 = first)."""
+        self._user.move_item(name, key, position)
+        return self.collection(name)
+
+    def collection(self, name: str) -> CollectionInfo:
+        return self._collection_info(self._user.collection(name))
+
+    def collections(self) -> list[CollectionInfo]:
+        return [self._collection_info(r) for r in self._user.collections()]
+
+    def _collection_info(self, row: sqlite3.Row) -> CollectionInfo:
+        items = []
+        for r in self._user.items(row["id"]):
+            kind, linked, title = "", True, r["title"]
+            try:
+                item = self.get(r["key"])
+                kind = str(getattr(item, "kind", ""))
+                title = str(getattr(item, "title", None) or getattr(item, "name", title))
+            except NotFoundError:
+                linked = False
+            items.append(CollectionItem(
+                key=r["key"], title=title, note=r["note"], prompts=json.loads(r["prompts"]),
+                minutes=r["minutes"], kind=kind, report=r["report_key"],
+                report_title=r["report_title"], linked=linked, uid=r["uid"],
+            ))  # fmt: skip
+        return CollectionInfo(
+            name=row["name"], description=row["description"], items=items, uid=row["uid"],
+            created_at=row["created_at"], updated_at=row["updated_at"],
+        )  # fmt: skip
+
+    # -- local examples -----------------------------------------------------------------------
+    def add_example(
+        self,
+        title: str,
+        theme: str | None = None,
+        team: str = "",
+        text: str = "",
+        outcomes: str = "",
+    ) -> ExampleInfo:
+        """Add an example of good practice from the user's own team (searchable, collectable)."""
+        fields = self._example_fields(
+            title=title, theme=theme, team=team, text=text, outcomes=outcomes
+        )
+        before = self._index_token()
+        uid = self._user.add_example(fields)
+        self._examples_changed(before)
+        return self.example(uid)
+
+    def edit_example(self, example_id: str, **changes: str) -> ExampleInfo:
+        uid = self._example_uid(example_id)
+        fields = self._example_fields(**changes)
+        before = self._index_token()
+        self._user.edit_example(uid, fields)
+        self._examples_changed(before)
+        return self.example(uid)
+
+    def remove_example(self, example_id: str) -> None:
+        """Move a local example to the trash."""
+        before = self._index_token()
+        self._user.remove_example(self._example_uid(example_id))
+        self._examples_changed(before)
+
+    def example(self, example_id: str) -> ExampleInfo:
+        row = self._user.example(self._example_uid(example_id))
+        if row is None:
+            raise NotFoundError(f"there is no example {example_id!r}; see `safedesk examples`")
+        return _example_info(row)
+
+    def examples(self) -> list[ExampleInfo]:
+        return [_example_info(r) for r in self._user.examples()]
+
+    def _example_uid(self, example_id: str) -> str:
+        uid = example_id.removeprefix(EXAMPLE_PREFIX)
+        if self._user.example(uid) is not None:
+            return uid
+        matches = [r["uid"] for r in self._user.examples() if r["uid"].startswith(uid)]
+        if len(matches) == 1 and len(uid) >= 4:
+            return str(matches[0])
+        raise NotFoundError(f"there is no example {example_id!r}; see `safedesk examples`")
+
+    def _example_fields(self, **given: Any) -> dict[str, str]:
+        fields = {k: str(v) for k, v in given.items() if v is not None and k != "theme"}
+        if "title" in fields and not fields["title"].strip():
+            raise LibraryError("an example needs a title")
+        theme = given.get("theme")
+        if theme:
+            keys = self._resolve("theme", theme, None) or []
+            if len(keys) != 1:
+                raise LibraryError(f"{theme!r} matches {len(keys)} themes; give the theme's key")
+            detail = self.get(keys[0])
+            fields["theme_key"], fields["theme_title"] = keys[0], str(getattr(detail, "title", ""))
+        return fields
+
+    def example_documents(self) -> list[Document]:
+        """Local examples as search documents (kind "example")."""
+        return [
+            Document(
+                e.key,
+                "example",
+                EXAMPLES_REPORT,
+                e.title,
+                _example_text(e),
+                "",
+                e.theme_key,
+                e.theme,
+                "",
+                e.team,
+            )
+            for e in self.examples()
+        ]
+
+    # -- trash --------------------------------------------------------------------------------
+    def trash(self) -> list[TrashEntry]:
+        return [TrashEntry(**entry) for entry in self._user.trash()]
+
+    def restore(self, trash_id: str) -> str:
+        """Bring something back from the trash; returns a description of what came back."""
+        before = self._index_token()
+        restored = self._user.restore(trash_id)
+        self._examples_changed(before)
+        return restored
+
+    def empty_trash(self) -> int:
+        """Delete everything in the trash for good; returns how many rows went."""
+        return self._user.empty_trash()
+
+
+def _example_info(row: sqlite3.Row) -> ExampleInfo:
+    return ExampleInfo(
+        key=f"{EXAMPLE_PREFIX}{row['uid']}", id=row["uid"], title=row["title"],
+        theme=row["theme_title"], theme_key=row["theme_key"], team=row["team"], text=row["text"],
+        outcomes=row["outcomes"], origin=row["origin"], created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )  # fmt: skip
+
+
+def _example_text(example: ExampleInfo) -> str:
+    parts = [example.text]
+    if example.outcomes:
+        parts.append(f"Outcomes\n\n{example.outcomes}")
+    return "\n\n".join(p for p in parts if p)
