@@ -388,6 +388,18 @@ class Library(UserLibraryMixin):
         self._index.update(report, documents, token, progress)
 
     def _examples_changed(self, before: str) -> None:
+        """Keep the index in step with local examples (a stale index is rebuilt by search)."""
+        if before == self._index_token():
+            return
+        if self._index is None and (self.data_dir / "index").is_dir():
+            from safedesk.search.index import IndexUnavailable, SearchIndex
+
+            index = SearchIndex(self.data_dir / "index")
+            try:
+                index.open(before)
+            except IndexUnavailable:
+                return
+            self._index = index
         if self._index is not None and self._index.generation == before:
             self._update_index(EXAMPLES_REPORT, before, None)
 
