@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +11,7 @@ import pytest
 from safedesk.errors import LibraryError
 from safedesk.library import Library
 from safedesk.sharing.collection_file import MAX_FILE_BYTES, MAX_ITEMS, CollectionFileError
+from tests.helpers import dump_database
 
 B = "nfer-2011-safeguarding-children-council-developments/"
 NOTE = '<b>Facilitator</b> & "quotes" — Ελληνικά кириллица 🧒'
@@ -29,14 +29,6 @@ def shared(library: Library, tmp_path: Path) -> Path:
     )
     library.add_to_collection("March session", example.key, prompts=["Could we?"])
     return library.export_collection("March session", tmp_path / "march.json")
-
-
-def _dump(db: Path) -> str:
-    conn = sqlite3.connect(db)
-    try:
-        return "\n".join(conn.iterdump())
-    finally:
-        conn.close()
 
 
 def test_the_file_is_documented_json(shared: Path) -> None:
@@ -147,11 +139,11 @@ def test_hostile_files_are_refused_and_change_nothing(
     bad.write_bytes(_hostile(shared)[case])
     with Library.open(tmp_path / "colleague", bundled=False) as other:
         other.create_collection("Existing")
-        before = _dump(other.db_path)
+        before = dump_database(other.db_path)
         with pytest.raises(CollectionFileError) as error:
             other.import_collection(bad)
         assert "\n" not in str(error.value) and "bad.json" in str(error.value)
-        assert _dump(other.db_path) == before
+        assert dump_database(other.db_path) == before
 
 
 def test_an_oversized_file_is_refused_before_it_is_read(tmp_path: Path) -> None:

@@ -11,16 +11,9 @@ import pytest
 from safedesk.errors import LibraryError, ReportFormatError
 from safedesk.library import Library
 from tests.conftest import SECOND, SEED
+from tests.helpers import dump_database
 
 BUNDLED = "nfer-2011-safeguarding-children-council-developments"
-
-
-def _dump(db: Path) -> str:
-    conn = sqlite3.connect(db)
-    try:
-        return "\n".join(conn.iterdump())
-    finally:
-        conn.close()
 
 
 def _content_digest(lib: Library) -> str:
@@ -71,10 +64,10 @@ def test_a_bad_file_changes_nothing(
 ) -> None:
     bad = tmp_path / "bad.txt"
     bad.write_bytes(content)
-    before = _dump(library.db_path)
+    before = dump_database(library.db_path)
     with pytest.raises(ReportFormatError, match=message):
         library.import_report(bad)
-    assert _dump(library.db_path) == before
+    assert dump_database(library.db_path) == before
 
 
 def test_a_missing_path_and_a_folder_are_refused(library: Library, tmp_path: Path) -> None:
@@ -88,7 +81,7 @@ def test_a_failure_inside_the_write_rolls_everything_back(library: Library) -> N
     # A real SQLite failure halfway through the import's transaction, after the old rows of the
     # report were deleted and some new ones inserted: a trigger aborts the case-section inserts.
     library.import_report(SECOND)
-    before = _dump(library.db_path)
+    before = dump_database(library.db_path)
     with sqlite3.connect(library.db_path) as conn:
         conn.execute(
             "CREATE TRIGGER injected BEFORE INSERT ON case_section "
@@ -98,7 +91,7 @@ def test_a_failure_inside_the_write_rolls_everything_back(library: Library) -> N
         library.import_report(SECOND)
     with sqlite3.connect(library.db_path) as conn:
         conn.execute("DROP TRIGGER injected")
-    assert _dump(library.db_path) == before
+    assert dump_database(library.db_path) == before
 
 
 def test_an_authority_printed_in_another_case_is_the_same_authority(

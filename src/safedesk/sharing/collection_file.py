@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from safedesk import __version__
 from safedesk.errors import LibraryError
+from safedesk.fileio import write_atomically
 
 if TYPE_CHECKING:
     from safedesk.library import Library
@@ -152,21 +153,7 @@ def _stored_text(lib: Library, name: str, key: str) -> str:
 
 
 def _write_atomically(target: Path, text: str) -> Path:
-    target = target.expanduser()
-    if target.is_dir():
-        raise LibraryError(
-            f"{target} is a folder; give a file name, e.g. {target / 'session.json'}"
-        )
-    if not target.parent.is_dir():
-        raise LibraryError(f"the folder {target.parent} does not exist")
-    partial = target.with_name(f".{target.name}.partial")
-    try:
-        partial.write_text(text, "utf-8")
-        partial.replace(target)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise LibraryError(f"cannot write {target}: {exc.strerror or exc}") from None
-    return target
+    return write_atomically(target, lambda tmp: tmp.write_text(text, "utf-8"), "the collection")
 
 
 # -- import --------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from safedesk.errors import LibraryError
+from safedesk.fileio import write_atomically
 from safedesk.store import database
 
 if TYPE_CHECKING:
@@ -49,20 +50,15 @@ def backup_to(lib: Library, target: Path | None) -> Path:
     target = target.expanduser()
     if target.is_dir():
         target = target / f"safedesk-backup-{time.strftime('%Y%m%d-%H%M%S')}.sqlite3"
-    if not target.parent.is_dir():
-        raise LibraryError(f"the folder {target.parent} does not exist")
-    partial = target.with_name(f".{target.name}.partial")
-    try:
-        dest = sqlite3.connect(partial)
+
+    def copy(tmp: Path) -> None:
+        dest = sqlite3.connect(tmp)
         try:
             lib._conn.backup(dest)
         finally:
             dest.close()
-        partial.replace(target)
-    except (OSError, sqlite3.Error) as exc:
-        partial.unlink(missing_ok=True)
-        raise LibraryError(f"cannot write the backup to {target}: {exc}") from None
-    return target
+
+    return write_atomically(target, copy, "the backup")
 
 
 def check_backup(source: Path) -> str:
