@@ -22,6 +22,14 @@ CORE_MODULES = [
     "safedesk.store.tables",
     "safedesk.search.index",
     "safedesk.search.query",
+    "safedesk.userlib",
+    "safedesk.cli_user",
+    "safedesk.sharing.collection_file",
+    "safedesk.sharing.importing",
+    "safedesk.store.userdata",
+    "safedesk.store.maintenance",
+    "safedesk.briefing.export",
+    "safedesk.briefing.documents",
 ]
 
 

@@ -73,6 +73,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("related", "practices most like an item (more like this)")
     p.add_argument("key")
     p.add_argument("--limit", type=int, default=5, metavar="N")
+    p = command("brief", "write a print-ready PDF briefing")
+    p.add_argument("key", nargs="?", help="a practice (or local example) for a one-page sheet")
+    p.add_argument("--theme", metavar="KEY", help="a theme brief instead")
+    p.add_argument("--authority", metavar="KEY", help="an authority profile instead")
+    p.add_argument("--collection", metavar="NAME", help="a session pack from a collection")
+    p.add_argument(
+        "--handout", action="store_true", help="participant version: no facilitator notes"
+    )
+    p.add_argument("--paper", choices=["a4", "letter"], default="a4")
+    p.add_argument("--no-notes-space", action="store_true", help="leave out the space for notes")
+    p.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
     command("gui", "open the desktop app (the default)", json_flag=False)
     from safedesk import cli_user
 
@@ -249,6 +260,19 @@ def _cmd_related(args: argparse.Namespace) -> int:
     )
 
 
+def _cmd_brief(args: argparse.Namespace) -> int:
+    with _open(args) as lib:
+        result = lib.export_brief(
+            args.output, key=args.key, theme=args.theme, authority=args.authority,
+            collection=args.collection, handout=args.handout, paper=args.paper,
+            notes_space=not args.no_notes_space,
+        )  # fmt: skip
+    return _emit(
+        args, result.to_json(),
+        lambda: f"Wrote {result.kind.lower()} to {result.path} ({result.pages} pages)",
+    )  # fmt: skip
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "import": _cmd_import,
     "reports": lambda a: _listing(a, lambda lib: lib.reports(), _report_line),
@@ -261,6 +285,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "show": _cmd_show,
     "search": _cmd_search,
     "related": _cmd_related,
+    "brief": _cmd_brief,
 }
 
 

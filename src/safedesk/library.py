@@ -38,6 +38,7 @@ from safedesk.views import (
 )
 
 if TYPE_CHECKING:
+    from safedesk.briefing.export import BriefResult
     from safedesk.search.glossary import Glossary
     from safedesk.sharing.importing import CollectionImport
     from safedesk.store.maintenance import DoctorReport
@@ -419,6 +420,26 @@ class Library(UserLibraryMixin):
         from safedesk.sharing.importing import import_collection
 
         return import_collection(self, Path(path))
+
+    def export_brief(
+        self,
+        output: str | os.PathLike[str],
+        key: str | None = None,
+        theme: str | None = None,
+        authority: str | None = None,
+        collection: str | None = None,
+        handout: bool = False,
+        paper: str = "a4",
+        notes_space: bool = True,
+    ) -> BriefResult:
+        """Write a print-ready PDF: a practice sheet (`key`), theme brief, authority profile, or a
+        session pack from a collection (`handout=True` leaves out the facilitator's notes)."""
+        from safedesk.briefing.export import export_brief
+
+        return export_brief(
+            self, Path(output), key=key, theme=theme, authority=authority, collection=collection,
+            handout=handout, paper=paper, notes_space=notes_space,
+        )  # fmt: skip
 
     def backup(self, path: str | os.PathLike[str] | None = None) -> Path:
         """Copy the library (to `path`, or into the backups folder) with SQLite's backup API."""

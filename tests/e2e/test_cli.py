@@ -182,3 +182,17 @@ def test_oversized_file_is_refused_before_reading(data_dir: Path, tmp_path: Path
         f.truncate(6 * 1024 * 1024)
     done = run(data_dir, "import", str(big))
     assert done.returncode == 1 and "limited to 5 MiB" in done.stderr
+
+
+def test_brief_writes_a_pdf_and_fails_in_one_line(data_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "box.pdf"
+    done = run_json(data_dir, "brief", f"{BUNDLED}/box-9", "-o", str(out), "--paper", "letter")
+    assert (done["pages"], done["kind"]) == (1, "Practice sheet") and out.read_bytes()[
+        :5
+    ] == b"%PDF-"
+    failed = run(data_dir, "brief", f"{BUNDLED}/box-9", "-o", str(tmp_path / "no" / "x.pdf"))
+    assert (
+        failed.returncode == 1
+        and failed.stderr.count("\n") == 1
+        and "does not exist" in failed.stderr
+    )

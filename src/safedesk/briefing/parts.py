@@ -1,0 +1,134 @@
+"""Building blocks for briefings. Every piece of text goes through `esc`: report text and user
+text alike are printed literally, never read as ReportLab markup (so `<b>`, `&`, `<img src=...>`
+print as typed and nothing is ever fetched)."""
+
+from __future__ import annotations
+
+from typing import Any
+from xml.sax.saxutils import escape
+
+from safedesk.briefing.style import FAMILY, MUTED, RULE, styles
+
+
+def esc(text: str) -> str:
+    """Text made safe for a ReportLab Paragraph, line breaks kept."""
+    return escape(text).replace("\n", "<br/>")
+
+
+def para(text: str, style: str = "body", bold_prefix: str = "") -> Any:
+    from reportlab.platypus import Paragraph
+
+    prefix = f"<b>{esc(bold_prefix)}</b> " if bold_prefix else ""
+    return Paragraph(prefix + esc(text), styles()[style])
+
+
+def bullets(items: list[str], style: str = "bullet", mark: str = "•") -> list[Any]:
+    from reportlab.platypus import Paragraph
+
+    return [
+        Paragraph(esc(item), styles()[style], bulletText=mark) for item in items if item.strip()
+    ]
+
+
+def blocks(text: str) -> list[Any]:
+    """Paragraphs and '- ' bullet lines of stored text, as flowables."""
+    out: list[Any] = []
+    for chunk in text.split("\n\n"):
+        lines = [line for line in chunk.split("\n") if line.strip()]
+        if lines and all(line.startswith("- ") for line in lines):
+            out += bullets([line[2:] for line in lines])
+        elif lines:
+            out.append(para("\n".join(lines)))
+    return out
+
+
+def rule() -> Any:
+    from reportlab.lib.colors import HexColor
+    from reportlab.platypus import HRFlowable
+
+    return HRFlowable(
+        width="100%", thickness=0.6, color=HexColor(RULE), spaceBefore=4, spaceAfter=6
+    )
+
+
+def table(rows: list[tuple[str, str]], widths: tuple[float, float] = (0.58, 0.42)) -> Any:
+    """A two-column table of label and value (e.g. inspection grades)."""
+    from reportlab.lib.colors import HexColor
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
+    cell = styles()["cell"]
+    data = [[Paragraph(esc(a), cell), Paragraph(f"<b>{esc(b)}</b>", cell)] for a, b in rows]
+
+    class Sized(Table):
+        def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+            self._argW = [avail_width * w for w in widths]
+            return super().wrap(avail_width, avail_height)
+
+    t = Sized(data, hAlign="LEFT")
+    t.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.5, HexColor(RULE)),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("BACKGROUND", (0, 0), (0, -1), HexColor("#f3f6f9")),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]))  # fmt: skip
+    return t
+
+
+def grades_row(grades: dict[str, str]) -> Any:
+    """Inspection grades side by side in one row: "heading: grade" per column."""
+    from reportlab.lib.colors import HexColor
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
+    cell = styles()["cell"]
+    row = [Paragraph(f"{esc(h)}: <b>{esc(g)}</b>", cell) for h, g in grades.items()]
+
+    class Row(Table):
+        def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+            self._argW = [avail_width / len(row)] * len(row)
+            return super().wrap(avail_width, avail_height)
+
+    t = Row([row], hAlign="LEFT")
+    t.setStyle(TableStyle([
+        ("BOX", (0, 0), (-1, -1), 0.5, HexColor(RULE)),
+        ("INNERGRID", (0, 0), (-1, -1), 0.5, HexColor(RULE)),
+        ("BACKGROUND", (0, 0), (-1, -1), HexColor("#f3f6f9")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]))  # fmt: skip
+    return t
+
+
+def notes_space(
+    min_height_mm: float = 28, max_height_mm: float = 95, reserve_mm: float = 16
+) -> Any:
+    """A ruled 'Your notes' box that takes the room left on the page (or nothing if too little),
+    keeping `reserve_mm` free for what follows it (the citation)."""
+    from reportlab.lib.colors import HexColor
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Flowable
+
+    class NotesSpace(Flowable):
+        def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+            usable = avail_height - (4 + reserve_mm) * mm
+            self.height = min(usable, max_height_mm * mm) if usable >= min_height_mm * mm else 0
+            self.width = avail_width
+            return self.width, self.height
+
+        def draw(self) -> None:
+            if not self.height:
+                return
+            c = self.canv
+            c.setStrokeColor(HexColor(RULE))
+            c.setLineWidth(0.6)
+            c.roundRect(0, 0, self.width, self.height, 4)
+            c.setFont(f"{FAMILY}-Bold", 9)
+            c.setFillColor(HexColor(MUTED))
+            c.drawString(6, self.height - 14, "Your notes")
+            y = self.height - 30
+            while y > 8:
+                c.line(6, y, self.width - 6, y)
+                y -= 8 * mm
+
+    return NotesSpace()
