@@ -32,6 +32,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"safedesk {__version__}")
     parser.add_argument(
+        "--self-test", action="store_true",
+        help="check this installation works (library, search, PDF, window) and exit",
+    )  # fmt: skip
+    parser.add_argument(
         "--data-dir",
         metavar="DIR",
         help="library folder (default: $SAFEDESK_DATA_DIR or the user data folder)",
@@ -93,6 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.self_test:
+        from safedesk.selftest import run_self_test
+
+        return run_self_test()
     if args.command in (None, "gui"):
         from safedesk.ui.app import main as gui_main
 

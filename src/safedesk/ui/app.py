@@ -28,18 +28,46 @@ def run(
     from PySide6.QtWidgets import QApplication
 
     from safedesk import __version__
+    from safedesk.paths import resources_dir
     from safedesk.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    _route_qt_messages()
     app.setApplicationName("safedesk")
     app.setOrganizationName("safedesk")
     app.setApplicationVersion(__version__)
+    icon = resources_dir() / "icons" / "safedesk-256.png"
+    if isinstance(app, QApplication):
+        app.setDesktopFileName("safedesk")  # matches packaging/safedesk.desktop
+        if icon.exists():
+            from PySide6.QtGui import QIcon
+
+            app.setWindowIcon(QIcon(str(icon)))
     window = MainWindow(data_dir)
     window.show()
     window.start()  # opens (and on first run builds) the library off the GUI thread
     if not exec_:
         return window
     return app.exec()
+
+
+def _route_qt_messages() -> None:
+    """Qt's own warnings go to safedesk's log file instead of the terminal."""
+    import logging
+
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    log = logging.getLogger("safedesk.qt")
+    levels = {
+        QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
+        QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
+        QtMsgType.QtFatalMsg: logging.CRITICAL,
+    }  # fmt: skip
+
+    def handler(kind: QtMsgType, _context: object, message: str) -> None:
+        log.log(levels.get(kind, logging.WARNING), "%s", message)
+
+    qInstallMessageHandler(handler)
 
 
 def main(data_dir: str | None = None) -> int:

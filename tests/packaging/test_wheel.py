@@ -1,0 +1,73 @@
+"""The wheel carries everything: built, installed in a fresh venv, run away from the checkout."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.slow
+def test_wheel_installs_into_a_fresh_venv_and_runs(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(ROOT)],
+        check=True, capture_output=True, timeout=600,
+    )  # fmt: skip
+    [wheel] = dist.glob("safedesk-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    for needed in (
+        "safedesk/resources/corpus/safeguarding-council-developments-2011.txt",
+        "safedesk/resources/glossary/safeguarding-terms.json",
+        "safedesk/resources/fonts/DejaVuSans.ttf",
+        "safedesk/resources/icons/safedesk.svg",
+        "safedesk/db/env.py",
+        "safedesk/db/versions/0002_user_data.py",
+    ):  # fmt: skip
+        assert needed in names, needed
+
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "SAFEDESK_DATA_DIR")}
+    pip = subprocess.run(
+        [str(venv / "bin" / "pip"), "install", "-q", str(wheel)],
+        capture_output=True, text=True, timeout=1200, env=env,
+    )  # fmt: skip
+    assert pip.returncode == 0, pip.stderr[-2000:]
+    safedesk = str(venv / "bin" / "safedesk")
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [safedesk, "--data-dir", str(work / "data"), *args],
+            cwd=work, capture_output=True, text=True, timeout=300, env=env,
+        )  # fmt: skip
+
+    where = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", "import safedesk; print(safedesk.__file__)"],
+        cwd=work, capture_output=True, text=True, env=env, check=True,
+    )  # fmt: skip
+    assert str(venv) in where.stdout  # the installed copy, not the checkout
+    reports = run("reports", "--json")
+    assert reports.returncode == 0, reports.stderr
+    assert json.loads(reports.stdout)[0]["practices"] == 24
+    pdf = work / "sheet.pdf"
+    brief = run(
+        "brief", "nfer-2011-safeguarding-children-council-developments/box-9", "-o", str(pdf)
+    )
+    assert brief.returncode == 0, brief.stderr
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    selftest = subprocess.run(
+        [safedesk, "--self-test"], cwd=work, capture_output=True, text=True, timeout=300,
+        env={**env, "QT_QPA_PLATFORM": "offscreen"},
+    )  # fmt: skip
+    assert selftest.returncode == 0, selftest.stdout + selftest.stderr
+    assert "ok    window: main window" in selftest.stdout
