@@ -8,6 +8,7 @@ from html import escape
 from safedesk.views import (
     AuthorityInfo,
     CaseStudyInfo,
+    ExampleInfo,
     Item,
     PracticeInfo,
     ReportDetail,
@@ -148,6 +149,13 @@ def render_html(item: View) -> str:
             f"{escape(item.publisher or '')} · ISBN {escape(item.isbn or '')}</p>"
             f"<h3>Executive summary</h3>{_html_blocks(item.executive_summary)}"
             f"<h3>How to cite</h3><p>{escape(item.citation)}</p>"
+        )
+    if isinstance(item, ExampleInfo):
+        where = " · ".join(escape(x) for x in (item.team, item.theme) if x)
+        outcomes = f"<h3>Outcomes</h3>{_html_blocks(item.outcomes)}" if item.outcomes else ""
+        return (
+            f"<p class='meta'><b>My example</b>: not from a report</p><h2>{escape(item.title)}</h2>"
+            f"<p class='meta'>{where}</p>{_html_blocks(item.text)}{outcomes}"
         )
     assert isinstance(item, Item)
     where = " · ".join(escape(x) for x in (item.authority, item.theme) if x)

@@ -64,10 +64,15 @@ class UserLibraryMixin:
 
     # -- bookmarks ----------------------------------------------------------------------------
     def bookmark(
-        self, key: str, note: str | None = None, tags: list[str] | None = None
+        self,
+        key: str,
+        note: str | None = None,
+        tags: list[str] | None = None,
+        replace_tags: bool = False,
     ) -> BookmarkInfo:
-        """Bookmark an item (or change the note/tags of a bookmark); note text is kept as typed."""
-        self._user.bookmark(key, self.snapshot(key), note, tags)
+        """Bookmark an item (or change the note/tags of a bookmark); note text is kept as typed.
+        New tags are added to the bookmark's tags, or replace them with `replace_tags=True`."""
+        self._user.bookmark(key, self.snapshot(key), note, tags, replace_tags)
         return self._bookmark_info(self._user.bookmark_for(key))
 
     def unbookmark(self, key: str) -> None:

@@ -101,7 +101,8 @@ def run_search(
         main = partial
     highlight = _highlight_terms(main)
     hits = [_hit(hit, highlight) for hit in ranked[: max(0, limit)]]
-    suggestion = index.speller().suggest(text.strip(), parsed.words) if parsed.words else None
+    spell = parsed.words + ([parsed.prefix] if parsed.prefix and not matched else [])
+    suggestion = index.speller().suggest(text.strip(), spell) if spell else None
     if not matched and not notes:
         notes.append("Nothing matched. Try fewer or different words.")
     return SearchResult(

@@ -64,9 +64,15 @@ class UserData:
 
     # -- bookmarks ----------------------------------------------------------------------------
     def bookmark(
-        self, key: str, snapshot: Snapshot, note: str | None, tags: list[str] | None
+        self,
+        key: str,
+        snapshot: Snapshot,
+        note: str | None,
+        tags: list[str] | None,
+        replace_tags: bool = False,
     ) -> bool:
-        """Add a bookmark, or update the note/tags of an existing one; True if it is new."""
+        """Add a bookmark, or update the note/tags of an existing one; True if it is new.
+        Tags are added to the existing ones unless `replace_tags`."""
         stamp = now()
         with self.write() as conn:
             row = conn.execute(
@@ -79,7 +85,8 @@ class UserData:
                     (key, snapshot.title, note or "", json.dumps(_tags(tags or [])), stamp, stamp),
                 )
                 return True
-            merged = _tags(json.loads(row["tags"]) + (tags or []))
+            kept = [] if replace_tags else json.loads(row["tags"])
+            merged = _tags(kept + (tags or []))
             conn.execute(
                 "UPDATE bookmark SET title = ?, note = COALESCE(?, note), tags = ?, updated_at = ? "
                 "WHERE id = ?",

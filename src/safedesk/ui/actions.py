@@ -1,0 +1,64 @@
+"""Every menu item and shortcut, declared as data; the window only says what each one does."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    name: str  # also the MainWindow method called: on_<name>
+    text: str
+    menu: str
+    shortcuts: tuple[str | QKeySequence.StandardKey, ...] = ()
+    tip: str = ""
+    separator_before: bool = False
+
+
+ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec("import_report", "&Import report…", "&File", tip="Add another report"),
+    ActionSpec("import_collection", "Import &collection…", "&File", tip="Open a shared file"),
+    ActionSpec("export_collection", "&Export collection…", "&File", tip="Save one as a file"),
+    ActionSpec("export_pdf", "Export &PDF…", "&File", ("Ctrl+E",), "Save a briefing",
+               separator_before=True),
+    ActionSpec("quit", "&Quit", "&File", (QKeySequence.StandardKey.Quit,), separator_before=True),
+    ActionSpec("find", "&Find", "&Edit", ("Ctrl+F", "Ctrl+K"), "Search the library"),
+    ActionSpec("toggle_bookmark", "&Bookmark", "&Edit", ("Ctrl+D",), "Bookmark this item"),
+    ActionSpec("add_to_collection", "Add to &collection…", "&Edit", ("Ctrl+Shift+D",)),
+    ActionSpec("new_collection", "&New collection…", "&Edit", ("Ctrl+N",), separator_before=True),
+    ActionSpec("zoom_in", "Zoom &in", "&View", ("Ctrl+=", "Ctrl++")),
+    ActionSpec("zoom_out", "Zoom &out", "&View", ("Ctrl+-",)),
+    ActionSpec("zoom_reset", "&Actual size", "&View", ("Ctrl+0",)),
+    ActionSpec("back", "&Back", "&Go", ("Alt+Left",)),
+    ActionSpec("forward", "&Forward", "&Go", ("Alt+Right",)),
+    ActionSpec("about", "&About safedesk", "&Help"),
+)  # fmt: skip
+
+
+def install(
+    window: QMainWindow, handler: Callable[[str], Callable[[], None]]
+) -> dict[str, QAction]:
+    """Create the actions and menus on `window`; `handler(name)` gives each action's slot."""
+    actions: dict[str, QAction] = {}
+    menus: dict[str, QMenu] = {}
+    for spec in ACTIONS:
+        menu = menus.get(spec.menu)
+        if menu is None:
+            menu = menus[spec.menu] = window.menuBar().addMenu(spec.menu)
+        if spec.separator_before:
+            menu.addSeparator()
+        action = QAction(spec.text, window)
+        action.setObjectName(spec.name)
+        if spec.shortcuts:
+            action.setShortcuts([QKeySequence(s) for s in spec.shortcuts])
+        if spec.tip:
+            action.setStatusTip(spec.tip)
+        action.triggered.connect(handler(spec.name))
+        menu.addAction(action)
+        window.addAction(action)
+        actions[spec.name] = action
+    return actions

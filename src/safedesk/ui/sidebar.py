@@ -1,0 +1,62 @@
+"""The sidebar: each report's themes, authorities, factors and findings; then the user's things."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+
+from safedesk.library import Library
+
+KEY_ROLE = Qt.ItemDataRole.UserRole + 1  # the key of the item a node stands for (or "")
+NODE_ROLE = Qt.ItemDataRole.UserRole + 2  # what kind of node: theme, authority, bookmarks, ...
+
+
+def _node(text: str, node: str, key: str = "", tip: str = "") -> QStandardItem:
+    item = QStandardItem(text)
+    item.setData(key, KEY_ROLE)
+    item.setData(node, NODE_ROLE)
+    item.setEditable(False)
+    item.setToolTip(tip or text)
+    return item
+
+
+class SidebarModel(QStandardItemModel):
+    def refresh(self, library: Library) -> None:
+        self.clear()
+        for report in library.reports():
+            root = _node(report.title, "report", report.key, report.citation)
+            themes = _node("Themes", "group")
+            for t in library.themes(report.key):
+                themes.appendRow(
+                    _node(f"{t.number} {t.title} ({t.practices})", "theme", t.key, t.title)
+                )
+            authorities = _node("Authorities", "group")
+            for a in library.authorities(report.key):
+                grades = "; ".join(f"{k}: {v}" for k, v in a.grades.items())
+                authorities.appendRow(
+                    _node(f"{a.name} ({a.type or '—'})", "authority", a.key, grades or a.name)
+                )
+            factors = _node("Supporting factors", "group")
+            barriers = _node("Barriers", "group")
+            for f in library.factors(report.key):
+                target = factors if f.kind == "factor" else barriers
+                target.appendRow(_node(f.title, "item", f.key, f.title))
+            findings = _node("Review findings", "group")
+            for t in library.themes(report.key):
+                for finding in t.findings:
+                    label = f"{finding.review} review: {t.title}"
+                    findings.appendRow(_node(label, "item", finding.key, label))
+            for group in (themes, authorities, factors, barriers, findings):
+                root.appendRow(group)
+            self.appendRow(root)
+        marks = library.bookmarks()
+        self.appendRow(_node(f"My bookmarks ({len(marks)})", "bookmarks"))
+        collections = _node("Collections", "collections")
+        for c in library.collections():
+            collections.appendRow(
+                _node(f"{c.name} ({len(c.items)})", "collection", c.name, c.description)
+            )
+        self.appendRow(collections)
+        examples = library.examples()
+        self.appendRow(_node(f"My examples ({len(examples)})", "examples"))
+        self.appendRow(_node(f"Trash ({len(library.trash())})", "trash"))

@@ -1,0 +1,123 @@
+"""Bookmarks, notes, collections, history and zoom, driven through the real widgets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from safedesk.library import Library
+from safedesk.ui.main_window import MainWindow
+from safedesk.ui.sidebar import NODE_ROLE
+from tests.ui.test_main_window import _open
+
+B = "nfer-2011-safeguarding-children-council-developments/"
+
+
+def _select_list_row(window: MainWindow, row: int) -> None:
+    window.list.setCurrentIndex(window.list_model.index(row, 0))
+
+
+def _sidebar(window: MainWindow, node: str) -> None:
+    for r in range(window.tree_model.rowCount()):
+        item = window.tree_model.item(r)
+        if item.data(NODE_ROLE) == node:
+            window.tree.setCurrentIndex(item.index())
+            return
+    raise AssertionError(node)
+
+
+def test_ctrl_d_bookmarks_and_the_sidebar_counts_it(qtbot: QtBot, data_dir: Path) -> None:
+    window = _open(qtbot, data_dir)
+    with qtbot.waitExposed(window):
+        window.show()
+    _select_list_row(window, 1)  # Box 2
+    window.activateWindow()
+    window.list.setFocus()
+    qtbot.keyClick(window.list, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert window.notes.toggle.isChecked() and window.notes.toggle.text() == "★ Bookmarked"
+    assert window.library.bookmarked(B + "box-2") is not None
+    _sidebar(window, "bookmarks")
+    assert window.list_model.rowCount() == 1
+    assert any(
+        window.tree_model.item(r).text() == "My bookmarks (1)"
+        for r in range(window.tree_model.rowCount())
+    )
+
+
+def test_a_note_saves_as_you_type_and_is_there_after_a_restart(
+    qtbot: QtBot, data_dir: Path
+) -> None:
+    window = _open(qtbot, data_dir)
+    _select_list_row(window, 2)  # Box 3
+    typed, composed = "Ask the team: <b>who</b> chairs & when? ", "— Ελληνικά"
+    note = typed + composed
+    qtbot.keyClicks(window.notes.note, typed)  # QTest can only type Latin-1 keys;
+    window.notes.note.insertPlainText(composed)  # the rest arrives as an input method would
+    qtbot.waitUntil(lambda: window.notes.status.text() == "Saved", timeout=5000)
+    window.close()
+    with Library.open(data_dir) as lib:
+        saved = lib.bookmarked(B + "box-3")
+        assert saved is not None and saved.note == note
+    again = _open(qtbot, data_dir)
+    _select_list_row(again, 2)
+    assert again.notes.note.toPlainText() == note and again.notes.toggle.isChecked()
+
+
+def test_collections_appear_in_the_sidebar_and_list_their_items(
+    qtbot: QtBot, data_dir: Path
+) -> None:
+    window = _open(qtbot, data_dir)
+    window.library.create_collection("March session")
+    window._add_to("March session", B + "box-9")
+    window._add_to("March session", B + "box-11")
+    collections = next(
+        window.tree_model.item(r) for r in range(window.tree_model.rowCount())
+        if window.tree_model.item(r).data(NODE_ROLE) == "collections"
+    )  # fmt: skip
+    assert collections.child(0).text() == "March session (2)"
+    window.tree.setCurrentIndex(collections.child(0).index())
+    assert window.list_label.text() == "March session: 2 items"
+    window._move("March session", B + "box-11", -1)
+    assert window.list_model.item(0).text().startswith("1. Enhancing training")
+    window._remove_item("March session", B + "box-9")
+    _sidebar(window, "trash")
+    assert window.list_model.rowCount() == 1
+    window._restore(window.list_model.item(0).data(Qt.ItemDataRole.UserRole + 1))
+    assert len(window.library.collection("March session").items) == 2
+
+
+def test_back_forward_and_zoom(qtbot: QtBot, data_dir: Path) -> None:
+    window = _open(qtbot, data_dir)
+    for row in (0, 1, 2):
+        _select_list_row(window, row)
+    assert window.reader.toPlainText().startswith("Box 3")
+    window.on_back()
+    assert window.reader.toPlainText().startswith("Box 2")
+    window.on_back()
+    window.on_forward()
+    assert window.reader.toPlainText().startswith("Box 2")
+    size = window.reader.font().pointSizeF()
+    window.on_zoom_in()
+    window.on_zoom_in()
+    assert window.reader.font().pointSizeF() > size
+    window.on_zoom_reset()
+    assert window.reader.font().pointSizeF() == size
+
+
+def test_search_shows_the_expansions_and_suggestions(qtbot: QtBot, data_dir: Path) -> None:
+    window = _open(qtbot, data_dir)
+    qtbot.keyClicks(window.search_box, "NQSW support")
+    qtbot.waitUntil(lambda: "Also searched for: NQSW" in window.search_hint.text(), timeout=5000)
+    window.search_box.clear()
+    qtbot.keyClicks(window.search_box, "supervison ")
+    qtbot.waitUntil(lambda: "Did you mean: supervision" in window.search_hint.text(), timeout=5000)
+
+
+def test_menus_hold_the_declared_actions(qtbot: QtBot, data_dir: Path) -> None:
+    window = _open(qtbot, data_dir)
+    assert window.action_map["toggle_bookmark"].shortcut().toString() == "Ctrl+D"
+    assert window.action_map["export_pdf"].shortcut().toString() == "Ctrl+E"
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert titles == ["&File", "&Edit", "&View", "&Go", "&Help"]
