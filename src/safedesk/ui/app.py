@@ -70,9 +70,36 @@ def _route_qt_messages() -> None:
     qInstallMessageHandler(handler)
 
 
+def _install_exception_dialog() -> None:
+    """An unexpected error is logged and shown in a dialog; the window stays open."""
+    import logging
+
+    log = logging.getLogger("safedesk.ui")
+
+    def hook(kind: type[BaseException], error: BaseException, tb: object) -> None:
+        log.error("unexpected error", exc_info=(kind, error, tb))  # type: ignore[arg-type]
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        if QApplication.instance() is not None:
+            QMessageBox.critical(
+                None, "safedesk",
+                f"Something went wrong ({kind.__name__}). Your work is saved; the details are "
+                "in the log file in your library folder.",
+            )  # fmt: skip
+
+    sys.excepthook = hook
+
+
 def main(data_dir: str | None = None) -> int:
     if not has_display():
         print(NO_DISPLAY_MESSAGE, file=sys.stderr)
         return 1
+    import contextlib
+
+    from safedesk.logsetup import configure
+
+    with contextlib.suppress(OSError):
+        configure(data_dir)
+    _install_exception_dialog()
     result = run(data_dir)
     return result if isinstance(result, int) else 0
