@@ -43,7 +43,16 @@ def run(
             from PySide6.QtGui import QIcon
 
             app.setWindowIcon(QIcon(str(icon)))
+    from safedesk.paths import data_dir as resolve_data_dir
+    from safedesk.ui.single_instance import InstanceServer, ask_running_instance, server_name
+
+    name = server_name(resolve_data_dir(data_dir))
+    if ask_running_instance(name):
+        print("safedesk is already open on this library; its window was brought forward.")
+        return 0
     window = MainWindow(data_dir)
+    window.instance_server = InstanceServer(name)
+    window.instance_server.raise_requested.connect(window.bring_forward)
     window.show()
     window.start()  # opens (and on first run builds) the library off the GUI thread
     if not exec_:

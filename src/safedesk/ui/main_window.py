@@ -50,6 +50,7 @@ class MainWindow(QMainWindow):
         self.data_dir = data_dir
         self.library: Library | None = None
         self._worker: Worker | None = None
+        self.instance_server: Any = None  # set by app.run: later launches ask through it
         self._history: list[str] = []
         self._done: Callable[[Any], None] = lambda _result: None
         self._failure = ""
@@ -203,6 +204,14 @@ class MainWindow(QMainWindow):
 
     def is_ready(self) -> bool:
         return self.library is not None
+
+    def bring_forward(self) -> None:
+        """Another launch on the same library asked for this window."""
+        if self.isMinimized():
+            self.showNormal()
+        self.raise_()
+        self.activateWindow()
+        self.statusBar().showMessage("safedesk was already open: here it is.", 5000)
 
     # -- browsing -------------------------------------------------------------------------------
     def _refresh_sidebar(self) -> None:
@@ -553,4 +562,6 @@ class MainWindow(QMainWindow):
         if self.library is not None:
             self.library.close()
             self.library = None
+        if self.instance_server is not None:
+            self.instance_server.close()
         super().closeEvent(event)
