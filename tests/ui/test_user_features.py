@@ -121,3 +121,38 @@ def test_menus_hold_the_declared_actions(qtbot: QtBot, data_dir: Path) -> None:
     assert window.action_map["export_pdf"].shortcut().toString() == "Ctrl+E"
     titles = [a.text() for a in window.menuBar().actions()]
     assert titles == ["&File", "&Edit", "&View", "&Go", "&Help"]
+
+
+def test_my_example_form_adds_and_edits(qtbot: QtBot, data_dir: Path) -> None:
+    from PySide6.QtCore import QTimer
+
+    window = _open(qtbot, data_dir)
+
+    def fill_and_save() -> None:
+        dialog = window._example_dialog
+        assert not dialog.ok_button.isEnabled()  # a title is required
+        qtbot.keyClicks(dialog.title, "Peer supervision circles")
+        dialog.theme.setCurrentIndex(2)  # 3.2
+        qtbot.keyClicks(dialog.team, "North locality")
+        dialog.text.setPlainText("Fortnightly circles for <NQSWs> & mentors.")
+        dialog.ok_button.click()
+
+    QTimer.singleShot(100, fill_and_save)
+    window.on_example()
+    [example] = window.library.examples()
+    assert (example.title, example.team) == ("Peer supervision circles", "North locality")
+    assert example.theme.startswith("Recruiting") and example.text.startswith(
+        "Fortnightly circles for <NQSWs>"
+    )
+    assert window.reader.toPlainText().startswith("My example: not from a report")
+
+    def rename() -> None:
+        dialog = window._example_dialog
+        assert dialog.title.text() == "Peer supervision circles"
+        dialog.title.setText("Peer circles")
+        dialog.ok_button.click()
+
+    QTimer.singleShot(100, rename)
+    window.on_example()  # the example is the item being read, so this edits it
+    assert [e.title for e in window.library.examples()] == ["Peer circles"]
+    assert window.library.search("fortnightly circles").hits[0].title == "Peer circles"

@@ -30,6 +30,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("toggle_bookmark", "&Bookmark", "&Edit", ("Ctrl+D",), "Bookmark this item"),
     ActionSpec("add_to_collection", "Add to &collection…", "&Edit", ("Ctrl+Shift+D",)),
     ActionSpec("new_collection", "&New collection…", "&Edit", ("Ctrl+N",), separator_before=True),
+    ActionSpec("example", "My &example…", "&Edit", ("Ctrl+Shift+E",), "Add (or edit) your own"),
     ActionSpec("zoom_in", "Zoom &in", "&View", ("Ctrl+=", "Ctrl++")),
     ActionSpec("zoom_out", "Zoom &out", "&View", ("Ctrl+-",)),
     ActionSpec("zoom_reset", "&Actual size", "&View", ("Ctrl+0",)),

@@ -434,6 +434,33 @@ class MainWindow(QMainWindow):
             self.library.create_collection(name)
             self._refresh_sidebar()
 
+    def on_example(self) -> None:
+        """Add an example of your own, or edit the one you are reading."""
+        from safedesk.ui.example_dialog import ExampleDialog
+
+        if self.library is None:
+            return
+        key = self.notes.key
+        current = self.library.example(key) if key and key.startswith("my-examples/") else None
+        dialog = ExampleDialog(self.library, current, self)
+        self._example_dialog = dialog  # reachable for tests while it is open
+        if dialog.exec() != ExampleDialog.DialogCode.Accepted:
+            return
+        values = dialog.values()
+        values["theme"] = values["theme"] or ""
+        if current is None:
+            saved = self.library.add_example(
+                **{k: v for k, v in values.items() if v or k == "title"}
+            )
+        else:
+            theme = values.pop("theme")
+            saved = self.library.edit_example(current.id, **values)
+            if theme and theme != current.theme_key:
+                saved = self.library.edit_example(current.id, theme=theme)
+        self._refresh_sidebar()
+        self._open(saved.key)
+        self.statusBar().showMessage(f"Saved your example {saved.title!r}", 5000)
+
     def on_zoom_in(self) -> None:
         self.reader.zoomIn(1)
         self._zoom += 1
