@@ -7,7 +7,6 @@ Qt is imported only for the GUI; ReportLab only for commands that write PDFs.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import logging
 import sys
@@ -126,8 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _setup_logging(data_dir: str | None) -> None:
     from safedesk.logsetup import configure
 
-    with contextlib.suppress(OSError):  # logging helps but is not required (read-only folder)
-        configure(data_dir)
+    configure(data_dir)
 
 
 def _open(args: argparse.Namespace) -> Library:

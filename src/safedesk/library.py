@@ -24,7 +24,7 @@ from safedesk.errors import LibraryError, NotFoundError, ReportFormatError
 from safedesk.store import database
 from safedesk.store.reader import Reader
 from safedesk.store.userdata import EXAMPLE_PREFIX
-from safedesk.userlib import EXAMPLES_REPORT, UserLibraryMixin
+from safedesk.userlib import EXAMPLES_REPORT, UserLibraryMixin, title_of
 from safedesk.views import (
     AuthorityInfo,
     CaseStudyInfo,
@@ -321,7 +321,7 @@ class Library(UserLibraryMixin):
         from safedesk.search.related import more_like
 
         item = self.get(key)
-        title = str(getattr(item, "title", None) or getattr(item, "name", key))
+        title = title_of(item, key)
         return Related(
             key=item.key, title=title, related=more_like(self.ensure_index(), item.key, limit)
         )

@@ -51,7 +51,7 @@ class UserLibraryMixin:
     def snapshot(self, key: str) -> Snapshot:
         """The title and text of `key` now (NotFoundError if nothing has that key)."""
         item = self.get(key)
-        title = str(getattr(item, "title", None) or getattr(item, "name", key))
+        title = title_of(item, key)
         if isinstance(item, ExampleInfo):
             return Snapshot(item.title, _example_text(item), EXAMPLES_REPORT, "My examples")
         text = str(getattr(item, "text", "") or "")
@@ -61,6 +61,30 @@ class UserLibraryMixin:
             detail = self._reader.report_detail(report_key)
             report_title = detail.title if detail else ""
         return Snapshot(title, text, report_key, report_title)
+
+    def item_snapshot(self, collection: str, key: str) -> Snapshot:
+        """A collection item's title and text: live if its key is in this library, else the copy
+        saved with the item (for items from a report this library does not have)."""
+        try:
+            return self.snapshot(key)
+        except NotFoundError:
+            row = self._user.collection(collection)
+            for r in self._user.items(row["id"]):
+                if r["key"] == key:
+                    return Snapshot(r["title"], r["text"], r["report_key"], r["report_title"])
+            raise
+
+    def _live(self, key: str) -> tuple[str, str, str] | None:
+        """(kind, report, title) of `key` in this library, or None if it is not here."""
+        try:
+            item = self.get(key)
+        except NotFoundError:
+            return None
+        return (
+            str(getattr(item, "kind", "")),
+            str(getattr(item, "report", "") or ""),
+            title_of(item, key),
+        )
 
     # -- bookmarks ----------------------------------------------------------------------------
     def bookmark(
@@ -88,18 +112,12 @@ class UserLibraryMixin:
 
     def _bookmark_info(self, row: sqlite3.Row | None) -> BookmarkInfo:
         assert row is not None
-        kind, report, title, missing = "", "", row["title"], False
-        try:
-            item = self.get(row["key"])
-            kind = str(getattr(item, "kind", ""))
-            report = str(getattr(item, "report", "") or "")
-            title = str(getattr(item, "title", None) or getattr(item, "name", title))
-        except NotFoundError:
-            missing = True
+        live = self._live(row["key"])
+        kind, report, title = live or ("", "", row["title"])
         return BookmarkInfo(
             key=row["key"], title=title, note=row["note"], tags=json.loads(row["tags"]),
             created_at=row["created_at"], updated_at=row["updated_at"], kind=kind,
-            report=report, missing=missing,
+            report=report, missing=live is None,
         )  # fmt: skip
 
     # -- collections --------------------------------------------------------------------------
@@ -153,17 +171,12 @@ class UserLibraryMixin:
     def _collection_info(self, row: sqlite3.Row) -> CollectionInfo:
         items = []
         for r in self._user.items(row["id"]):
-            kind, linked, title = "", True, r["title"]
-            try:
-                item = self.get(r["key"])
-                kind = str(getattr(item, "kind", ""))
-                title = str(getattr(item, "title", None) or getattr(item, "name", title))
-            except NotFoundError:
-                linked = False
+            live = self._live(r["key"])
+            kind, _report, title = live or ("", "", r["title"])
             items.append(CollectionItem(
                 key=r["key"], title=title, note=r["note"], prompts=json.loads(r["prompts"]),
                 minutes=r["minutes"], kind=kind, report=r["report_key"],
-                report_title=r["report_title"], linked=linked, uid=r["uid"],
+                report_title=r["report_title"], linked=live is not None, uid=r["uid"],
             ))  # fmt: skip
         return CollectionInfo(
             name=row["name"], description=row["description"], items=items, uid=row["uid"],
@@ -265,6 +278,11 @@ class UserLibraryMixin:
     def empty_trash(self) -> int:
         """Delete everything in the trash for good; returns how many rows went."""
         return self._user.empty_trash()
+
+
+def title_of(item: object, fallback: str) -> str:
+    """What to call any library view: its title, or its name (authorities), or `fallback`."""
+    return str(getattr(item, "title", None) or getattr(item, "name", None) or fallback)
 
 
 def _example_info(row: sqlite3.Row) -> ExampleInfo:

@@ -274,7 +274,7 @@ def session_pack(
         timing = f" · {item.minutes} min" if item.minutes is not None else ""
         story.append(para(f"{n}. {item.title}", "h2"))
         story.append(para(_item_source(lib, item.key, item.report_title) + timing, "meta"))
-        story += blocks(_item_text(lib, collection.name, item.key))
+        story += blocks(lib.item_snapshot(collection.name, item.key).text)
         if item.prompts:
             story.append(para("Discussion prompts", "h3"))
             story += bullets(item.prompts, "prompt", mark="?")
@@ -305,11 +305,3 @@ def _item_source(lib: Library, key: str, report_title: str) -> str:
         label = "Case study section" if item.kind == "section" else item.title
         return " · ".join(x for x in (label, item.authority, item.theme) if x)
     return report_title
-
-
-def _item_text(lib: Library, collection: str, key: str) -> str:
-    try:
-        return lib.snapshot(key).text
-    except LibraryError:
-        row = lib._user.collection(collection)
-        return next((str(r["text"]) for r in lib._user.items(row["id"]) if r["key"] == key), "")

@@ -51,53 +51,51 @@ def rule() -> Any:
     )
 
 
+def _fitted(data: list[list[Any]], fractions: list[float], style: list[Any]) -> Any:
+    """A table whose columns take these fractions of whatever width the frame offers."""
+    from reportlab.platypus import Table, TableStyle
+
+    class Fitted(Table):
+        def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+            self._argW = [avail_width * f for f in fractions]
+            return super().wrap(avail_width, avail_height)
+
+    fitted = Fitted(data, hAlign="LEFT")
+    fitted.setStyle(TableStyle(style))
+    return fitted
+
+
 def table(rows: list[tuple[str, str]], widths: tuple[float, float] = (0.58, 0.42)) -> Any:
     """A two-column table of label and value (e.g. inspection grades)."""
     from reportlab.lib.colors import HexColor
-    from reportlab.platypus import Paragraph, Table, TableStyle
+    from reportlab.platypus import Paragraph
 
     cell = styles()["cell"]
     data = [[Paragraph(esc(a), cell), Paragraph(f"<b>{esc(b)}</b>", cell)] for a, b in rows]
-
-    class Sized(Table):
-        def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-            self._argW = [avail_width * w for w in widths]
-            return super().wrap(avail_width, avail_height)
-
-    t = Sized(data, hAlign="LEFT")
-    t.setStyle(TableStyle([
+    return _fitted(data, list(widths), [
         ("GRID", (0, 0), (-1, -1), 0.5, HexColor(RULE)),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("BACKGROUND", (0, 0), (0, -1), HexColor("#f3f6f9")),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-    ]))  # fmt: skip
-    return t
+    ])  # fmt: skip
 
 
 def grades_row(grades: dict[str, str]) -> Any:
     """Inspection grades side by side in one row: "heading: grade" per column."""
     from reportlab.lib.colors import HexColor
-    from reportlab.platypus import Paragraph, Table, TableStyle
+    from reportlab.platypus import Paragraph
 
     cell = styles()["cell"]
     row = [Paragraph(f"{esc(h)}: <b>{esc(g)}</b>", cell) for h, g in grades.items()]
-
-    class Row(Table):
-        def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-            self._argW = [avail_width / len(row)] * len(row)
-            return super().wrap(avail_width, avail_height)
-
-    t = Row([row], hAlign="LEFT")
-    t.setStyle(TableStyle([
+    return _fitted([row], [1 / len(row)] * len(row), [
         ("BOX", (0, 0), (-1, -1), 0.5, HexColor(RULE)),
         ("INNERGRID", (0, 0), (-1, -1), 0.5, HexColor(RULE)),
         ("BACKGROUND", (0, 0), (-1, -1), HexColor("#f3f6f9")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ]))  # fmt: skip
-    return t
+    ])  # fmt: skip
 
 
 def notes_space(

@@ -51,9 +51,13 @@ def _snowball() -> Any:
     return EnglishStemmer().stem
 
 
+def word_forms(word: str) -> set[str]:
+    """A word in lower case as the index splits it: "Co-location" -> co, location, colocation."""
+    parts = [p for p in re.split(r"[-‐]", word.lower()) if p]
+    return {*parts, "".join(parts)} if parts else set()
+
+
 @functools.lru_cache(maxsize=65536)
 def word_stems(word: str) -> frozenset[str]:
-    """Every stem a (possibly hyphenated) word is indexed under."""
-    lower = word.lower()
-    parts = [p for p in re.split(r"[-‐]", lower) if p]
-    return frozenset({stem(p) for p in parts} | {stem("".join(parts)), lower})
+    """Every stem a (possibly hyphenated) word is indexed under (and the word itself)."""
+    return frozenset({stem(form) for form in word_forms(word)} | {word.lower()})

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from safedesk.search.analysis import WORD, plain_analyzer, stemming_analyzer
+from safedesk.search.analysis import WORD, plain_analyzer, stemming_analyzer, word_forms
 from safedesk.store.reader import Document
 
 if TYPE_CHECKING:
@@ -238,12 +237,7 @@ class SearchIndex:
 
     @staticmethod
     def _write_stamp(folder: Path, generation: str) -> None:
-        stamp = folder / STAMP_NAME
-        partial = stamp.with_suffix(".partial")
-        partial.write_text(
-            json.dumps({"schema": INDEX_SCHEMA_VERSION, "generation": generation}), "utf-8"
-        )
-        partial.replace(stamp)
+        _write_json(folder / STAMP_NAME, {"schema": INDEX_SCHEMA_VERSION, "generation": generation})
 
     def close(self) -> None:
         if self._searcher is not None:
@@ -327,11 +321,7 @@ def _count_words(counts: dict[str, int], doc: Document) -> None:
     """Add each distinct word of `doc` (and each hyphenated word's parts and joined form)."""
     words: set[str] = set()
     for match in WORD.finditer(f"{doc.title}\n{doc.text}"):
-        word = match.group().lower()
-        parts = [p for p in re.split(r"[-‐]", word) if p]
-        words.update(parts)
-        if len(parts) > 1:
-            words.add("".join(parts))
+        words |= word_forms(match.group())
     for word in words:
         counts[word] = counts.get(word, 0) + 1
 

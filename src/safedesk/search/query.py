@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -142,6 +143,12 @@ def _scored(index: SearchIndex, q: Any, restrict: Any, limit: int) -> tuple[list
 
 def _Recorder(child: Any) -> Any:
     """A collector that passes every document to `child` and remembers its number."""
+    return _recorder_class()(child)
+
+
+@functools.lru_cache(maxsize=1)
+def _recorder_class() -> Any:
+    """Defined on first use, so that importing this module does not import Whoosh."""
     from whoosh.collectors import WrappingCollector
 
     class Recorder(WrappingCollector):
@@ -153,7 +160,7 @@ def _Recorder(child: Any) -> Any:
             self.seen.add(self.offset + sub_docnum)
             return self.child.collect(sub_docnum)
 
-    return Recorder(child)
+    return Recorder
 
 
 def _facets(index: SearchIndex, matched: set[int]) -> dict[str, dict[str, int]]:

@@ -108,9 +108,8 @@ def export_collection(lib: Library, name: str, target: Path) -> Path:
     items: list[dict[str, Any]] = []
     examples: list[dict[str, Any]] = []
     for item in info.items:
-        snapshot = lib.snapshot(item.key) if item.linked else None
-        title = snapshot.title if snapshot else item.title
-        text = snapshot.text if snapshot else _stored_text(lib, info.name, item.key)
+        snapshot = lib.item_snapshot(info.name, item.key)
+        title, text = snapshot.title, snapshot.text
         if item.report and item.report not in reports and item.kind != "example":
             detail = lib._reader.report_detail(item.report)
             if detail is not None:
@@ -142,14 +141,6 @@ def export_collection(lib: Library, name: str, target: Path) -> Path:
         "examples": examples,
     }
     return _write_atomically(target, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
-
-
-def _stored_text(lib: Library, name: str, key: str) -> str:
-    row = lib._user.collection(name)
-    for r in lib._user.items(row["id"]):
-        if r["key"] == key:
-            return str(r["text"])
-    return ""
 
 
 def _write_atomically(target: Path, text: str) -> Path:

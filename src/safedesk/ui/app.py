@@ -103,12 +103,9 @@ def main(data_dir: str | None = None) -> int:
     if not has_display():
         print(NO_DISPLAY_MESSAGE, file=sys.stderr)
         return 1
-    import contextlib
-
     from safedesk.logsetup import configure
 
-    with contextlib.suppress(OSError):
-        configure(data_dir)
+    configure(data_dir)
     _install_exception_dialog()
     result = run(data_dir)
     return result if isinstance(result, int) else 0

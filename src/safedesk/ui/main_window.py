@@ -309,9 +309,6 @@ class MainWindow(QMainWindow):
             self._history.append(key)
             self._place = len(self._history) - 1
 
-    def current_key(self) -> str | None:
-        return self.notes.key
-
     def _run_search(self) -> None:
         text = self.search_box.text()  # a trailing space says the last word is finished
         if self.library is None:
