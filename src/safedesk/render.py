@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from html import escape
 
 from safedesk.views import (
@@ -76,45 +77,47 @@ def render_text(item: View) -> str:
     return f"{item.title}\n{where}\n\n{_para(item.text)}\n\n[{item.key}]".replace("\n\n\n", "\n\n")
 
 
-def _html_blocks(text: str) -> str:
-    """Paragraphs and '- ' bullets as HTML; every character of the text is escaped."""
+def _html_blocks(text: str, esc: Callable[[str], str] = escape) -> str:
+    """Paragraphs and '- ' bullets as HTML; every character of the text goes through `esc`."""
     out: list[str] = []
     items: list[str] = []
     for line in text.split("\n"):
         if line.startswith("- "):
-            items.append(f"<li>{escape(line[2:])}</li>")
+            items.append(f"<li>{esc(line[2:])}</li>")
             continue
         if items:
             out.append("<ul>" + "".join(items) + "</ul>")
             items = []
         if line.strip():
-            out.append(f"<p>{escape(line)}</p>")
+            out.append(f"<p>{esc(line)}</p>")
     if items:
         out.append("<ul>" + "".join(items) + "</ul>")
     return "".join(out)
 
 
-def _html_list(items: list[str]) -> str:
-    return "<ul>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>"
+def _html_list(items: list[str], esc: Callable[[str], str] = escape) -> str:
+    return "<ul>" + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>"
 
 
-def render_html(item: View) -> str:
-    """Rich text for the reading pane. Text from reports or users is always escaped."""
+def render_html(item: View, text_html: Callable[[str], str] = escape) -> str:
+    """Rich text for the reading pane. Text from reports or users is always escaped; `text_html`
+    (which must escape too) may also mark search words or explain acronyms in running text."""
+    esc = text_html
     if isinstance(item, PracticeInfo):
         return (
             f"<h2>Box {item.number}: {escape(item.title)}</h2>"
             f"<p class='meta'><b>{escape(item.authority)}</b> · {escape(item.theme)}</p>"
-            + _html_blocks(item.text)
+            + _html_blocks(item.text, esc)
         )
     if isinstance(item, ThemeInfo):
         parts = [f"<h2>{escape(item.number)} {escape(item.title)}</h2>"]
         for f in item.findings:
-            parts.append(f"<h3>{escape(f.review)} review</h3>" + _html_blocks(f.text))
+            parts.append(f"<h3>{escape(f.review)} review</h3>" + _html_blocks(f.text, esc))
         if item.evidence:
             parts.append(
                 f"<h3>{escape(item.evidence_title)}</h3>"
-                + _html_blocks(item.evidence_intro)
-                + _html_list(item.evidence)
+                + _html_blocks(item.evidence_intro, esc)
+                + _html_list(item.evidence, esc)
             )
         return "".join(parts)
     if isinstance(item, AuthorityInfo):
@@ -129,34 +132,39 @@ def render_html(item: View) -> str:
     if isinstance(item, CaseStudyInfo):
         parts = [
             f"<h2>Case study {item.number}: {escape(item.authority)}</h2>",
-            _html_blocks(item.introduction),
+            _html_blocks(item.introduction, esc),
         ]
-        parts.append("<h3>Key learning for other councils</h3>" + _html_list(item.key_learning))
-        parts.append("<h3>Background</h3>" + _html_blocks(item.background))
-        parts += [f"<h3>{escape(s.title)}</h3>" + _html_blocks(s.text) for s in item.sections]
-        parts.append("<h3>Enablers</h3>" + _html_list(item.enablers))
-        parts.append("<h3>Barriers</h3>" + _html_list(item.barriers))
-        parts.append("<h3>Evidence of outcomes</h3>" + _html_blocks(item.outcomes))
+        parts.append(
+            "<h3>Key learning for other councils</h3>" + _html_list(item.key_learning, esc)
+        )
+        parts.append("<h3>Background</h3>" + _html_blocks(item.background, esc))
+        parts += [f"<h3>{escape(s.title)}</h3>" + _html_blocks(s.text, esc) for s in item.sections]
+        parts.append("<h3>Enablers</h3>" + _html_list(item.enablers, esc))
+        parts.append("<h3>Barriers</h3>" + _html_list(item.barriers, esc))
+        parts.append("<h3>Evidence of outcomes</h3>" + _html_blocks(item.outcomes, esc))
         if item.could_do_better:
             parts.append(
-                "<h3>What could have been done better?</h3>" + _html_blocks(item.could_do_better)
+                "<h3>What could have been done better?</h3>"
+                + _html_blocks(item.could_do_better, esc)
             )
-        parts.append("<h3>Next steps</h3>" + _html_blocks(item.next_steps))
+        parts.append("<h3>Next steps</h3>" + _html_blocks(item.next_steps, esc))
         return "".join(parts)
     if isinstance(item, ReportDetail):
         return (
             f"<h2>{escape(item.title)} ({item.year})</h2><p>{escape(', '.join(item.authors))}<br>"
             f"{escape(item.publisher or '')} · ISBN {escape(item.isbn or '')}</p>"
-            f"<h3>Executive summary</h3>{_html_blocks(item.executive_summary)}"
+            f"<h3>Executive summary</h3>{_html_blocks(item.executive_summary, esc)}"
             f"<h3>How to cite</h3><p>{escape(item.citation)}</p>"
         )
     if isinstance(item, ExampleInfo):
         where = " · ".join(escape(x) for x in (item.team, item.theme) if x)
-        outcomes = f"<h3>Outcomes</h3>{_html_blocks(item.outcomes)}" if item.outcomes else ""
+        outcomes = f"<h3>Outcomes</h3>{_html_blocks(item.outcomes, esc)}" if item.outcomes else ""
         return (
             f"<p class='meta'><b>My example</b>: not from a report</p><h2>{escape(item.title)}</h2>"
-            f"<p class='meta'>{where}</p>{_html_blocks(item.text)}{outcomes}"
+            f"<p class='meta'>{where}</p>{_html_blocks(item.text, esc)}{outcomes}"
         )
     assert isinstance(item, Item)
     where = " · ".join(escape(x) for x in (item.authority, item.theme) if x)
-    return f"<h2>{escape(item.title)}</h2><p class='meta'>{where}</p>" + _html_blocks(item.text)
+    return f"<h2>{escape(item.title)}</h2><p class='meta'>{where}</p>" + _html_blocks(
+        item.text, esc
+    )

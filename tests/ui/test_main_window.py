@@ -23,7 +23,7 @@ def test_opens_on_the_first_theme_with_its_practices(qtbot: QtBot, data_dir: Pat
     window = _open(qtbot, data_dir)
     assert "safedesk" in window.windowTitle()
     assert window.list_model.rowCount() == 4
-    assert window.list_model.item(0).text().startswith("Box 1:")
+    assert window.list_model.rows[0].text.startswith("Box 1:")
     assert "Laming review" in window.reader.toPlainText()
 
 
@@ -48,8 +48,8 @@ def test_typing_a_query_lists_the_hits(qtbot: QtBot, data_dir: Path) -> None:
     window.search_box.setFocus()
     qtbot.keyClicks(window.search_box, "reflective practice")
     qtbot.waitUntil(lambda: window.list_label.text().endswith("results"), timeout=5_000)
-    assert window.list_model.item(0).data(KEY_ROLE).endswith("/box-9")
-    assert "[reflective]" in window.list_model.item(0).text()
+    assert window.list_model.rows[0].key.endswith("/box-9")
+    assert "[reflective]" in window.list_model.rows[0].text
 
 
 def test_choosing_an_authority_lists_its_practices(qtbot: QtBot, data_dir: Path) -> None:

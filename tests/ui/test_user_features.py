@@ -80,11 +80,11 @@ def test_collections_appear_in_the_sidebar_and_list_their_items(
     window.tree.setCurrentIndex(collections.child(0).index())
     assert window.list_label.text() == "March session: 2 items"
     window._move("March session", B + "box-11", -1)
-    assert window.list_model.item(0).text().startswith("1. Enhancing training")
+    assert window.list_model.rows[0].text.startswith("1. Enhancing training")
     window._remove_item("March session", B + "box-9")
     _sidebar(window, "trash")
     assert window.list_model.rowCount() == 1
-    window._restore(window.list_model.item(0).data(Qt.ItemDataRole.UserRole + 1))
+    window._restore(window.list_model.rows[0].key)
     assert len(window.library.collection("March session").items) == 2
 
 

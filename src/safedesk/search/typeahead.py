@@ -11,15 +11,16 @@ import threading
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-T = TypeVar("T")
+Q = TypeVar("Q")  # a request: the text typed (and any filters)
+T = TypeVar("T")  # its result
 
 
-class LatestOnly(Generic[T]):
-    def __init__(self, work: Callable[[str], T], deliver: Callable[[str, T], None]) -> None:
+class LatestOnly(Generic[Q, T]):
+    def __init__(self, work: Callable[[Q], T], deliver: Callable[[Q, T], None]) -> None:
         self._work = work
         self._deliver = deliver
         self._lock = threading.Condition()
-        self._pending: str | None = None
+        self._pending: Q | None = None
         self._generation = 0
         self._closed = False
         self._busy = False
@@ -27,7 +28,7 @@ class LatestOnly(Generic[T]):
         self._thread = threading.Thread(target=self._loop, name="typeahead", daemon=True)
         self._thread.start()
 
-    def submit(self, text: str) -> None:
+    def submit(self, text: Q) -> None:
         with self._lock:
             self._pending = text
             self._generation += 1

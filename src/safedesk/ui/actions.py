@@ -25,6 +25,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("export_collection", "&Export collection…", "&File", tip="Save one as a file"),
     ActionSpec("export_pdf", "Export &PDF…", "&File", ("Ctrl+E",), "Save a briefing",
                separator_before=True),
+    ActionSpec("print", "&Print…", "&File", (QKeySequence.StandardKey.Print,), "Print a briefing"),
     ActionSpec("quit", "&Quit", "&File", (QKeySequence.StandardKey.Quit,), separator_before=True),
     ActionSpec("find", "&Find", "&Edit", ("Ctrl+F", "Ctrl+K"), "Search the library"),
     ActionSpec("toggle_bookmark", "&Bookmark", "&Edit", ("Ctrl+D",), "Bookmark this item"),
@@ -34,9 +35,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("zoom_in", "Zoom &in", "&View", ("Ctrl+=", "Ctrl++")),
     ActionSpec("zoom_out", "Zoom &out", "&View", ("Ctrl+-",)),
     ActionSpec("zoom_reset", "&Actual size", "&View", ("Ctrl+0",)),
+    ActionSpec("practice_map", "Practice &map", "&View", ("Ctrl+M",), "Themes by authorities",
+               separator_before=True),
     ActionSpec("back", "&Back", "&Go", ("Alt+Left",)),
     ActionSpec("forward", "&Forward", "&Go", ("Alt+Right",)),
-    ActionSpec("about", "&About safedesk", "&Help"),
+    ActionSpec("help", "safedesk &guide", "&Help", (QKeySequence.StandardKey.HelpContents,),
+               "How to use safedesk (the README)"),
+    ActionSpec("shortcuts", "&Keyboard shortcuts", "&Help", ("Ctrl+/",)),
+    ActionSpec("about", "&About safedesk", "&Help", separator_before=True),
 )  # fmt: skip
 
 

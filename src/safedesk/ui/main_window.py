@@ -1,24 +1,39 @@
-"""The main window: sidebar, list, reading pane with the note panel, and search.
+"""The main window: sidebar, list, reading pane with the note panel, search, and the practice map.
 
-A thin view: all data comes from `Library`; menus and shortcuts are declared in `actions.py`.
+A thin view: all data comes from `Library`; menus and shortcuts are declared in `actions.py`, the
+list pane is `result_list.py`, what the reading pane says is `reading.py`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from html import escape
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QStandardItem, QStandardItemModel
+from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, QSettings, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import (
+    QCloseEvent,
+    QDesktopServices,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QPalette,
+    QStandardItem,
+    QTextCharFormat,
+    QTextCursor,
+)
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDockWidget,
     QFileDialog,
     QInputDialog,
     QLabel,
     QLineEdit,
-    QListView,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -33,15 +48,34 @@ from PySide6.QtWidgets import (
 from safedesk import __version__
 from safedesk.errors import LibraryError
 from safedesk.library import Library
-from safedesk.render import render_html
+from safedesk.search.typeahead import LatestOnly
 from safedesk.ui import actions
+from safedesk.ui.colours import quiet_text, search_mark
 from safedesk.ui.note_panel import NotePanel
-from safedesk.ui.sidebar import KEY_ROLE, NODE_ROLE, SidebarModel
+from safedesk.ui.practice_map import PracticeMap
+from safedesk.ui.reading import Emphasis, TextMarker, emphasis_for, key_of_link, reading_html
+from safedesk.ui.result_list import KEY_ROLE, ROW_ROLE, ListPane, Row
+from safedesk.ui.sidebar import NODE_ROLE, SidebarModel
 from safedesk.ui.workers import Worker
+from safedesk.views import PracticeInfo, SearchHit, SearchResult
 
 log = logging.getLogger(__name__)
 SEARCH_DELAY_MS = 150
-ROW_ROLE = Qt.ItemDataRole.UserRole + 3  # what a list row is: item, trash entry, ...
+SEARCH_LIMIT = 200  # hits fetched per search; the filters and their counts work over these
+__all__ = ["KEY_ROLE", "ROW_ROLE", "MainWindow"]
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    text: str
+    serial: int
+    typing: bool = True
+
+
+class _Delivery(QObject):
+    """Carries search results from the search thread to the window's thread."""
+
+    arrived = Signal(object, object)  # SearchRequest, SearchResult or an error message
 
 
 class MainWindow(QMainWindow):
@@ -56,7 +90,15 @@ class MainWindow(QMainWindow):
         self._failure = ""
         self._place = -1
         self._zoom = 0
+        self._reading_key: str | None = None
+        self._emphasis = Emphasis()
+        self._labels: dict[tuple[str, str, str], str] = {}  # (report, field, name) -> label
+        self._search_serial = 0
+        self._searcher: LatestOnly[SearchRequest, Any] | None = None
+        self._delivery = _Delivery(self)
+        self._delivery.arrived.connect(self._search_arrived)
         self.setWindowTitle("safedesk")
+        self.setAcceptDrops(True)  # a collection file or a report dropped on the window imports
         screen = self.screen().availableGeometry()
         self.resize(min(1200, int(screen.width() * 0.9)), min(760, int(screen.height() * 0.9)))
 
@@ -68,49 +110,55 @@ class MainWindow(QMainWindow):
         self.search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self.search_timer.timeout.connect(self._run_search)
         self.search_box.textChanged.connect(lambda _text: self.search_timer.start())
+        self.search_box.returnPressed.connect(lambda: self._run_search(typing=False))
         self.search_hint = QLabel()
         self.search_hint.setTextFormat(Qt.TextFormat.PlainText)
+        self.search_hint.setAccessibleName("Search notes")
         self.search_hint.setVisible(False)
 
         self.tree_model = SidebarModel(self)
+        self.tree_model.dropped_on_collection.connect(
+            lambda name, keys: self._guarded(lambda: self._add_keys(name, keys))
+        )
         self.tree = QTreeView(headerHidden=True)
         self.tree.setModel(self.tree_model)
         self.tree.setAccessibleName("Library")
+        self.tree.setDragEnabled(True)
+        self.tree.setAcceptDrops(True)
+        self.tree.setDropIndicatorShown(True)
+        self.tree.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._tree_menu)
         self.tree.selectionModel().currentChanged.connect(self._tree_changed)
 
-        self.list_model = QStandardItemModel(self)
-        self.list = QListView()
-        self.list.setModel(self.list_model)
-        self.list.setWordWrap(True)
-        self.list.setSpacing(2)
-        self.list.setAccessibleName("Results")
+        self.pane = ListPane()
+        self.pane.current_changed.connect(self._list_changed)
+        self.pane.sort_changed.connect(
+            lambda mode, name: QSettings().setValue(f"list/sort-{mode}", name)
+        )
+        self.pane.model.dropped.connect(
+            lambda keys, row: self._guarded(lambda: self._dropped_on_list(keys, row))
+        )
+        self.list = self.pane.view
+        self.list_model = self.pane.model
+        self.list_label = self.pane.label
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self._list_menu)
-        self.list.selectionModel().currentChanged.connect(self._list_changed)
-        self.list_label = QLabel()
-        self.list_label.setTextFormat(Qt.TextFormat.PlainText)
 
         self.reader = QTextBrowser()
-        self.reader.setOpenLinks(False)
+        self.reader.setOpenLinks(False)  # links are followed by _follow, after a click only
         self.reader.setAccessibleName("Reading pane")
-        self.reader.document().setDefaultStyleSheet(
-            "h2 { margin-bottom: 4px; } p.meta { color: palette(mid); } p { line-height: 140%; }"
-        )
+        self.reader.anchorClicked.connect(self._follow)
         self.notes = NotePanel()
         self.notes.changed.connect(self._refresh_sidebar)
 
-        middle = QWidget()
-        layout = QVBoxLayout(middle)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.list_label)
-        layout.addWidget(self.list)
         self.reading = QSplitter(Qt.Orientation.Vertical)
         self.reading.addWidget(self.reader)
         self.reading.addWidget(self.notes)
         self.reading.setSizes([560, 150])
         self.splitter = QSplitter()
         self.splitter.addWidget(self.tree)
-        self.splitter.addWidget(middle)
+        self.splitter.addWidget(self.pane)
         self.splitter.addWidget(self.reading)
         self.splitter.setSizes([260, 380, 560])
 
@@ -120,7 +168,20 @@ class MainWindow(QMainWindow):
         outer.addWidget(self.search_hint)
         outer.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
+
+        self.practice_map = PracticeMap()
+        self.practice_map.cell_chosen.connect(self._show_cell)
+        self.map_dock = QDockWidget("Practice map", self)
+        self.map_dock.setObjectName("practice-map")
+        self.map_dock.setWidget(self.practice_map)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.map_dock)
+        self.map_dock.hide()
+
         self.action_map = actions.install(self, self._handler)
+        self.action_map["practice_map"].setCheckable(True)
+        self.map_dock.visibilityChanged.connect(self.action_map["practice_map"].setChecked)
+        self._style_reader()
+        QGuiApplication.styleHints().colorSchemeChanged.connect(lambda _s: self._palette_changed())
         self._restore_layout()
         self.statusBar().showMessage("Opening your library…")
 
@@ -189,6 +250,7 @@ class MainWindow(QMainWindow):
 
     def _on_opened(self, library: Library) -> None:
         self.library = library
+        self._searcher = LatestOnly(self._search_job, self._delivery.arrived.emit)
         self._refresh_sidebar()
         reports = library.reports()
         if reports:
@@ -197,10 +259,11 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             f"{count} examples of good practice in {len(reports)} report(s)"
         )
-        report = self.tree_model.item(0)
-        themes = report.child(0) if report is not None else None
-        if themes is not None and themes.rowCount():
-            self.tree.setCurrentIndex(themes.child(0).index())
+        if not self._restore_selection():
+            report = self.tree_model.item(0)
+            themes = report.child(0) if report is not None else None
+            if themes is not None and themes.rowCount():
+                self.tree.setCurrentIndex(themes.child(0).index())
 
     def is_ready(self) -> bool:
         return self.library is not None
@@ -220,14 +283,32 @@ class MainWindow(QMainWindow):
         current = self.tree.currentIndex()
         path = (current.data(NODE_ROLE), current.data(KEY_ROLE)) if current.isValid() else None
         self.tree_model.refresh(self.library)
+        self._labels = self._facet_labels(self.library)
         self.tree.expandToDepth(0)
+        if self.map_dock.isVisible():
+            self.practice_map.refresh(self.library)
         if path:
-            for row in self._all_rows():
-                if (row.data(NODE_ROLE), row.data(KEY_ROLE)) == path:
-                    self.tree.selectionModel().blockSignals(True)
-                    self.tree.setCurrentIndex(row.index())
-                    self.tree.selectionModel().blockSignals(False)
-                    break
+            row = self._find_node(*path)
+            if row is not None:
+                self.tree.selectionModel().blockSignals(True)
+                self.tree.setCurrentIndex(row.index())
+                self.tree.selectionModel().blockSignals(False)
+
+    @staticmethod
+    def _facet_labels(library: Library) -> dict[tuple[str, str, str], str]:
+        """Search hits name their theme and authority; the filters show them as the sidebar does."""
+        labels: dict[tuple[str, str, str], str] = {}
+        for t in library.themes():
+            labels[(t.report, "theme", t.title)] = f"{t.number} {t.title}"
+        for a in library.authorities():
+            labels[(a.report, "authority", a.name)] = a.name
+        return labels
+
+    def _find_node(self, node: str, key: str) -> QStandardItem | None:
+        for row in self._all_rows():
+            if (row.data(NODE_ROLE), row.data(KEY_ROLE)) == (node, key):
+                return row
+        return None
 
     def _all_rows(self) -> list[QStandardItem]:
         out: list[QStandardItem] = []
@@ -245,53 +326,94 @@ class MainWindow(QMainWindow):
         if self.library is None or not current.isValid():
             return
         node, key = current.data(NODE_ROLE), current.data(KEY_ROLE)
+        settings = QSettings()
+        settings.setValue("window/node", node)
+        settings.setValue("window/node-key", key)
+        if self.search_box.text().strip():
+            self.search_box.blockSignals(True)  # choosing a place in the library ends a search
+            self.search_box.clear()
+            self.search_box.blockSignals(False)
+            self._show_search_hints(None)
+        self._show_node(node, key)
+
+    def _show_node(self, node: str, key: str) -> None:
         lib = self.library
+        assert lib is not None
+        self.pane.set_accept_drops(node == "collection")
         if node in ("theme", "authority", "report"):
-            filters = {node: key} if node != "report" else {"report": key}
-            practices = lib.practices(**filters)
-            self._show_list(f"{len(practices)} practices", [
-                (p.key, f"Box {p.number}: {p.title}\n{p.authority} · {p.theme}") for p in practices
-            ])  # fmt: skip
+            practices = lib.practices(**{node: key})
+            self._show_practices(f"{len(practices)} practices", practices)
             self._open(key, remember=False)
         elif node == "item":
             self._open(key)
         elif node == "bookmarks":
             marks = lib.bookmarks()
-            self._show_list(f"{len(marks)} bookmarks", [
-                (b.key, b.title + (f"\nNote: {b.note[:80]}" if b.note else "")) for b in marks
-            ])  # fmt: skip
+            self.pane.show_rows(
+                f"{len(marks)} bookmarks",
+                [Row(b.key, b.title, ", ".join(b.tags), b.note[:160]) for b in marks],
+                filters=False,
+            )
         elif node == "collection":
             c = lib.collection(key)
-            self._show_list(f"{c.name}: {len(c.items)} items", [
-                (i.key, f"{n}. {i.title}" + (f" · {i.minutes} min" if i.minutes else "")
-                 + ("".join(f"\n? {p}" for p in i.prompts)))
-                for n, i in enumerate(c.items, start=1)
-            ])  # fmt: skip
+            rows = []
+            for n, i in enumerate(c.items, start=1):
+                meta = " · ".join(
+                    x for x in (f"{i.minutes} min" if i.minutes else "", i.note[:120]) if x
+                )
+                rows.append(
+                    Row(i.key, f"{n}. {i.title}", meta, "\n".join(f"? {p}" for p in i.prompts))
+                )
+            self.pane.show_rows(f"{c.name}: {len(c.items)} items", rows, filters=False)
+            self.statusBar().showMessage(
+                "Drag items to reorder them; drop practice here to add it", 6000
+            )
         elif node == "examples":
             examples = lib.examples()
-            self._show_list(f"{len(examples)} of your own examples", [
-                (e.key, f"{e.title}\n{e.team or 'own team'} · {e.theme or 'no theme'}")
-                for e in examples
-            ])  # fmt: skip
+            self.pane.show_rows(
+                f"{len(examples)} of your own examples",
+                [
+                    Row(
+                        e.key,
+                        e.title,
+                        f"{e.team or 'own team'} · {e.theme or 'no theme'}",
+                        kind="example",
+                        theme=e.theme_key,
+                        theme_label=e.theme,
+                    )
+                    for e in examples
+                ],
+            )
         elif node == "trash":
             entries = lib.trash()
-            self._show_list(f"{len(entries)} in the Trash (right-click to restore)", [
-                (t.id, t.label) for t in entries
-            ], row_kind="trash")  # fmt: skip
+            self.pane.show_rows(
+                f"{len(entries)} in the Trash (right-click to restore)",
+                [
+                    Row(t.id, t.label, t.deleted_at[:16].replace("T", " "), row_kind="trash")
+                    for t in entries
+                ],
+                filters=False,
+            )
 
-    def _show_list(self, label: str, rows: list[tuple[str, str]], row_kind: str = "item") -> None:
-        self.list_label.setText(label)
-        self.list_model.clear()
-        for key, text in rows:
-            row = QStandardItem(text)
-            row.setData(key, KEY_ROLE)
-            row.setData(row_kind, ROW_ROLE)
-            row.setEditable(False)
-            self.list_model.appendRow(row)
+    def _show_practices(self, label: str, practices: list[PracticeInfo]) -> None:
+        self.pane.show_rows(label, [_practice_row(p) for p in practices])
 
-    def _list_changed(self, current: Any, _previous: Any) -> None:
-        if current.isValid() and current.data(ROW_ROLE) == "item":
-            self._open(current.data(KEY_ROLE))
+    def _show_cell(self, theme: str, authority: str, label: str) -> None:
+        """The practice map asked for one cell (or a whole row or column)."""
+        if self.library is None:
+            return
+        report = self.practice_map.report.currentData()
+        practices = self.library.practices(
+            report=report, theme=theme or None, authority=authority or None
+        )
+        self.pane.set_accept_drops(False)
+        self._show_practices(f"{label}: {len(practices)} practices", practices)
+        if practices:
+            self.pane.select_key(practices[0].key)
+        self.statusBar().showMessage(f"Practice map: {label}", 4000)
+
+    def _list_changed(self, key: str, row_kind: str) -> None:
+        if row_kind == "item":
+            self._open(key)
 
     def _open(self, key: str, remember: bool = True) -> None:
         """Show `key` in the reading pane (and remember it for Back/Forward)."""
@@ -302,46 +424,125 @@ class MainWindow(QMainWindow):
         except LibraryError as exc:
             self.reader.setPlainText(str(exc))
             return
-        self.reader.setHtml(render_html(item))
+        self._reading_key = key
+        self._render(item)
         self.notes.show_item(self.library, key if item.kind not in ("report",) else None)
+        QSettings().setValue("window/item", key)
         if remember and (self._place < 0 or self._history[self._place] != key):
             del self._history[self._place + 1 :]
             self._history.append(key)
             self._place = len(self._history) - 1
 
-    def _run_search(self) -> None:
+    def _render(self, item: Any) -> None:
+        assert self.library is not None
+        marker = TextMarker(self._emphasis, self.library.glossary_index(), self._highlight())
+        scroll = self.reader.verticalScrollBar().value() if item.key == self._reading_key else 0
+        self.reader.setHtml(reading_html(self.library, item, marker))
+        _dot_underline_tooltips(self.reader)
+        self.reader.verticalScrollBar().setValue(scroll)
+
+    def _follow(self, url: QUrl) -> None:
+        """A link in the reading pane was clicked: library links open here; web links (http and
+        https only) open in the browser; anything else is refused."""
+        key = key_of_link(url.toString())
+        if key is not None:
+            self._open(key)
+        elif url.scheme() in ("http", "https"):
+            QDesktopServices.openUrl(url)
+        else:
+            self.statusBar().showMessage("That link was not followed.", 4000)
+
+    # -- palette --------------------------------------------------------------------------------
+    def _highlight(self) -> str:
+        return search_mark(self.palette()).name()
+
+    def _style_reader(self) -> None:
+        p = self.palette()
+        quiet = quiet_text(p).name()
+        link = p.color(QPalette.ColorRole.Link).name()
+        self.reader.document().setDefaultStyleSheet(
+            f"h2 {{ margin-bottom: 4px; }} .meta {{ color: {quiet}; }} p {{ line-height: 140%; }}"
+            f" a {{ color: {link}; }} p.links {{ margin-top: 12px; }}"
+        )
+
+    def _palette_changed(self) -> None:
+        """Light or dark: the reading pane's colours come from the palette, so re-render."""
+        self._style_reader()
+        if self.library is not None and self._reading_key:
+            with contextlib.suppress(LibraryError):
+                self._render(self.library.get(self._reading_key))
+        self.list.viewport().update()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            self._palette_changed()
+        super().changeEvent(event)
+
+    # -- searching ------------------------------------------------------------------------------
+    def _run_search(self, typing: bool = True) -> None:
+        """Hand the text to the search thread; only the newest text's results are ever shown."""
         text = self.search_box.text()  # a trailing space says the last word is finished
-        if self.library is None:
+        if self.library is None or self._searcher is None:
             return
+        self.search_timer.stop()
+        self._search_serial += 1
         if not text.strip():
-            self.search_hint.setText("")
-            self.search_hint.setVisible(False)
+            self._emphasis = Emphasis()
+            self._show_search_hints(None)
             self._tree_changed(self.tree.currentIndex(), None)
             return
-        result = self.library.search_as_you_type(text, limit=50)
-        rows = []
-        for hit in result.hits:
-            where = " · ".join(x for x in (hit.authority, hit.theme) if x)
-            label = (
-                f"Box {hit.number}: {hit.title}"
-                if hit.kind == "practice"
-                else f"{hit.title} ({hit.kind})"
-            )
-            rows.append((hit.key, f"{label}\n{where}\n{hit.snippet}"))
-        self._show_list(
-            f"{result.total} results" + (f" — {result.note}" if result.note else ""), rows
-        )
+        self._searcher.submit(SearchRequest(text, self._search_serial, typing))
+
+    def _search_job(self, request: SearchRequest) -> SearchResult | str:
+        """On the search thread."""
+        library = self.library
+        if library is None:
+            return "The library is closed."
+        try:
+            if request.typing:
+                return library.search_as_you_type(request.text, limit=SEARCH_LIMIT)
+            return library.search(request.text, limit=SEARCH_LIMIT)
+        except Exception as exc:  # shown under the search box; the window carries on
+            log.exception("search failed")
+            return f"The search failed: {exc}"
+
+    def _search_arrived(self, request: SearchRequest, result: SearchResult | str) -> None:
+        if request.serial != self._search_serial or self.library is None:
+            return  # the text has changed since: a newer search is on its way
+        if isinstance(result, str):
+            self.pane.show_rows(result, [], filters=False)
+            return
+        self._emphasis = emphasis_for(request.text, result.expanded, typing=request.typing)
+        rows = [self._hit_row(h) for h in result.hits]
+        shown = f"top {len(rows)} of " if result.total > len(rows) else ""
+        label = f"{shown}{result.total} results" + (f" ({result.note})" if result.note else "")
+        self.pane.show_rows(label, rows, relevance=True)
+        self._show_search_hints(result)
+
+    def _hit_row(self, hit: SearchHit) -> Row:
+        theme = self._labels.get((hit.report, "theme", hit.theme or ""), hit.theme or "")
+        authority = hit.authority or ""
+        where = " · ".join(x for x in (authority, theme) if x)
+        title = f"Box {hit.number}: {hit.title}" if hit.kind == "practice" else hit.title
+        return Row(
+            hit.key, title, where, hit.snippet, kind=hit.kind,
+            theme=f"{hit.report}|{hit.theme}" if hit.theme else "", theme_label=theme,
+            authority=f"{hit.report}|{authority}" if authority else "", authority_label=authority,
+            number=hit.number if isinstance(hit.number, int) else None,
+        )  # fmt: skip
+
+    def _show_search_hints(self, result: SearchResult | None) -> None:
         hints = []
-        if result.expanded:
+        if result is not None and result.expanded:
             hints.append("Also searched for: " + ", ".join(
                 f"{e['term']} = {e['expansion']}" for e in result.expanded
             ))  # fmt: skip
-        if result.suggestion:
+        if result is not None and result.suggestion:
             hints.append(f"Did you mean: {result.suggestion}?")
         self.search_hint.setText("   ".join(hints))
         self.search_hint.setVisible(bool(hints))
 
-    # -- context menu ---------------------------------------------------------------------------
+    # -- context menus --------------------------------------------------------------------------
     def _list_menu(self, pos: QPoint) -> None:
         index = self.list.indexAt(pos)
         if not index.isValid() or self.library is None:
@@ -357,10 +558,13 @@ class MainWindow(QMainWindow):
                 add.addAction(c.name, partial(self._guarded, partial(self._add_to, c.name, key)))
             add.addSeparator()
             add.addAction("New collection…", lambda: self._guarded(lambda: self._add_to(None, key)))
-            node = self.tree.currentIndex().data(NODE_ROLE)
-            if node == "collection":
-                name = self.tree.currentIndex().data(KEY_ROLE)
+            name = self._selected_collection()
+            if name is not None:
                 menu.addSeparator()
+                menu.addAction(
+                    "Session notes and prompts…",
+                    lambda: self._guarded(lambda: self._edit_item_notes(name, key)),
+                )
                 menu.addAction("Move up", lambda: self._guarded(lambda: self._move(name, key, -1)))
                 menu.addAction(
                     "Move down", lambda: self._guarded(lambda: self._move(name, key, +1))
@@ -369,10 +573,38 @@ class MainWindow(QMainWindow):
                     lambda: self._remove_item(name, key)))  # fmt: skip
         menu.exec(self.list.viewport().mapToGlobal(pos))
 
+    def _tree_menu(self, pos: QPoint) -> None:
+        index = self.tree.indexAt(pos)
+        if not index.isValid() or self.library is None:
+            return
+        node, key = index.data(NODE_ROLE), index.data(KEY_ROLE)
+        menu = QMenu(self)
+        if node == "collection":
+            menu.addAction("Rename…", lambda: self._guarded(lambda: self._rename(key)))
+            menu.addAction("Description…", lambda: self._guarded(lambda: self._describe(key)))
+            menu.addAction("Duplicate", lambda: self._guarded(lambda: self._duplicate(key)))
+            menu.addAction("Export…", lambda: self._guarded(lambda: self._export_collection(key)))
+            menu.addSeparator()
+            menu.addAction("Delete (to the Trash)", lambda: self._guarded(
+                lambda: self._delete_collection(key)))  # fmt: skip
+        elif node == "collections":
+            menu.addAction("New collection…", lambda: self._guarded(self.on_new_collection))
+            menu.addAction("Import collection…", lambda: self._guarded(self.on_import_collection))
+        elif node in ("item", "theme", "authority") and key:
+            menu.addAction("Bookmark", lambda: self._guarded(lambda: self._bookmark(key)))
+            menu.addAction("Add to collection…", lambda: self._guarded(
+                lambda: self._choose_collection_for(key)))  # fmt: skip
+        else:
+            return
+        menu.exec(self.tree.viewport().mapToGlobal(pos))
+
+    # -- user data ------------------------------------------------------------------------------
     def _bookmark(self, key: str) -> None:
         assert self.library is not None
         self.library.bookmark(key)
         self._refresh_sidebar()
+        if key == self.notes.key:
+            self.notes.show_item(self.library, key)
         self.statusBar().showMessage("Bookmarked", 3000)
 
     def _add_to(self, name: str | None, key: str) -> None:
@@ -386,25 +618,152 @@ class MainWindow(QMainWindow):
         self._refresh_sidebar()
         self.statusBar().showMessage(f"Added to {name}", 3000)
 
+    def _choose_collection_for(self, key: str) -> None:
+        assert self.library is not None
+        names = [c.name for c in self.library.collections()] + ["New collection…"]
+        name, ok = QInputDialog.getItem(self, "Add to collection", "Collection:", names, 0, False)
+        if ok:
+            self._add_to(None if name == "New collection…" else name, key)
+
+    def _add_keys(self, name: str, keys: list[str]) -> None:
+        """Practice dropped on a collection in the sidebar."""
+        assert self.library is not None
+        for key in keys:
+            self.library.add_to_collection(name, key)
+        self._refresh_sidebar()
+        if self._selected_collection() == name:
+            self._show_node("collection", name)
+        self.statusBar().showMessage(f"Added {len(keys)} to {name}", 4000)
+
+    def _dropped_on_list(self, keys: list[str], row: int) -> None:
+        """Rows dropped on the open collection: reorder them, or add what was not in it yet.
+        `row` is the row they were dropped before (-1: at the end)."""
+        name = self._selected_collection()
+        if name is None or self.library is None:
+            return
+        for key in keys:
+            current = [i.key for i in self.library.collection(name).items]
+            if key not in current:
+                self.library.add_to_collection(name, key)
+                current.append(key)
+            at = current.index(key)
+            target = len(current) if row < 0 else (row if row <= at else row - 1) + 1
+            target = min(max(target, 1), len(current))
+            self.library.move_in_collection(name, key, target)
+            if row >= 0:
+                row = target  # the next dropped key goes after this one
+        self._refresh_sidebar()
+        self._show_node("collection", name)
+        self.pane.select_key(keys[0])
+
     def _move(self, name: str, key: str, step: int) -> None:
         assert self.library is not None
         keys = [i.key for i in self.library.collection(name).items]
         self.library.move_in_collection(name, key, keys.index(key) + 1 + step)
-        self._tree_changed(self.tree.currentIndex(), None)
+        self._show_node("collection", name)
+        self.pane.select_key(key)
+
+    def _edit_item_notes(self, name: str, key: str) -> None:
+        from safedesk.ui.collection_dialogs import ItemNotesDialog
+
+        assert self.library is not None
+        item = next(i for i in self.library.collection(name).items if i.key == key)
+        dialog = ItemNotesDialog(name, item, self)
+        self._item_dialog = dialog  # reachable for tests while it is open
+        if dialog.exec() == ItemNotesDialog.DialogCode.Accepted:
+            note, prompts, minutes = dialog.values()
+            self.library.add_to_collection(name, key, note, prompts, minutes or 0)
+            self._show_node("collection", name)
+            self.pane.select_key(key)
+            self.statusBar().showMessage("Session notes saved", 3000)
 
     def _remove_item(self, name: str, key: str) -> None:
         assert self.library is not None
         self.library.remove_from_collection(name, key)
         self._refresh_sidebar()
-        self._tree_changed(self.tree.currentIndex(), None)
+        self._show_node("collection", name)
         self.statusBar().showMessage("Moved to the Trash (right-click it there to restore)", 5000)
+
+    def _rename(self, name: str) -> None:
+        assert self.library is not None
+        new, ok = QInputDialog.getText(self, "Rename collection", "New name:", text=name)
+        if ok and new.strip() and new != name:
+            renamed = self.library.rename_collection(name, new).name
+            self._refresh_sidebar()
+            self._select_node("collection", renamed)
+
+    def _describe(self, name: str) -> None:
+        assert self.library is not None
+        current = self.library.collection(name).description
+        text, ok = QInputDialog.getMultiLineText(
+            self, "Describe collection", f"What {name} is for:", current
+        )
+        if ok:
+            self.library.describe_collection(name, text)
+            self._refresh_sidebar()
+
+    def _duplicate(self, name: str) -> None:
+        assert self.library is not None
+        copy = self.library.duplicate_collection(name).name
+        self._refresh_sidebar()
+        self._select_node("collection", copy)
+        self.statusBar().showMessage(f"Made {copy}", 4000)
+
+    def _delete_collection(self, name: str) -> None:
+        assert self.library is not None
+        self.library.delete_collection(name)
+        self._refresh_sidebar()
+        self._select_node("collections", "")
+        self.statusBar().showMessage(
+            f"{name} moved to the Trash (right-click it there to restore)", 6000
+        )
 
     def _restore(self, trash_id: str) -> None:
         assert self.library is not None
         what = self.library.restore(trash_id)
         self._refresh_sidebar()
-        self._tree_changed(self.tree.currentIndex(), None)
+        self._show_node("trash", "")
         self.statusBar().showMessage(f"Restored {what}", 5000)
+
+    def _select_node(self, node: str, key: str) -> None:
+        row = self._find_node(node, key)
+        if row is not None:
+            self.tree.setCurrentIndex(row.index())
+
+    def _restore_selection(self) -> bool:
+        """Back where the user was: the sidebar node, then the item being read."""
+        settings = QSettings()
+        node, key = settings.value("window/node"), settings.value("window/node-key")
+        item = settings.value("window/item")  # read first: showing the node changes it
+        row = self._find_node(str(node), str(key or "")) if node else None
+        if row is None:
+            return False
+        self.tree.setCurrentIndex(row.index())
+        self.tree.scrollTo(row.index())
+        if item and self.library is not None:
+            try:
+                self.library.get(str(item))
+            except LibraryError:
+                return True
+            if not self.pane.select_key(str(item)):
+                self._open(str(item))
+        return True
+
+    # -- dropping files on the window -----------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if _dropped_files(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = _dropped_files(event.mimeData())
+        if not paths:
+            return
+        event.acceptProposedAction()
+        for path in paths:
+            load = (
+                self._import_collection if path.suffix.lower() == ".json" else self._import_report
+            )
+            self._guarded(partial(load, str(path)))
 
     # -- actions (see actions.py) ---------------------------------------------------------------
     def on_find(self) -> None:
@@ -416,20 +775,17 @@ class MainWindow(QMainWindow):
             self.notes.toggle.toggle()
 
     def on_add_to_collection(self) -> None:
-        if self.library is None or self.notes.key is None:
-            return
-        names = [c.name for c in self.library.collections()] + ["New collection…"]
-        name, ok = QInputDialog.getItem(self, "Add to collection", "Collection:", names, 0, False)
-        if ok:
-            self._add_to(None if name == "New collection…" else name, self.notes.key)
+        if self.library is not None and self.notes.key is not None:
+            self._choose_collection_for(self.notes.key)
 
     def on_new_collection(self) -> None:
         if self.library is None:
             return
         name, ok = QInputDialog.getText(self, "New collection", "Name of the new collection:")
         if ok and name.strip():
-            self.library.create_collection(name)
+            made = self.library.create_collection(name).name
             self._refresh_sidebar()
+            self._select_node("collection", made)
 
     def on_example(self) -> None:
         """Add an example of your own, or edit the one you are reading."""
@@ -470,6 +826,16 @@ class MainWindow(QMainWindow):
         self.reader.zoomOut(self._zoom)
         self._zoom = 0
 
+    def on_practice_map(self) -> None:
+        if self.map_dock.isVisible():
+            self.map_dock.hide()
+            return
+        if self.library is not None:
+            self.practice_map.refresh(self.library)
+        self.map_dock.show()
+        self.map_dock.raise_()
+        self.practice_map.table.setFocus()
+
     def on_back(self) -> None:
         if self._place > 0:
             self._place -= 1
@@ -484,7 +850,11 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getOpenFileName(
             self, "Import a report", "", "Report text (*.txt *.md)"
         )
-        if not path or self.library is None:
+        if path:
+            self._import_report(path)
+
+    def _import_report(self, path: str) -> None:
+        if self.library is None:
             return
         library = self.library
         self._progress = self._progress_dialog("Importing the report…")
@@ -502,16 +872,30 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getOpenFileName(
             self, "Import a collection", "", "Collections (*.json)"
         )
-        if path and self.library is not None:
-            result = self.library.import_collection(path)
-            self._refresh_sidebar()
-            QMessageBox.information(self, "safedesk", result.summary())
+        if path:
+            self._import_collection(path)
+
+    def _import_collection(self, path: str) -> None:
+        if self.library is None:
+            return
+        result = self.library.import_collection(path)
+        self._refresh_sidebar()
+        self.statusBar().showMessage(result.summary(), 8000)
+        notice = QMessageBox(QMessageBox.Icon.Information, "safedesk", result.summary())
+        notice.setParent(self, notice.windowFlags())
+        notice.setTextFormat(Qt.TextFormat.PlainText)  # names in the file are the sender's text
+        self._notice = notice
+        notice.open()  # not modal: a dropped file must not block the drop
 
     def on_export_collection(self) -> None:
         name = self._selected_collection()
         if name is None or self.library is None:
             QMessageBox.information(self, "safedesk", "Select a collection in the sidebar first.")
             return
+        self._export_collection(name)
+
+    def _export_collection(self, name: str) -> None:
+        assert self.library is not None
         path, _ = QFileDialog.getSaveFileName(
             self, "Export collection", f"{name}.json", "Collections (*.json)"
         )
@@ -520,35 +904,81 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Saved {path}", 5000)
 
     def on_export_pdf(self) -> None:
-        if self.library is None:
+        """Ctrl+E: the export dialog, offering what fits what is open, with a live preview."""
+        from safedesk.ui.export_dialog import ExportDialog
+
+        targets = self._export_targets()
+        if targets is None or self.library is None:
             return
+        dialog = ExportDialog(self.library, targets[0], self, kind=targets[1])
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(lambda path: self.statusBar().showMessage(f"Saved {path}", 6000))
+        self._export_dialog = dialog  # reachable for tests while it is open
+        dialog.open()
+
+    def on_print(self) -> None:
+        """Ctrl+P: the same dialog, going straight on to the print dialog."""
+        from safedesk.ui.export_dialog import print_now
+
+        targets = self._export_targets()
+        if targets is None or self.library is None:
+            return
+        dialog = print_now(self.library, targets[0], self, kind=targets[1])
+        dialog.printed.connect(
+            lambda pages: self.statusBar().showMessage(f"Sent {pages} pages to the printer", 6000)
+        )
+        self._export_dialog = dialog
+
+    def _export_targets(self) -> tuple[Any, str | None] | None:
+        """What can be exported from here (the item read, its theme and authority, the selected
+        collection) and which of those to offer first."""
+        from safedesk.ui.export_dialog import ExportTargets
+
+        if self.library is None:
+            return None
         collection = self._selected_collection()
-        key = self.notes.key
-        if collection is None and key is None:
+        key = self.notes.key or self._reading_key
+        theme = authority = None
+        first: str | None = "pack" if collection else None
+        if key:
+            item = self.library.get(key)
+            if item.kind == "theme":
+                theme, first = key, first or "theme"
+            elif item.kind == "authority":
+                authority, first = key, first or "authority"
+            else:
+                theme = getattr(item, "theme_key", None) or None
+                authority = getattr(item, "authority_key", None) or None
+                first = first or "sheet"
+        if not (collection or key):
             QMessageBox.information(
                 self, "safedesk", "Open a practice, or select a collection, first."
             )
-            return
-        suggested = f"{collection or 'briefing'}.pdf"
-        path, _ = QFileDialog.getSaveFileName(self, "Export PDF", suggested, "PDF (*.pdf)")
-        if not path:
-            return
-        library = self.library
-        self._progress = self._progress_dialog("Making the PDF…")
-        kind = self.tree.currentIndex().data(NODE_ROLE)
-        options: dict[str, Any] = {"collection": collection} if collection else (
-            {"theme": key} if kind == "theme" and key == self.tree.currentIndex().data(KEY_ROLE)
-            else {"key": key}
-        )  # fmt: skip
-        self._run_in_background(
-            lambda _progress: library.export_brief(path, **options),
-            lambda result: self.statusBar().showMessage(f"Saved {result.pages} pages to {path}"),
-            "The PDF could not be made",
-        )  # fmt: skip
+            return None
+        sheet = key if key and first != "theme" and first != "authority" else None
+        return ExportTargets(
+            key=sheet, theme=theme, authority=authority, collection=collection
+        ), first
 
     def _selected_collection(self) -> str | None:
         index = self.tree.currentIndex()
         return str(index.data(KEY_ROLE)) if index.data(NODE_ROLE) == "collection" else None
+
+    def on_help(self) -> None:
+        from safedesk.ui.help import HelpDialog
+
+        dialog = HelpDialog(self)
+        self._help_dialog = dialog  # kept open beside the window
+        dialog.show()
+
+    def on_shortcuts(self) -> None:
+        from safedesk.ui.help import shortcuts_html
+
+        box = QMessageBox(self)
+        box.setWindowTitle("Keyboard shortcuts")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(shortcuts_html())
+        box.exec()
 
     def on_about(self) -> None:
         where = str(self.library.data_dir) if self.library else "(not open)"
@@ -570,17 +1000,28 @@ class MainWindow(QMainWindow):
         geometry = settings.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
+        state = settings.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
         for name, splitter in (("splitter", self.splitter), ("reading", self.reading)):
             state = settings.value(f"window/{name}")
             if isinstance(state, QByteArray):
                 splitter.restoreState(state)
+        for mode in ("browse", "search"):
+            sort = settings.value(f"list/sort-{mode}")
+            if isinstance(sort, str):
+                self.pane.sorts[mode] = sort
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.notes.save()
         settings = QSettings()
         settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState())
         settings.setValue("window/splitter", self.splitter.saveState())
         settings.setValue("window/reading", self.reading.saveState())
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
         if self._worker is not None:
             self._worker.worker_thread.wait(10000)
         if self.library is not None:
@@ -589,3 +1030,41 @@ class MainWindow(QMainWindow):
         if self.instance_server is not None:
             self.instance_server.close()
         super().closeEvent(event)
+
+
+def _practice_row(p: PracticeInfo) -> Row:
+    theme = f"{p.theme_number} {p.theme}".strip()
+    return Row(
+        p.key, f"Box {p.number}: {p.title}", f"{p.authority} · {theme}", kind="practice",
+        theme=p.theme_key, theme_label=theme, authority=p.authority_key,
+        authority_label=p.authority, number=p.number,
+    )  # fmt: skip
+
+
+def _dropped_files(data: Any) -> list[Path]:
+    """Local files a drop carries that safedesk can import: collections (.json), reports."""
+    if not data.hasUrls():
+        return []
+    paths = [Path(u.toLocalFile()) for u in data.urls() if u.isLocalFile()]
+    return [p for p in paths if p.suffix.lower() in (".json", ".txt", ".md") and p.is_file()]
+
+
+def _dot_underline_tooltips(reader: QTextBrowser) -> None:
+    """Words with a tooltip (explained acronyms) get a dotted underline: HTML cannot ask for it."""
+    document = reader.document()
+    block = document.begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            fragment = it.fragment()
+            if fragment.isValid() and fragment.charFormat().toolTip():
+                cursor = QTextCursor(document)
+                cursor.setPosition(fragment.position())
+                cursor.setPosition(
+                    fragment.position() + fragment.length(), QTextCursor.MoveMode.KeepAnchor
+                )
+                underline = QTextCharFormat()
+                underline.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
+                cursor.mergeCharFormat(underline)
+            it += 1
+        block = block.next()

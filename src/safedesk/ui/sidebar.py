@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QMimeData, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 
 from safedesk.library import Library
+from safedesk.ui.result_list import KEYS_MIME, keys_mime, keys_of
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1  # the key of the item a node stands for (or "")
 NODE_ROLE = Qt.ItemDataRole.UserRole + 2  # what kind of node: theme, authority, bookmarks, ...
@@ -21,6 +25,45 @@ def _node(text: str, node: str, key: str = "", tip: str = "") -> QStandardItem:
 
 
 class SidebarModel(QStandardItemModel):
+    """The tree's nodes. Findings and factors drag out as library keys; dropping keys on a
+    collection announces `dropped_on_collection` (the window adds them)."""
+
+    dropped_on_collection = Signal(str, list)  # collection name, keys
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        base = super().flags(index) & ~Qt.ItemFlag.ItemIsDropEnabled
+        node = index.data(NODE_ROLE)
+        if node in ("item", "theme", "authority") and index.data(KEY_ROLE):
+            base |= Qt.ItemFlag.ItemIsDragEnabled
+        else:
+            base &= ~Qt.ItemFlag.ItemIsDragEnabled
+        if node == "collection":
+            base |= Qt.ItemFlag.ItemIsDropEnabled
+        return base
+
+    def mimeTypes(self) -> list[str]:
+        return [KEYS_MIME]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        keys = [i.data(KEY_ROLE) for i in indexes if i.data(KEY_ROLE)]
+        return keys_mime(
+            keys,
+            [i.data(Qt.ItemDataRole.ToolTipRole) or k for i, k in zip(indexes, keys, strict=False)],
+        )
+
+    def canDropMimeData(
+        self, data: QMimeData, _action: Any, _row: int, _column: int, parent: Any
+    ) -> bool:
+        return parent.data(NODE_ROLE) == "collection" and bool(keys_of(data))
+
+    def dropMimeData(
+        self, data: QMimeData, action: Any, row: int, column: int, parent: Any
+    ) -> bool:
+        if not self.canDropMimeData(data, action, row, column, parent):
+            return False
+        self.dropped_on_collection.emit(parent.data(KEY_ROLE), keys_of(data))
+        return False  # nothing is moved inside the tree itself
+
     def refresh(self, library: Library) -> None:
         self.clear()
         for report in library.reports():

@@ -1,0 +1,816 @@
+"""The export & print dialog: choose a briefing and paper, see the real PDF, save or print it.
+
+The preview *is* the PDF that Save writes and Print prints: `Library.export_brief` renders it off
+the GUI thread into a temporary folder (removed when the dialog closes), one render at a time.
+Only the newest choice's render is ever shown; renders for choices the user has moved past are
+dropped, and a render already made for a choice is reused.
+
+    dialog = ExportDialog(library, ExportTargets(key=..., collection=...), parent)
+    dialog.open()                                   # Ctrl+E
+    print_now(library, ExportTargets(key=...), parent)   # Ctrl+P: the same dialog, printing
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QDir,
+    QLocale,
+    QMargins,
+    QPointF,
+    QRectF,
+    QSettings,
+    QSize,
+    QSizeF,
+    QStandardPaths,
+    Qt,
+    QTemporaryDir,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QCloseEvent, QImage, QKeySequence, QPageSize, QPainter, QPalette
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QApplication,
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QProgressDialog,
+    QPushButton,
+    QRadioButton,
+    QStackedWidget,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
+
+from safedesk.errors import LibraryError
+from safedesk.fileio import write_atomically
+from safedesk.library import Library
+from safedesk.ui.workers import Worker
+from safedesk.userlib import title_of
+from safedesk.views import AuthorityInfo, PracticeInfo, ThemeInfo
+
+log = logging.getLogger(__name__)
+
+PREVIEW_DELAY_MS = 250  # debounce: a burst of changes makes one render
+PRINT_DPI_MAX = 300  # pages are rasterised for printing at the printer's resolution, up to this
+# kind -> (label with mnemonic, what export_brief calls it)
+KINDS: dict[str, tuple[str, str]] = {
+    "sheet": ("Pra&ctice sheet", "Practice sheet"),
+    "theme": ("&Theme brief", "Theme brief"),
+    "authority": ("&Authority profile", "Authority profile"),
+    "pack": ("Session pac&k", "Session pack"),
+    "handout": ("&Handout", "Participant handout"),
+}
+PAPERS: dict[str, tuple[str, QPageSize.PageSizeId]] = {
+    "a4": ("A4 (210 × 297 mm)", QPageSize.PageSizeId.A4),
+    "letter": ("US Letter (8.5 × 11 in)", QPageSize.PageSizeId.Letter),
+}
+LETTER_TERRITORIES = {QLocale.Country.UnitedStates, QLocale.Country.Canada}
+
+
+@dataclass(frozen=True)
+class ExportTargets:
+    """What the user has in front of them; each one set offers its kinds of PDF.
+
+    `key`: the item being read (a practice sheet); `theme` / `authority`: a theme or authority key
+    (a theme brief / authority profile); `collection`: a collection name (a session pack and a
+    participant handout).
+    """
+
+    key: str | None = None
+    theme: str | None = None
+    authority: str | None = None
+    collection: str | None = None
+
+
+@dataclass(frozen=True)
+class Choice:
+    """Everything one PDF depends on; equal choices make identical PDFs."""
+
+    kind: str
+    target: str
+    paper: str
+    notes_space: bool
+
+    def export_args(self) -> dict[str, Any]:
+        """Keyword arguments for `Library.export_brief`."""
+        if self.kind == "sheet":
+            return {"key": self.target, "paper": self.paper, "notes_space": self.notes_space}
+        if self.kind in ("pack", "handout"):
+            return {
+                "collection": self.target,
+                "paper": self.paper,
+                "handout": self.kind == "handout",
+            }
+        return {self.kind: self.target, "paper": self.paper}
+
+
+@dataclass(frozen=True)
+class Offer:
+    """One kind of PDF the dialog offers: its target and how to name it to people."""
+
+    kind: str
+    target: str
+    title: str  # e.g. "Box 3: Restructuring of social care teams…"
+    detail: str = ""  # e.g. "London borough" or "4 items"
+
+
+def default_paper(locale: QLocale | None = None) -> str:
+    """US Letter where people use it (the US and Canada), else A4."""
+    territory = (locale or QLocale()).territory()
+    return "letter" if territory in LETTER_TERRITORIES else "a4"
+
+
+def slug(text: str, limit: int = 60) -> str:
+    """`text` as a calm file name stem: lower case words joined by hyphens."""
+    words = re.sub(r"[\W_]+", "-", text.lower()).strip("-")
+    if len(words) > limit:
+        words = words[:limit].rsplit("-", 1)[0]
+    return words or "briefing"
+
+
+def _plain_label(text: str = "", muted: bool = False) -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)  # user text is never rich text
+    label.setWordWrap(True)
+    if muted:
+        label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+    return label
+
+
+class ExportDialog(QDialog):
+    """Ctrl+E: pick a briefing and paper, see the real PDF, Save… (Ctrl+S) or Print… (Ctrl+P)."""
+
+    preview_ready = Signal(int)  # pages in the preview now shown
+    preview_failed = Signal(str)  # why the current choice could not be rendered
+    saved = Signal(str)  # the path a PDF was saved to
+    printed = Signal(int)  # pages sent to the printer
+
+    def __init__(
+        self,
+        library: Library,
+        targets: ExportTargets,
+        parent: QWidget | None = None,
+        kind: str | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.library = library
+        self.offers = self._offers(targets)
+        self.close_after_print = False
+        self.renders_started = 0
+        self._tmp: QTemporaryDir | None = None
+        self._wanted: Choice | None = None  # the choice the preview should show
+        self._shown: Choice | None = None  # the choice it does show
+        self._shown_path: Path | None = None
+        self._running: Choice | None = None  # at most one render at a time
+        self._pending: Choice | None = None  # the newest choice asked for while one ran
+        self._rendered: dict[Choice, Path] = {}
+        self._workers: list[Worker] = []
+        self._waiting: tuple[Choice, Callable[[], None]] | None = None  # save/print, once ready
+        self._progress: QProgressDialog | None = None
+        self._closed = False
+
+        self.setObjectName("exportDialog")
+        self.setAccessibleName("Export and print")
+        self.setSizeGripEnabled(True)
+        self._timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
+        self._timer.timeout.connect(self.refresh_now)
+        self.document = QPdfDocument(self)
+
+        settings = QSettings()
+        left = self._build_options(settings)
+        right = self._build_preview()
+        buttons = self._build_buttons()
+
+        columns = QHBoxLayout()
+        columns.setSpacing(18)
+        columns.addWidget(left)
+        columns.addWidget(right, 1)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(18, 18, 18, 14)
+        outer.setSpacing(12)
+        outer.addLayout(columns, 1)
+        outer.addWidget(buttons)
+        self._set_tab_order()
+
+        screen = self.screen().availableGeometry()
+        self.resize(min(1020, int(screen.width() * 0.9)), min(780, int(screen.height() * 0.9)))
+        self._choose_initial(kind or str(settings.value("export/kind", "") or ""))
+
+    # -- building -----------------------------------------------------------------------------
+    def _offers(self, targets: ExportTargets) -> list[Offer]:
+        offers: list[Offer] = []
+        lib = self.library
+        if targets.key:
+            item = self._lookup(targets.key)
+            if isinstance(item, PracticeInfo):
+                title, detail = f"Box {item.number}: {item.title}", item.authority
+            else:
+                title, detail = title_of(item, targets.key), ""
+            offers.append(Offer("sheet", targets.key, title, detail))
+        if targets.theme:
+            theme = self._lookup(targets.theme)
+            if isinstance(theme, ThemeInfo):
+                title = f"Theme {theme.number}: {theme.title}"
+                detail = f"{theme.practices} examples of good practice"
+            else:
+                title, detail = title_of(theme, targets.theme), ""
+            offers.append(Offer("theme", targets.theme, title, detail))
+        if targets.authority:
+            authority = self._lookup(targets.authority)
+            if isinstance(authority, AuthorityInfo):
+                title, detail = authority.name, authority.type or ""
+            else:
+                title, detail = title_of(authority, targets.authority), ""
+            offers.append(Offer("authority", targets.authority, title, detail))
+        if targets.collection:
+            name = targets.collection
+            try:
+                count = len(lib.collection(name).items)
+                detail = f"{count} item" + ("" if count == 1 else "s")
+            except LibraryError:
+                detail = ""
+            offers.append(Offer("pack", name, name, detail + " · with your facilitator's notes"))
+            offers.append(Offer("handout", name, name, detail + " · without your notes"))
+        return offers
+
+    def _lookup(self, key: str) -> object:
+        """The library's view of `key`, or None (the render then says what is wrong)."""
+        try:
+            return self.library.get(key)
+        except LibraryError:
+            return None
+
+    def _build_options(self, settings: QSettings) -> QWidget:
+        panel = QWidget()
+        panel.setFixedWidth(310)
+        layout = QVBoxLayout(panel)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(14)
+
+        group = QGroupBox("What to export")
+        group.setAccessibleName("What to export")
+        rows = QVBoxLayout(group)
+        rows.setSpacing(2)
+        self.kind_group = QButtonGroup(self)
+        self.kind_buttons: dict[str, QRadioButton] = {}
+        indent = self.style().pixelMetric(QStyle.PixelMetric.PM_ExclusiveIndicatorWidth) + 8
+        for n, offer in enumerate(self.offers):
+            label, name = KINDS[offer.kind]
+            button = QRadioButton(label)
+            button.setAccessibleName(name)
+            button.setAccessibleDescription(f"{offer.title}. {offer.detail}".strip(". "))
+            self.kind_group.addButton(button, n)
+            self.kind_buttons[offer.kind] = button
+            title = _plain_label(offer.title)
+            title.setContentsMargins(indent, 0, 0, 0)
+            title.setAccessibleName(f"{name}: title")
+            rows.addSpacing(6 if n else 0)
+            rows.addWidget(button)
+            rows.addWidget(title)
+            if offer.detail:
+                detail = _plain_label(offer.detail, muted=True)
+                detail.setContentsMargins(indent, 0, 0, 0)
+                detail.setAccessibleName(f"{name}: details")
+                rows.addWidget(detail)
+        if not self.offers:
+            rows.addWidget(_plain_label(
+                "Open a practice, or select a theme, an authority or a collection, then export it."
+            ))  # fmt: skip
+        self.kind_group.idToggled.connect(self._kind_toggled)
+        layout.addWidget(group)
+
+        page = QGroupBox("Page")
+        form = QFormLayout(page)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.paper = QComboBox()
+        self.paper.setAccessibleName("Paper size")
+        for key, (text, _size) in PAPERS.items():
+            self.paper.addItem(text, key)
+        remembered = str(settings.value("export/paper", "") or "")
+        paper = remembered if remembered in PAPERS else default_paper()
+        self.paper.setCurrentIndex(max(0, self.paper.findData(paper)))
+        self.paper.currentIndexChanged.connect(self._paper_changed)
+        paper_label = QLabel("&Paper size")
+        paper_label.setBuddy(self.paper)
+        form.addRow(paper_label, self.paper)
+        self.notes_space = QCheckBox("Space for &notes")
+        self.notes_space.setAccessibleName("Space for notes")
+        self.notes_space.setToolTip("Leave room at the end of a practice sheet to write on")
+        self.notes_space.setChecked(settings.value("export/notes", "true") != "false")
+        self.notes_space.toggled.connect(self._notes_changed)
+        form.addRow(self.notes_space)
+        layout.addWidget(page)
+
+        layout.addStretch(1)
+        self.status = _plain_label(muted=False)
+        self.status.setAccessibleName("Export status")
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.status)
+        hint = _plain_label(
+            "The preview is the PDF itself: what you see is what is saved and printed.", muted=True
+        )
+        hint.setAccessibleName("About the preview")
+        layout.addWidget(hint)
+        return panel
+
+    def _build_preview(self) -> QWidget:
+        panel = QWidget()
+        layout = QVBoxLayout(panel)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        header = QHBoxLayout()
+        heading = QLabel("Preview")
+        font = heading.font()
+        font.setBold(True)
+        heading.setFont(font)
+        self.page_count = _plain_label()
+        self.page_count.setWordWrap(False)
+        self.page_count.setAccessibleName("Pages")
+        self.page_count.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)  # indeterminate
+        self.busy.setTextVisible(False)
+        self.busy.setFixedSize(90, 6)
+        self.busy.setAccessibleName("Making the preview")
+        self.busy.setVisible(False)
+        header.addWidget(heading)
+        header.addStretch(1)
+        header.addWidget(self.busy)
+        header.addWidget(self.page_count)
+        layout.addLayout(header)
+
+        self.view = QPdfView()
+        self.view.setAccessibleName("PDF preview")
+        self.view.setDocument(self.document)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.view.setPageSpacing(14)
+        self.view.setDocumentMargins(QMargins(18, 18, 18, 18))
+        self.view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.view.setFrameShape(QFrame.Shape.StyledPanel)
+        self.message = _plain_label()
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setAccessibleName("Preview message")
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message.setContentsMargins(40, 40, 40, 40)
+        self.message.setFrameShape(QFrame.Shape.StyledPanel)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.view)
+        self.stack.addWidget(self.message)
+        layout.addWidget(self.stack, 1)
+        return panel
+
+    def _build_buttons(self) -> QDialogButtonBox:
+        box = QDialogButtonBox()
+        self.save_button = QPushButton("&Save…")
+        self.save_button.setAccessibleName("Save the PDF")
+        self.save_button.setToolTip("Save this PDF (Ctrl+S)")
+        self.save_button.setShortcut(QKeySequence(QKeySequence.StandardKey.Save))
+        self.print_button = QPushButton("Pr&int…")
+        self.print_button.setAccessibleName("Print")
+        self.print_button.setToolTip("Print this PDF (Ctrl+P)")
+        self.print_button.setShortcut(QKeySequence("Ctrl+P"))
+        self.close_button = box.addButton(QDialogButtonBox.StandardButton.Close)
+        self.close_button.setAccessibleName("Close")
+        box.addButton(self.print_button, QDialogButtonBox.ButtonRole.ActionRole)
+        box.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.on_save)
+        self.print_button.clicked.connect(self.on_print)
+        box.rejected.connect(self.reject)
+        enabled = bool(self.offers)
+        self.save_button.setEnabled(enabled)
+        self.print_button.setEnabled(enabled)
+        return box
+
+    def _set_tab_order(self) -> None:
+        chain: list[QWidget] = [*self.kind_buttons.values(), self.paper, self.notes_space]
+        chain += [self.view, self.save_button, self.print_button, self.close_button]
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
+
+    def _choose_initial(self, kind: str) -> None:
+        if not self.offers:
+            self._show_message("Nothing to export yet.")
+            self.setWindowTitle("Export — safedesk")
+            return
+        button = self.kind_buttons.get(kind) or self.kind_group.button(0)
+        button.setChecked(True)  # -> _kind_toggled -> a render
+        self._sync_controls()
+        self.refresh_now()  # the first preview without the debounce delay
+
+    # -- what the user chose ------------------------------------------------------------------
+    @property
+    def offer(self) -> Offer | None:
+        """The offer whose kind is checked."""
+        n = self.kind_group.checkedId()
+        return self.offers[n] if 0 <= n < len(self.offers) else None
+
+    def current_choice(self) -> Choice | None:
+        offer = self.offer
+        if offer is None:
+            return None
+        notes = self.notes_space.isChecked() if offer.kind == "sheet" else False
+        return Choice(offer.kind, offer.target, str(self.paper.currentData()), notes)
+
+    def choose(self, kind: str, paper: str | None = None) -> None:
+        """Select a kind (and paper) as a user would; the preview follows after the delay."""
+        self.kind_buttons[kind].setChecked(True)
+        if paper is not None:
+            self.paper.setCurrentIndex(self.paper.findData(paper))
+
+    def _kind_toggled(self, _id: int, checked: bool) -> None:
+        if not checked:
+            return
+        offer = self.offer
+        if offer is not None:
+            QSettings().setValue("export/kind", offer.kind)
+        self._sync_controls()
+        self._changed()
+
+    def _paper_changed(self) -> None:
+        QSettings().setValue("export/paper", str(self.paper.currentData()))
+        self._changed()
+
+    def _notes_changed(self) -> None:
+        QSettings().setValue("export/notes", "true" if self.notes_space.isChecked() else "false")
+        self._changed()
+
+    def _sync_controls(self) -> None:
+        offer = self.offer
+        if offer is None:
+            return
+        self.notes_space.setEnabled(offer.kind == "sheet")
+        name = KINDS[offer.kind][1]
+        self.setWindowTitle(f"Export {name.lower()}: {offer.title}")
+
+    def _changed(self) -> None:
+        choice = self.current_choice()
+        if choice is not None and choice != self._shown:
+            self._set_busy(True)
+        self._timer.start()
+
+    # -- rendering off the GUI thread -----------------------------------------------------------
+    def refresh_now(self) -> None:
+        """Ask for the current choice's preview now (skipping the debounce delay)."""
+        self._timer.stop()
+        choice = self.current_choice()
+        if choice is None or self._closed:
+            return
+        self._wanted = choice
+        if choice == self._shown:
+            self._set_busy(False)
+            self._pending = None
+            return
+        cached = self._rendered.get(choice)
+        if cached is not None:
+            self._pending = None
+            self._show(choice, cached)
+            return
+        self._set_busy(True)
+        if self._running is not None:
+            self._pending = None if choice == self._running else choice
+            return
+        self._start(choice)
+
+    def _start(self, choice: Choice) -> None:
+        self.renders_started += 1
+        try:
+            path = self._temp_dir() / f"preview-{self.renders_started}.pdf"
+        except LibraryError as exc:
+            if choice == self._wanted:
+                self._fail(choice, str(exc))
+            return
+        library, args = self.library, choice.export_args()
+
+        def job(_progress: Any) -> Path:
+            library.export_brief(path, **args)
+            return path
+
+        worker = Worker(job)
+        # bound methods of this dialog, so that Qt delivers them on the GUI thread
+        worker.finished.connect(self._render_finished)
+        worker.failed.connect(self._render_failed)
+        worker.worker_thread.finished.connect(self._reap)
+        self._running = choice
+        self._workers.append(worker)
+        worker.start()
+
+    def _render_finished(self, path: Path) -> None:
+        choice, self._running = self._running, None
+        if choice is None or self._closed:
+            return
+        self._rendered[choice] = path
+        self._next()
+        if choice == self._wanted:
+            self._show(choice, path)
+
+    def _render_failed(self, message: str) -> None:
+        choice, self._running = self._running, None
+        if choice is None or self._closed:
+            return
+        log.warning("the export preview failed: %s", message)
+        self._next()
+        if choice == self._wanted:
+            self._fail(choice, message)
+
+    def _next(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None and pending not in self._rendered:
+            self._start(pending)
+
+    def _reap(self) -> None:
+        self._workers = [w for w in self._workers if not w.worker_thread.wait(0)]
+
+    def _temp_dir(self) -> Path:
+        if self._tmp is None or not self._tmp.isValid():
+            self._tmp = QTemporaryDir(str(Path(QDir.tempPath()) / "safedesk-export-XXXXXX"))
+            if not self._tmp.isValid():
+                raise LibraryError(f"cannot make a temporary folder: {self._tmp.errorString()}")
+        return Path(self._tmp.path())
+
+    # -- showing ------------------------------------------------------------------------------
+    def _show(self, choice: Choice, path: Path) -> None:
+        self.document.close()
+        error = self.document.load(str(path))
+        if error != QPdfDocument.Error.None_:
+            self._fail(choice, f"the PDF could not be opened ({error.name})")
+            return
+        self._shown, self._shown_path = choice, path
+        pages = self.document.pageCount()
+        paper = PAPERS[choice.paper][0].split(" (")[0]
+        self.page_count.setText(f"{pages} page{'' if pages == 1 else 's'} · {paper}")
+        self.stack.setCurrentWidget(self.view)
+        self.view.pageNavigator().jump(0, QPointF(), 0)
+        self._set_busy(False)
+        self.preview_ready.emit(pages)
+        if self._waiting is not None and self._waiting[0] == choice:
+            action = self._waiting[1]
+            self._end_waiting()
+            action()
+
+    def _fail(self, choice: Choice, message: str) -> None:
+        self._shown, self._shown_path = None, None
+        self.document.close()
+        self.page_count.setText("")
+        self._show_message(f"The preview could not be made:\n\n{message}")
+        self._set_busy(False)
+        self.preview_failed.emit(message)
+        if self._waiting is not None and self._waiting[0] == choice:
+            self._end_waiting()
+            self._error(f"The PDF could not be made:\n\n{message}")
+
+    def _show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.stack.setCurrentWidget(self.message)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy.setVisible(busy)
+        if busy:
+            self.page_count.setText("Updating…" if self._shown else "Making the preview…")
+
+    @property
+    def shown(self) -> Choice | None:
+        """The choice whose PDF the preview shows (it may lag behind `current_choice()`)."""
+        return self._shown
+
+    @property
+    def preview_path(self) -> Path | None:
+        """The PDF the preview shows, while it matches the current choice."""
+        return self._shown_path if self._shown == self.current_choice() else None
+
+    # -- save and print -----------------------------------------------------------------------
+    def suggested_name(self) -> str:
+        offer = self.offer
+        if offer is None:
+            return "briefing.pdf"
+        suffix = {"authority": "-profile", "pack": "-session-pack", "handout": "-handout"}
+        return slug(offer.title) + suffix.get(offer.kind, "") + ".pdf"
+
+    def on_save(self) -> None:
+        """Save…: ask where, then copy the rendered PDF there (all or nothing)."""
+        if self.current_choice() is None:
+            return
+        settings = QSettings()
+        folder = str(settings.value("export/folder", "") or "") or QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation
+        )
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save the PDF", str(Path(folder) / self.suggested_name()), "PDF (*.pdf)"
+        )
+        if not path:
+            return
+        target = Path(path)
+        if target.suffix.lower() != ".pdf":
+            target = target.with_name(target.name + ".pdf")
+        settings.setValue("export/folder", str(target.parent))
+        self._when_ready(partial(self.save_to, target), "Making the PDF…")
+
+    def save_to(self, target: Path) -> None:
+        """Write the current preview's PDF to `target` atomically (it must be ready)."""
+        source = self.preview_path
+        if source is None:
+            raise LibraryError("the PDF is not ready yet")
+        try:
+            write_atomically(target, lambda tmp: shutil.copyfile(source, tmp), "the PDF")
+        except LibraryError as exc:
+            self._error(f"The PDF could not be saved:\n\n{exc}")
+            return
+        pages = self.document.pageCount()
+        self.status.setText(f"Saved {pages} page{'' if pages == 1 else 's'} to {target}")
+        self.saved.emit(str(target))
+
+    def on_print(self) -> None:
+        """Print… (Ctrl+P): the print dialog, once the current choice's PDF is ready."""
+        if self.current_choice() is None:
+            return
+        self._when_ready(self._print_with_dialog, "Preparing to print…")
+
+    def make_printer(self) -> QPrinter:
+        """A printer set up for the chosen paper, named after the document."""
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        choice = self.current_choice()
+        paper = choice.paper if choice else "a4"
+        printer.setPageSize(QPageSize(PAPERS[paper][1]))
+        printer.setFullPage(True)  # the PDF has its own margins
+        offer = self.offer
+        printer.setDocName(offer.title if offer else "safedesk")
+        return printer
+
+    def _print_with_dialog(self) -> None:
+        printer = self.make_printer()
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle("Print")
+        dialog.setMinMax(1, max(1, self.document.pageCount()))
+        dialog.setOption(QPrintDialog.PrintDialogOption.PrintPageRange, True)
+        dialog.setOption(QPrintDialog.PrintDialogOption.PrintCurrentPage, True)
+        dialog.setOption(QPrintDialog.PrintDialogOption.PrintShowPageSize, True)
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        if accepted:
+            try:
+                pages = self.print_to(printer)
+            except LibraryError as exc:
+                self._error(f"The PDF could not be printed:\n\n{exc}")
+            else:
+                self.status.setText(f"Sent {pages} page{'' if pages == 1 else 's'} to the printer")
+        if self.close_after_print:
+            self.done(QDialog.DialogCode.Accepted if accepted else QDialog.DialogCode.Rejected)
+
+    def print_to(self, printer: QPrinter) -> int:
+        """Paint the preview's pages (the range `printer` asks for) onto it; returns the count.
+
+        Each page is rendered to an image at the printer's resolution (at most PRINT_DPI_MAX) and
+        scaled to fill the printer's page, keeping its shape.
+        """
+        if self.preview_path is None or self.document.status() != QPdfDocument.Status.Ready:
+            raise LibraryError("the PDF is not ready to print yet")
+        pages = self._pages_to_print(printer, self.document.pageCount())
+        if not pages:
+            return 0
+        painter = QPainter()
+        if not painter.begin(printer):
+            raise LibraryError("the printer could not be started")
+        dpi = min(printer.resolution(), PRINT_DPI_MAX)
+        area = QRectF(0, 0, printer.width(), printer.height())
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            for n, page in enumerate(pages):
+                if n and not printer.newPage():
+                    raise LibraryError("the printer could not start a new page")
+                points: QSizeF = self.document.pagePointSize(page - 1)
+                pixels = QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72))
+                image = self._opaque(self.document.render(page - 1, pixels))
+                scale = min(area.width() / points.width(), area.height() / points.height())
+                size = QSizeF(points.width() * scale, points.height() * scale)
+                corner = area.center() - QPointF(size.width() / 2, size.height() / 2)
+                painter.drawImage(QRectF(corner, size), image)
+        finally:
+            painter.end()
+            QApplication.restoreOverrideCursor()
+        self.printed.emit(len(pages))
+        return len(pages)
+
+    @staticmethod
+    def _opaque(rendered: QImage) -> QImage:
+        """The page on white paper: QtPdf renders onto a transparent background."""
+        page = QImage(rendered.size(), QImage.Format.Format_RGB32)
+        page.fill(Qt.GlobalColor.white)
+        painter = QPainter(page)
+        painter.drawImage(0, 0, rendered)
+        painter.end()
+        return page
+
+    def _pages_to_print(self, printer: QPrinter, total: int) -> list[int]:
+        """1-based page numbers the user picked in the print dialog, in printing order."""
+        pages = list(range(1, total + 1))
+        if printer.printRange() == QPrinter.PrintRange.PageRange:
+            ranges = printer.pageRanges()
+            if not ranges.isEmpty():
+                pages = [p for p in pages if ranges.contains(p)]
+            elif printer.fromPage() > 0:
+                last = printer.toPage() or total
+                pages = [p for p in pages if printer.fromPage() <= p <= last]
+        elif printer.printRange() == QPrinter.PrintRange.CurrentPage:
+            pages = [min(total, self.view.pageNavigator().currentPage() + 1)]
+        if printer.pageOrder() == QPrinter.PageOrder.LastPageFirst:
+            pages.reverse()
+        return pages
+
+    def _when_ready(self, action: Callable[[], None], label: str) -> None:
+        """Run `action` now if the preview is current, else once it is (with a progress dialog)."""
+        choice = self.current_choice()
+        if choice is None:
+            return
+        if self.preview_path is not None:
+            action()
+            return
+        self._waiting = (choice, action)
+        progress = QProgressDialog(label, "Cancel", 0, 0, self)
+        progress.setWindowTitle("safedesk")
+        progress.setMinimumDuration(300)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.canceled.connect(self._end_waiting)
+        self._progress = progress
+        self.refresh_now()
+
+    def _end_waiting(self) -> None:
+        self._waiting = None
+        if self._progress is not None:
+            progress, self._progress = self._progress, None
+            progress.canceled.disconnect(self._end_waiting)
+            progress.close()
+            progress.deleteLater()
+
+    def _error(self, text: str) -> None:
+        log.warning("%s", text.replace("\n\n", " "))
+        box = QMessageBox(QMessageBox.Icon.Warning, "safedesk", text, parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.exec()
+
+    # -- closing ------------------------------------------------------------------------------
+    def done(self, result: int) -> None:
+        """Closing (Close, Esc, the window's close button): finish renders, remove temp files."""
+        self._shutdown()
+        super().done(result)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._shutdown()
+        super().closeEvent(event)
+
+    def _shutdown(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._timer.stop()
+        self._end_waiting()
+        for worker in self._workers:
+            worker.worker_thread.wait(15_000)
+        self._workers.clear()
+        self._running = self._pending = None
+        self.document.close()
+        self._rendered.clear()
+        self._shown = self._shown_path = None
+        if self._tmp is not None:
+            self._tmp.remove()
+            self._tmp = None
+
+
+def print_now(
+    library: Library, targets: ExportTargets, parent: QWidget | None = None, kind: str | None = None
+) -> ExportDialog:
+    """Ctrl+P: open the export dialog straight into the print dialog; it closes after printing.
+
+    Returns the (window-modal, self-deleting) dialog, already shown.
+    """
+    dialog = ExportDialog(library, targets, parent, kind)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.close_after_print = True
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.show()
+    if dialog.offers:
+        dialog.on_print()
+    return dialog

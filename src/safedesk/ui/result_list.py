@@ -1,0 +1,385 @@
+"""The list pane: practices or search hits, with facet filters (theme, authority, kind), sorting,
+and drag and drop (rows drag out as library keys; a collection's rows can be reordered)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from html import escape
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QByteArray,
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QAbstractTextDocumentLayout, QPainter, QPalette, QTextDocument
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from safedesk.ui.colours import quiet_text
+
+KEYS_MIME = "application/x-safedesk-keys"  # newline-separated library keys
+KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+ROW_ROLE = Qt.ItemDataRole.UserRole + 3  # what a row is: "item" or "trash"
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the list. Facet values are keys; `*_label` say them to people."""
+
+    key: str
+    title: str
+    meta: str = ""  # authority · theme, or a note
+    snippet: str = ""  # with [marks] around matched words
+    kind: str = "practice"
+    theme: str = ""
+    theme_label: str = ""
+    authority: str = ""
+    authority_label: str = ""
+    number: int | None = None
+    row_kind: str = "item"  # "trash" rows are restored, not opened
+    order: int = 0  # the order the rows came in (relevance, or the collection's order)
+
+    @property
+    def text(self) -> str:
+        """Everything the row says, as plain text (for tooltips, screen readers and tests)."""
+        return "\n".join(x for x in (self.title, self.meta, self.snippet) if x)
+
+
+def keys_mime(keys: Sequence[str], titles: Sequence[str] = ()) -> QMimeData:
+    data = QMimeData()
+    data.setData(KEYS_MIME, QByteArray("\n".join(keys).encode("utf-8")))
+    data.setText("\n".join(titles or keys))
+    return data
+
+
+def keys_of(data: QMimeData) -> list[str]:
+    if not data.hasFormat(KEYS_MIME):
+        return []
+    raw = bytes(data.data(KEYS_MIME).data()).decode("utf-8", "replace")
+    return [k for k in raw.split("\n") if k.strip()]
+
+
+class ResultModel(QAbstractListModel):
+    """Rows shown in the list. With `accept_drops`, dropped keys are announced by `dropped`."""
+
+    dropped = Signal(list, int)  # keys, the row they were dropped before (-1: at the end)
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: list[Row] = []
+        self.accept_drops = False
+
+    def set_rows(self, rows: list[Row]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.rows):
+            return None
+        row = self.rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return row.text
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return row.title
+        if role == KEY_ROLE:
+            return row.key
+        if role == ROW_ROLE:
+            return row.row_kind
+        return None
+
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        base = super().flags(index)
+        if not index.isValid():
+            return base | Qt.ItemFlag.ItemIsDropEnabled if self.accept_drops else base
+        if self.rows[index.row()].row_kind == "item":
+            base |= Qt.ItemFlag.ItemIsDragEnabled
+        return base
+
+    def mimeTypes(self) -> list[str]:
+        return [KEYS_MIME]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        rows = [self.rows[i.row()] for i in indexes if i.isValid()]
+        return keys_mime([r.key for r in rows], [r.title for r in rows])
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction | Qt.DropAction.CopyAction
+
+    def canDropMimeData(self, data: QMimeData, *_args: Any) -> bool:
+        return self.accept_drops and bool(keys_of(data))
+
+    def dropMimeData(
+        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: ModelIndex
+    ) -> bool:
+        keys = keys_of(data)
+        if not self.accept_drops or not keys:
+            return False
+        if row < 0 and parent.isValid():
+            row = parent.row()  # dropped onto a row: place before it
+        self.dropped.emit(keys, row)
+        return False  # the window updates the library and reloads; Qt must not remove rows
+
+
+class RowDelegate(QStyledItemDelegate):
+    """Title in bold, where it comes from in a quieter colour, then the snippet with matches."""
+
+    def _document(self, option: QStyleOptionViewItem, index: ModelIndex) -> QTextDocument:
+        model = index.model()
+        row = model.rows[index.row()] if isinstance(model, ResultModel) else None
+        doc = QTextDocument()
+        doc.setDocumentMargin(6)
+        doc.setDefaultFont(option.font)
+        doc.setTextWidth(max(120, option.rect.width()))
+        if row is None:
+            doc.setPlainText(str(index.data()))
+            return doc
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        quiet = quiet_text(option.palette, selected).name()
+        parts = [f"<b>{escape(row.title)}</b>"]
+        if row.meta:
+            parts.append(f"<span style='color:{quiet}'>{escape(row.meta)}</span>")
+        if row.snippet:
+            parts.append(_marked(row.snippet))
+        doc.setHtml("<br>".join(parts))
+        return doc
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
+        options = QStyleOptionViewItem(option)
+        self.initStyleOption(options, index)
+        options.text = ""
+        style = options.widget.style() if options.widget else None
+        if style is not None:
+            style.drawControl(
+                QStyle.ControlElement.CE_ItemViewItem, options, painter, options.widget
+            )
+        doc = self._document(option, index)
+        context = QAbstractTextDocumentLayout.PaintContext()
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        context.palette.setColor(QPalette.ColorRole.Text, option.palette.color(role))
+        painter.save()
+        painter.translate(option.rect.topLeft())
+        painter.setClipRect(option.rect.translated(-option.rect.topLeft()))
+        doc.documentLayout().draw(painter, context)
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: ModelIndex) -> QSize:
+        doc = self._document(option, index)
+        return QSize(int(doc.idealWidth()), int(doc.size().height()) + 2)
+
+
+def _marked(snippet: str) -> str:
+    """A snippet's [matched words] in bold; everything else escaped."""
+    out, pos = [], 0
+    for match in re.finditer(r"\[([^\[\]]+)\]", snippet):
+        out.append(escape(snippet[pos : match.start()]))
+        out.append(f"<b>{escape(match.group(1))}</b>")
+        pos = match.end()
+    out.append(escape(snippet[pos:]))
+    return "".join(out)
+
+
+SORTS: dict[str, Callable[[Row], Any]] = {
+    "Relevance": lambda r: r.order,
+    "Box number": lambda r: (r.number is None, r.number or 0, r.order),
+    "Title": lambda r: re.sub(r"^Box \d+: ", "", r.title).casefold(),
+    "Authority": lambda r: (r.authority_label.casefold() or "~", r.number or 0, r.order),
+    "Theme": lambda r: (r.theme_label.casefold() or "~", r.number or 0, r.order),
+}
+FACETS = (("theme", "All themes"), ("authority", "All authorities"), ("kind", "All kinds"))
+
+
+class ListPane(QWidget):
+    """The label, facet filters, sort, and the list itself."""
+
+    current_changed = Signal(str, str)  # key, row kind
+    sort_changed = Signal(str, str)  # browse or search, the sort chosen
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = QLabel()
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setWordWrap(True)
+        self.label.setAccessibleName("What the list shows")
+        self.facets: dict[str, QComboBox] = {}
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 0, 0)
+        for name, everything in FACETS:
+            box = QComboBox()
+            box.setAccessibleName(f"Filter by {name}")
+            box.setToolTip(f"Show only one {name}")
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(8)
+            box.addItem(everything, "")
+            box.activated.connect(lambda _i, name=name: self._facet_chosen(name))
+            self.facets[name] = box
+            bar.addWidget(box, 1)
+        self.sort = QComboBox()
+        self.sort.setAccessibleName("Sort by")
+        self.sort.setToolTip("Sort the list")
+        self.sort.addItems(list(SORTS))
+        self.sort.activated.connect(lambda _i: self._sort_chosen())
+        bar.addWidget(self.sort)
+        self.filter_bar = QWidget()
+        self.filter_bar.setLayout(bar)
+
+        self.model = ResultModel(self)
+        self.view = QListView()
+        self.view.setModel(self.model)
+        self.view.setItemDelegate(RowDelegate(self.view))
+        self.view.setUniformItemSizes(False)
+        self.view.setWordWrap(True)
+        self.view.setAccessibleName("Results")
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.setDragEnabled(True)
+        self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.view.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.view.setDropIndicatorShown(True)
+        self.view.selectionModel().currentChanged.connect(self._current)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.label)
+        layout.addWidget(self.filter_bar)
+        layout.addWidget(self.view, 1)
+        self._rows: list[Row] = []
+        self._label = ""
+        self._mode = "browse"
+        self._chosen: dict[str, str] = {name: "" for name, _ in FACETS}
+        self.sorts = {"browse": "Box number", "search": "Relevance"}  # the user's choice for each
+
+    # -- filling ----------------------------------------------------------------------------
+    def show_rows(
+        self, label: str, rows: list[Row], relevance: bool = False, filters: bool = True
+    ) -> None:
+        """Show `rows`. Search hits (`relevance`) and browsing each keep their own sort order;
+        lists of bookmarks, collections and the Trash keep their order and have no filters."""
+        self._label = label
+        self._rows = [replace(r, order=n) for n, r in enumerate(rows)]
+        self._mode = "search" if relevance else "browse"
+        self.filter_bar.setVisible(filters)
+        self.sort.setCurrentText(self.sorts[self._mode])
+        for name, value in list(self._chosen.items()):  # a filter nothing matches any more goes
+            if value and not any(getattr(r, name) == value for r in self._rows):
+                self._chosen[name] = ""
+        self._apply()
+
+    def set_accept_drops(self, accept: bool) -> None:
+        self.model.accept_drops = accept
+        self.view.setAcceptDrops(True)
+
+    def filters(self) -> dict[str, str]:
+        return dict(self._chosen)
+
+    def set_filter(self, name: str, value: str) -> None:
+        self._chosen[name] = value
+        self._apply()
+
+    def _facet_chosen(self, name: str) -> None:
+        self._chosen[name] = self.facets[name].currentData() or ""
+        self._apply()
+
+    def _sort_chosen(self) -> None:
+        self.sorts[self._mode] = self.sort.currentText()
+        self.sort_changed.emit(self._mode, self.sort.currentText())
+        self._apply()
+
+    # -- filtering and sorting ----------------------------------------------------------------
+    def _apply(self) -> None:
+        filtering = not self.filter_bar.isHidden()
+        if filtering:
+            self._refill_facets(self._chosen)
+        rows = [r for r in self._rows if not filtering or _passes(r, self._chosen)]
+        if filtering:
+            rows.sort(key=SORTS.get(self.sort.currentText(), SORTS["Relevance"]))
+        current = self.view.currentIndex().data(KEY_ROLE)
+        self.model.set_rows(rows)
+        shown, total = len(rows), len(self._rows)
+        self.label.setText(self._label if shown == total else f"{self._label}: {shown} shown")
+        if current:
+            for n, r in enumerate(rows):
+                if r.key == current:
+                    self.view.selectionModel().blockSignals(True)
+                    self.view.setCurrentIndex(self.model.index(n))
+                    self.view.selectionModel().blockSignals(False)
+                    break
+
+    def _refill_facets(self, chosen: dict[str, str]) -> None:
+        """Each filter lists its values with counts among the rows the *other* filters let by."""
+        for name, everything in FACETS:
+            others = {k: v for k, v in chosen.items() if k != name}
+            counts: Counter[str] = Counter()
+            labels: dict[str, str] = {}
+            for r in self._rows:
+                if _passes(r, others):
+                    value = getattr(r, name)
+                    if value:
+                        counts[value] += 1
+                        labels[value] = _label_of(r, name)
+            box = self.facets[name]
+            box.blockSignals(True)
+            box.clear()
+            box.addItem(f"{everything} ({sum(counts.values())})", "")
+            for value in sorted(counts, key=lambda v: labels[v].casefold()):
+                box.addItem(f"{labels[value]} ({counts[value]})", value)
+            at = box.findData(chosen.get(name, "")) if chosen.get(name) else 0
+            box.setCurrentIndex(max(at, 0))
+            box.setEnabled(len(counts) > 1 or bool(chosen.get(name)))
+            box.blockSignals(False)
+
+    def _current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self.current_changed.emit(current.data(KEY_ROLE), current.data(ROW_ROLE))
+
+    def select_key(self, key: str) -> bool:
+        for n, r in enumerate(self.model.rows):
+            if r.key == key:
+                self.view.setCurrentIndex(self.model.index(n))
+                return True
+        return False
+
+
+def _passes(row: Row, chosen: dict[str, str]) -> bool:
+    return all(not value or getattr(row, name) == value for name, value in chosen.items())
+
+
+KIND_LABELS = {
+    "practice": "Practice (boxes)", "finding": "Review findings", "section": "Case-study sections",
+    "key-learning": "Key learning", "enabler": "Enablers", "barrier": "Barriers",
+    "outcome": "Outcomes", "next-steps": "Next steps", "factor": "Supporting factors",
+    "example": "My examples",
+}  # fmt: skip
+
+
+def _label_of(row: Row, name: str) -> str:
+    if name == "theme":
+        return row.theme_label or row.theme
+    if name == "authority":
+        return row.authority_label or row.authority
+    return KIND_LABELS.get(row.kind, row.kind.replace("-", " ").capitalize())
