@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from safedesk.ui.main_window import MainWindow
 
+START_ANYWAY_MS = 1000  # open the library by then even if the window has not painted yet
 NO_DISPLAY_MESSAGE = (
     "safedesk: no display found, so the desktop app cannot open here (for example over SSH).\n"
     "Use the command line instead, for example `safedesk reports` or\n"
@@ -54,10 +55,34 @@ def run(
     window.instance_server = InstanceServer(name)
     window.instance_server.raise_requested.connect(window.bring_forward)
     window.show()
-    window.start()  # opens (and on first run builds) the library off the GUI thread
+    _start_after_first_paint(window)  # opens (on first run builds) the library off the GUI thread
     if not exec_:
         return window
     return app.exec()
+
+
+def _start_after_first_paint(window: MainWindow) -> None:
+    """`window.start()` once the window's first frame is painted, so that the library's opening
+    (a thread, but one that shares the interpreter) never delays it; at the latest after
+    START_ANYWAY_MS, for a window that is not painted (say, opened minimised)."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    def start() -> None:
+        if not started and window.isVisible():  # not for a window closed before it painted
+            started.append(True)
+            window.removeEventFilter(watcher)
+            window.start()
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and not started:
+                QTimer.singleShot(0, window, start)  # once this frame is finished
+            return False
+
+    started: list[bool] = []
+    watcher = FirstPaint(window)
+    window.installEventFilter(watcher)
+    QTimer.singleShot(START_ANYWAY_MS, window, start)
 
 
 def _route_qt_messages() -> None:
@@ -99,7 +124,11 @@ def _install_exception_dialog() -> None:
     sys.excepthook = hook
 
 
-def main(data_dir: str | None = None) -> int:
+def launch(data_dir: str | None = None) -> MainWindow | int:
+    """All `main` does before the event loop: the shown window, or an exit status.
+
+    Separate so that `benchmarks/bench_startup.py` times exactly this path.
+    """
     if not has_display():
         print(NO_DISPLAY_MESSAGE, file=sys.stderr)
         return 1
@@ -107,5 +136,13 @@ def main(data_dir: str | None = None) -> int:
 
     configure(data_dir)
     _install_exception_dialog()
-    result = run(data_dir)
-    return result if isinstance(result, int) else 0
+    return run(data_dir, exec_=False)
+
+
+def main(data_dir: str | None = None) -> int:
+    window = launch(data_dir)
+    if isinstance(window, int):
+        return window
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.exec()

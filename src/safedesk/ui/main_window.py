@@ -208,6 +208,7 @@ class MainWindow(QMainWindow):
         def job(progress: Any) -> Library:
             library = Library.open(self.data_dir, progress=progress)
             library.ensure_index(progress)
+            library.glossary_index()  # loaded here, not on the GUI thread at the first reading
             return library
 
         self._run_in_background(job, self._on_opened, "Your library could not be opened")
