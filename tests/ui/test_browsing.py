@@ -374,3 +374,32 @@ def test_ctrl_e_offers_what_is_open_and_saves_the_previewed_pdf(
     assert {"pack", "handout"} <= set(window._export_dialog.kind_buttons)
     assert window._export_dialog.current_choice().kind == "pack"
     window._export_dialog.close()
+
+
+def test_tooltips_and_error_messages_show_user_text_literally(qtbot: QtBot, data_dir: Path) -> None:
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from safedesk.errors import LibraryError
+
+    window = _open(qtbot, data_dir)
+    name = '<img src="file:///etc/passwd"> <b>Team</b>'
+    window.library.create_collection(name, description="<a href='http://x'>go</a>")
+    window._refresh_sidebar()
+    node = window._find_node("collection", name)
+    assert node is not None
+    assert node.toolTip() == "<p>&lt;a href=&#x27;http://x&#x27;&gt;go&lt;/a&gt;</p>"
+    seen: list[tuple[str, Qt.TextFormat]] = []
+
+    def read_and_close() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        seen.append((box.text(), box.textFormat()))
+        box.close()
+
+    QTimer.singleShot(100, read_and_close)
+
+    def fail() -> None:
+        raise LibraryError(f"collection {name!r} already exists")
+
+    window._guarded(fail)
+    assert seen == [(f"collection {name!r} already exists", Qt.TextFormat.PlainText)]

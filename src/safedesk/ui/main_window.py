@@ -52,6 +52,7 @@ from safedesk.search.typeahead import LatestOnly
 from safedesk.ui import actions
 from safedesk.ui.colours import quiet_text, search_mark
 from safedesk.ui.note_panel import NotePanel
+from safedesk.ui.plain import message as show
 from safedesk.ui.practice_map import PracticeMap
 from safedesk.ui.reading import Emphasis, TextMarker, emphasis_for, key_of_link, reading_html
 from safedesk.ui.result_list import KEY_ROLE, ROW_ROLE, ListPane, Row
@@ -194,7 +195,7 @@ class MainWindow(QMainWindow):
         try:
             method()
         except LibraryError as exc:
-            QMessageBox.warning(self, "safedesk", str(exc))
+            show(self, str(exc), QMessageBox.Icon.Warning)
         except Exception:
             log.exception("action failed")
             QMessageBox.critical(
@@ -246,7 +247,7 @@ class MainWindow(QMainWindow):
     def _on_failed(self, what: str, message: str) -> None:
         self._progress.close()
         log.error("%s: %s", what, message)
-        QMessageBox.critical(self, "safedesk", f"{what}:\n\n{message}")
+        show(self, f"{what}:\n\n{message}", QMessageBox.Icon.Critical)
         self.statusBar().showMessage(f"{what}.")
 
     def _on_opened(self, library: Library) -> None:
@@ -697,7 +698,7 @@ class MainWindow(QMainWindow):
         assert self.library is not None
         current = self.library.collection(name).description
         text, ok = QInputDialog.getMultiLineText(
-            self, "Describe collection", f"What {name} is for:", current
+            self, f"Describe {name}", "What this collection is for:", current
         )
         if ok:
             self.library.describe_collection(name, text)
@@ -891,7 +892,7 @@ class MainWindow(QMainWindow):
     def on_export_collection(self) -> None:
         name = self._selected_collection()
         if name is None or self.library is None:
-            QMessageBox.information(self, "safedesk", "Select a collection in the sidebar first.")
+            show(self, "Select a collection in the sidebar first.", QMessageBox.Icon.Information)
             return
         self._export_collection(name)
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from safedesk.library import Library
 from safedesk.ui.colours import mix
+from safedesk.ui.plain import tooltip
 
 FILTER_ROLE = Qt.ItemDataRole.UserRole + 5  # (theme key, authority key); either may be ""
 
@@ -108,8 +109,9 @@ class PracticeMap(QWidget):
                 item = QTableWidgetItem(str(n) if n else "")
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 item.setData(FILTER_ROLE, (theme, authority))
-                item.setToolTip(f"{theme_label} × {name}: {n} practice{'s' * (n != 1)}")
-                item.setData(Qt.ItemDataRole.AccessibleTextRole, item.toolTip())
+                says = f"{theme_label} × {name}: {n} practice{'s' * (n != 1)}"
+                item.setToolTip(tooltip(says))
+                item.setData(Qt.ItemDataRole.AccessibleTextRole, says)
                 if theme and authority and n:
                     item.setBackground(mix(base, accent, 0.12 + 0.33 * n / most))
                     font = item.font()

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from safedesk.ui.colours import quiet_text
+from safedesk.ui.plain import tooltip
 
 KEYS_MIME = "application/x-safedesk-keys"  # newline-separated library keys
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -104,7 +105,7 @@ class ResultModel(QAbstractListModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return row.text
         if role == Qt.ItemDataRole.ToolTipRole:
-            return row.title
+            return tooltip(row.title)
         if role == KEY_ROLE:
             return row.key
         if role == ROW_ROLE:

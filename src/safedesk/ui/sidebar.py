@@ -9,6 +9,7 @@ from PySide6.QtCore import QMimeData, QModelIndex, QPersistentModelIndex, Qt, Si
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 
 from safedesk.library import Library
+from safedesk.ui.plain import tooltip
 from safedesk.ui.result_list import KEYS_MIME, keys_mime, keys_of
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1  # the key of the item a node stands for (or "")
@@ -20,7 +21,7 @@ def _node(text: str, node: str, key: str = "", tip: str = "") -> QStandardItem:
     item.setData(key, KEY_ROLE)
     item.setData(node, NODE_ROLE)
     item.setEditable(False)
-    item.setToolTip(tip or text)
+    item.setToolTip(tooltip(tip or text))
     return item
 
 
@@ -48,7 +49,7 @@ class SidebarModel(QStandardItemModel):
         keys = [i.data(KEY_ROLE) for i in indexes if i.data(KEY_ROLE)]
         return keys_mime(
             keys,
-            [i.data(Qt.ItemDataRole.ToolTipRole) or k for i, k in zip(indexes, keys, strict=False)],
+            [i.data(Qt.ItemDataRole.DisplayRole) or k for i, k in zip(indexes, keys, strict=False)],
         )
 
     def canDropMimeData(
