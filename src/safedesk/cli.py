@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import sqlite3
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -111,6 +112,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except LibraryError as exc:
         print(f"safedesk: error: {exc}", file=sys.stderr)
         return 1
+    except sqlite3.DatabaseError as exc:  # found mid-command: say it in one line, as above
+        from safedesk.store import database
+
+        log.exception("database error")
+        if database.is_damage(exc):
+            message = "the library database is damaged; run `safedesk doctor`"
+        else:
+            message = str(database.write_error(exc, "finish"))
+        print(f"safedesk: error: {message}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("safedesk: interrupted", file=sys.stderr)
         return 130
@@ -125,6 +136,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _setup_logging(data_dir: str | None) -> None:
     from safedesk.logsetup import configure
 
+    # a log file that cannot be written (a full disk) must never put a traceback on the screen
+    logging.raiseExceptions = False
     configure(data_dir)
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from safedesk.errors import LibraryError
+from safedesk.errors import DamagedLibraryError, LibraryError
 
 if TYPE_CHECKING:
     from safedesk.library import Library
@@ -99,9 +99,12 @@ def register(sub: Any, command: Callable[..., argparse.ArgumentParser]) -> None:
     command("backup", "copy the library to a file", json_flag=False).add_argument(
         "-o", "--output", metavar="FILE", help="default: the backups folder in the library"
     )
-    command("restore-backup", "replace the library with a backup", json_flag=False).add_argument(
-        "file"
-    )
+    p = command("restore-backup", "replace the library with a backup", json_flag=False)
+    p.add_argument("file", nargs="?", help="default: the newest healthy backup")
+    p.add_argument(
+        "--empty", action="store_true",
+        help="after damage, with no backup: start a new, empty library (the damaged file is kept)",
+    )  # fmt: skip
     command("doctor", "check the library and say what is wrong").add_argument(
         "--repair", action="store_true", help="also rebuild what is derived (the search index)"
     )
@@ -186,14 +189,35 @@ def commands(open_library: Opener, emit: Emitter) -> dict[str, Handler]:
         return 0
 
     def restore_backup(args: argparse.Namespace) -> int:
-        with open_library(args) as lib:
-            safety = lib.restore_backup(args.file)
-        print(f"Restored the library from {args.file}; the previous state was saved to {safety}")
+        from safedesk.library import Library
+        from safedesk.store.recovery import newest_healthy_backup
+
+        if args.empty:
+            Library.start_empty(args.data_dir)
+            print("The next start makes a new, empty library (the damaged file was kept)")
+            return 0
+        earlier = Library.list_backups(args.data_dir)  # opening may add a daily one: not that
+        try:
+            lib = open_library(args)
+        except DamagedLibraryError:
+            used = Library.restore_into(args.data_dir, args.file)
+            print(f"Restored the library from {used} (the damaged file was kept)")
+            open_library(args).close()  # the backup opens (and is upgraded if it is older)
+            return 0
+        with lib:
+            source = Path(args.file) if args.file else newest_healthy_backup(lib.data_dir, earlier)
+            safety = lib.restore_backup(source)
+        print(f"Restored the library from {source}; the previous state was saved to {safety}")
         return 0
 
     def doctor(args: argparse.Namespace) -> int:
-        with open_library(args) as lib:
-            report = lib.doctor(repair=args.repair)
+        from safedesk.paths import data_dir
+        from safedesk.store.maintenance import precheck
+
+        report = precheck(data_dir(args.data_dir))
+        if report is None or (args.repair and _only_upgrade_needed(report)):
+            with open_library(args) as lib:
+                report = lib.doctor(repair=args.repair)
         emit(args, report.to_json(), report.text)
         return 0 if report.healthy else 1
 
@@ -202,6 +226,12 @@ def commands(open_library: Opener, emit: Emitter) -> dict[str, Handler]:
         "collections": collections, "example": example, "examples": examples, "trash": trash,
         "restore": restore, "backup": backup, "restore-backup": restore_backup, "doctor": doctor,
     }  # fmt: skip
+
+
+def _only_upgrade_needed(report: Any) -> bool:
+    """True if the only problems before opening are ones that opening repairs (an old schema)."""
+    return all(c.ok or (c.repairable and c.name in ("schema", "temporary files"))
+               for c in report.checks)  # fmt: skip
 
 
 def _collection_action(lib: Library, args: argparse.Namespace, emit: Emitter) -> int:

@@ -14,14 +14,20 @@ import hashlib
 import logging
 import os
 import sqlite3
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from safedesk import paths
-from safedesk.errors import LibraryError, NotFoundError, ReportFormatError
-from safedesk.store import database
+from safedesk.errors import (
+    LibraryError,
+    NotFoundError,
+    ReadOnlyLibraryError,
+    ReportFormatError,
+)
+from safedesk.store import database, recovery
 from safedesk.store.reader import Reader
 from safedesk.store.userdata import EXAMPLE_PREFIX
 from safedesk.userlib import EXAMPLES_REPORT, UserLibraryMixin, title_of
@@ -46,7 +52,35 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, float], None]
-DB_NAME = "library.sqlite3"
+DB_NAME = recovery.DB_NAME
+
+
+def _refuse_read_only(folder: Path) -> None:
+    """ReadOnlyLibraryError if the folder or the database cannot be written (a read-only mount,
+    permissions): safedesk refuses plainly rather than open a library it cannot save to."""
+    for path in (folder, folder / DB_NAME):
+        if path.exists() and not os.access(path, os.W_OK):
+            raise ReadOnlyLibraryError(
+                f"the library {'folder' if path == folder else 'file'} {path} is read-only, so "
+                "safedesk cannot save to it; make it writable, or copy the folder somewhere "
+                "writable and use --data-dir",
+                path,
+            )
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _holding_index_lock(method: F) -> F:
+    """Whoosh's open searcher is shared and not thread-safe: one thread uses the index at a time
+    (the window searches on a background thread while it reads on its own)."""
+
+    def locked(self: Library, *args: Any, **kwargs: Any) -> Any:
+        with self.index_lock:
+            return method(self, *args, **kwargs)
+
+    locked.__name__, locked.__doc__ = method.__name__, method.__doc__
+    return locked  # type: ignore[return-value]
 
 
 @dataclass
@@ -74,6 +108,7 @@ class Library(UserLibraryMixin):
         self._reader = Reader(conn)
         self._index: Any = None
         self._glossary: tuple[int, Glossary] | None = None
+        self.index_lock = threading.RLock()
 
     # -- opening ------------------------------------------------------------------------------
     @classmethod
@@ -92,30 +127,69 @@ class Library(UserLibraryMixin):
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise LibraryError(
-                f"cannot create the library folder {folder}: {exc.strerror}"
+            raise ReadOnlyLibraryError(
+                f"cannot create the library folder {folder}: {exc.strerror}; choose another "
+                "folder with --data-dir",
+                folder,
             ) from None
-        if not os.access(folder, os.W_OK):
-            raise LibraryError(f"the library folder {folder} is not writable")
+        _refuse_read_only(folder)
+        recovery.refuse_if_damaged(folder)
         db_path = folder / DB_NAME
-        conn = database.connect(db_path)
+        conn: sqlite3.Connection | None = None
         try:
+            conn = database.connect(db_path)
+            database.check_health(conn, db_path)
             if database.needs_migration(conn):
                 conn.close()
                 if progress:
                     progress("Preparing the library", 0.0)
                 database.migrate(db_path, folder / "backups")
                 conn = database.connect(db_path)
+            library = cls(folder, conn)
+            if bundled:
+                library._ensure_bundled(progress)
+        except database.CorruptDatabaseError as exc:
+            if conn is not None:
+                conn.close()
+            raise recovery.quarantine(folder, str(exc)) from None
+        except sqlite3.DatabaseError as exc:
+            if conn is not None:
+                conn.close()
+            if database.is_damage(exc):
+                raise recovery.quarantine(folder, str(exc)) from None
+            raise database.write_error(exc, "open the library") from None
         except BaseException:
-            conn.close()
+            if conn is not None:
+                conn.close()
             raise
-        library = cls(folder, conn)
-        if bundled:
-            library._ensure_bundled(progress)
         from safedesk.store.maintenance import daily_backup
 
         daily_backup(conn, folder / "backups")
         return library
+
+    # -- when it cannot be opened: usable before (and instead of) `open` ------------------------
+    @staticmethod
+    def list_backups(data_dir: str | os.PathLike[str] | None = None) -> list[Path]:
+        """The library's backups, newest first (works when the library cannot be opened)."""
+        return recovery.backups(paths.data_dir(data_dir))
+
+    @staticmethod
+    def restore_into(
+        data_dir: str | os.PathLike[str] | None = None,
+        backup: str | os.PathLike[str] | None = None,
+    ) -> Path:
+        """Restore `backup` (default: the newest healthy backup) as the library in `data_dir`
+        without opening it; a damaged database there is moved aside, never overwritten.
+        Returns the backup used; `Library.open(data_dir)` then opens it."""
+        folder = paths.data_dir(data_dir)
+        _refuse_read_only(folder)
+        return recovery.restore_into(folder, Path(backup).expanduser() if backup else None)
+
+    @staticmethod
+    def start_empty(data_dir: str | os.PathLike[str] | None = None) -> None:
+        """After damage with no backup to restore: let the next `open` make a new library
+        (the damaged file stays where it was moved)."""
+        recovery.start_empty(paths.data_dir(data_dir))
 
     def _ensure_bundled(self, progress: Progress | None) -> None:
         source = paths.bundled_report()
@@ -183,7 +257,14 @@ class Library(UserLibraryMixin):
             "SELECT 1 FROM report WHERE key = ?", (report.slug,)
         ).fetchone()
         if self._conn.execute("SELECT 1 FROM report LIMIT 1").fetchone():
-            database.backup(self._conn, self.data_dir / "backups", "before-import")
+            try:
+                database.backup(self._conn, self.data_dir / "backups", "before-import")
+            except (OSError, sqlite3.Error) as exc:
+                why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+                raise LibraryError(
+                    f"cannot import {source.name}: the backup made before every import failed "
+                    f"({why}); nothing was changed"
+                ) from None
         before = self._index_token()
 
         def store_progress(message: str, fraction: float) -> None:
@@ -198,7 +279,14 @@ class Library(UserLibraryMixin):
             if progress:
                 progress(message, 0.4 + 0.6 * fraction)
 
-        self._update_index(report.slug, before, index_progress)
+        try:
+            self._update_index(report.slug, before, index_progress)
+        except OSError as exc:  # the report is stored; the index is derived and rebuilt later
+            self._forget_index()
+            raise LibraryError(
+                f"imported {report.title!r}, but the search index could not be updated "
+                f"({exc.strerror or exc}); it is rebuilt the next time you search"
+            ) from None
         return ImportSummary(
             report=report.slug,
             title=report.title,
@@ -274,6 +362,7 @@ class Library(UserLibraryMixin):
         match title words or an acronym rather than the whole library; no facets, to stay fast."""
         return self._search(text, limit, report, theme, authority, kind, typing=True)
 
+    @_holding_index_lock
     def _search(
         self,
         query: str,
@@ -305,17 +394,28 @@ class Library(UserLibraryMixin):
             except NotFoundError:
                 return []
 
-        return run_search(
-            self.ensure_index(),
-            query,
-            self.glossary_index(),
-            resolve,
-            limit=limit,
-            filters=filters,
-            typing=typing,
-            facets=not typing,
-        )
+        def attempt() -> SearchResult:
+            return run_search(
+                self.ensure_index(),
+                query,
+                self.glossary_index(),
+                resolve,
+                limit=limit,
+                filters=filters,
+                typing=typing,
+                facets=not typing,
+            )
 
+        try:
+            return attempt()
+        except LibraryError:
+            raise
+        except Exception as exc:  # Whoosh reading a damaged file: rebuild once, then retry
+            log.warning("search failed (%s: %s); rebuilding the index", type(exc).__name__, exc)
+            self._rebuild_index(self._index_token(), None)
+            return attempt()
+
+    @_holding_index_lock
     def related(self, key: str, limit: int = 5) -> Related:
         """Practices most like the item with `key` ("more like this")."""
         from safedesk.search.related import more_like
@@ -335,6 +435,7 @@ class Library(UserLibraryMixin):
             self._glossary = (self.generation, Glossary.load(curated, self._reader.glossary()))
         return self._glossary[1]
 
+    @_holding_index_lock
     def ensure_index(self, progress: Progress | None = None) -> Any:
         """The open search index, rebuilt first if it is missing, stale or damaged."""
         from safedesk.search.index import IndexUnavailable, SearchIndex
@@ -363,8 +464,15 @@ class Library(UserLibraryMixin):
         if self._index is None:
             self._index = SearchIndex(self.data_dir / "index")
         documents = [*self._reader.documents(), *self.example_documents()]
-        self._index.rebuild(documents, token, progress)
+        try:
+            self._index.rebuild(documents, token, progress)
+        except OSError as exc:  # a full disk: the old index (if any) and the library are intact
+            self._forget_index()
+            raise LibraryError(
+                f"cannot build the search index in {self.data_dir / 'index'}: {exc.strerror or exc}"
+            ) from None
 
+    @_holding_index_lock
     def _update_index(self, report: str, before: str, progress: Progress | None) -> None:
         """After a change to `report`'s documents: update the index in place if it was current
         before the change, else rebuild it."""
@@ -388,6 +496,7 @@ class Library(UserLibraryMixin):
         )
         self._index.update(report, documents, token, progress)
 
+    @_holding_index_lock
     def _examples_changed(self, before: str) -> None:
         """Keep the index in step with local examples (a stale index is rebuilt by search)."""
         if before == self._index_token():
@@ -403,6 +512,14 @@ class Library(UserLibraryMixin):
             self._index = index
         if self._index is not None and self._index.generation == before:
             self._update_index(EXAMPLES_REPORT, before, None)
+
+    @_holding_index_lock
+    def _forget_index(self) -> None:
+        """After a failed index write: close it and drop its stamp, so it is rebuilt next time."""
+        if self._index is not None:
+            self._index.close()
+            self._index = None
+        (self.data_dir / "index" / "safedesk-stamp.json").unlink(missing_ok=True)
 
     def rebuild_index(self, progress: Progress | None = None) -> None:
         """Rebuild the search index from the library (it is derived data)."""

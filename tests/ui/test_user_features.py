@@ -120,7 +120,7 @@ def test_menus_hold_the_declared_actions(qtbot: QtBot, data_dir: Path) -> None:
     assert window.action_map["toggle_bookmark"].shortcut().toString() == "Ctrl+D"
     assert window.action_map["export_pdf"].shortcut().toString() == "Ctrl+E"
     titles = [a.text() for a in window.menuBar().actions()]
-    assert titles == ["&File", "&Edit", "&View", "&Go", "&Help"]
+    assert titles == ["&File", "&Edit", "&View", "&Go", "&Library", "&Help"]
 
 
 def test_my_example_form_adds_and_edits(qtbot: QtBot, data_dir: Path) -> None:

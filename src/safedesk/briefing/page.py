@@ -99,6 +99,9 @@ def _numbered_canvas(info: PageInfo, counted: dict[str, int]) -> Any:
 
 def _fit(canvas: Any, text: str, width: float) -> str:
     """`text` shortened with an ellipsis to fit `width` points in the current font."""
+    from safedesk.briefing.parts import printable
+
+    text = " ".join(printable(text).split())
     if canvas.stringWidth(text) <= width:
         return text
     while text and canvas.stringWidth(text + "…") > width:

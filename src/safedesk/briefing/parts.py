@@ -9,24 +9,59 @@ from xml.sax.saxutils import escape
 
 from safedesk.briefing.style import FAMILY, MUTED, RULE, styles
 
+# control characters have no glyph: they would print as empty boxes (or NULs in the text layer)
+_UNPRINTABLE = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+
+
+def printable(text: str) -> str:
+    """`text` without control characters (tabs and line breaks kept)."""
+    return text.translate(_UNPRINTABLE)
+
 
 def esc(text: str) -> str:
     """Text made safe for a ReportLab Paragraph, line breaks kept."""
-    return escape(text).replace("\n", "<br/>")
+    return escape(printable(text)).replace("\n", "<br/>")
+
+
+def esc_in(text: str, font: str) -> str:
+    """`esc(text)`, with runs of characters that `font` has no glyph for (DejaVu's oblique and
+    bold faces lack Arabic, for one) set in the regular face, so they print instead of boxes."""
+    from reportlab.pdfbase import pdfmetrics
+
+    if font == FAMILY:
+        return esc(text)
+    have = getattr(getattr(pdfmetrics.getFont(font), "face", None), "charToGlyph", None)
+    regular = getattr(getattr(pdfmetrics.getFont(FAMILY), "face", None), "charToGlyph", None)
+    if not have or not regular:
+        return esc(text)
+    out, run, missing = [], "", False
+    for ch in printable(text):
+        lacks = ord(ch) not in have and ord(ch) in regular
+        if lacks != missing and run:
+            out.append(f'<font name="{FAMILY}">{esc(run)}</font>' if missing else esc(run))
+            run = ""
+        run, missing = run + ch, lacks
+    if run:
+        out.append(f'<font name="{FAMILY}">{esc(run)}</font>' if missing else esc(run))
+    return "".join(out)
 
 
 def para(text: str, style: str = "body", bold_prefix: str = "") -> Any:
     from reportlab.platypus import Paragraph
 
+    chosen = styles()[style]
     prefix = f"<b>{esc(bold_prefix)}</b> " if bold_prefix else ""
-    return Paragraph(prefix + esc(text), styles()[style])
+    return Paragraph(prefix + esc_in(text, chosen.fontName), chosen)
 
 
 def bullets(items: list[str], style: str = "bullet", mark: str = "•") -> list[Any]:
     from reportlab.platypus import Paragraph
 
+    chosen = styles()[style]
     return [
-        Paragraph(esc(item), styles()[style], bulletText=mark) for item in items if item.strip()
+        Paragraph(esc_in(item, chosen.fontName), chosen, bulletText=mark)
+        for item in items
+        if item.strip()
     ]
 
 

@@ -7,6 +7,7 @@ a temporary folder and swaps it in with a rename, so a crash mid-build never lea
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import shutil
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-INDEX_SCHEMA_VERSION = 4
+INDEX_SCHEMA_VERSION = 5  # 5: the stamp fingerprints the index files
 VOCABULARY_NAME = "vocabulary.json"
 STAMP_NAME = "safedesk-stamp.json"
 Progress = Callable[[str, float], None]
@@ -77,14 +78,17 @@ class SearchIndex:
         return data if isinstance(data, dict) else None
 
     def is_current(self, generation: str) -> bool:
-        return self.stamp() == {"schema": INDEX_SCHEMA_VERSION, "generation": generation}
+        stamp = self.stamp() or {}
+        return (stamp.get("schema"), stamp.get("generation")) == (INDEX_SCHEMA_VERSION, generation)
 
     def open(self, generation: str) -> None:
-        """Open the index if it is current and readable; raise IndexUnavailable otherwise."""
+        """Open the index if it is current and intact; raise IndexUnavailable otherwise."""
         if not self.is_current(generation):
             raise IndexUnavailable("the search index is missing or out of date")
         if not (self.path / VOCABULARY_NAME).is_file():
             raise IndexUnavailable("the search index has no vocabulary")
+        if not self._files_intact():
+            raise IndexUnavailable("the search index is damaged (its files changed on disk)")
         from whoosh import index
 
         try:
@@ -237,7 +241,19 @@ class SearchIndex:
 
     @staticmethod
     def _write_stamp(folder: Path, generation: str) -> None:
-        _write_json(folder / STAMP_NAME, {"schema": INDEX_SCHEMA_VERSION, "generation": generation})
+        """The stamp names what the index was built from and fingerprints every file in it, so
+        damage on disk (a bad sector, a stray write) is found before Whoosh reads garbage."""
+        _write_json(
+            folder / STAMP_NAME,
+            {"schema": INDEX_SCHEMA_VERSION, "generation": generation, "files": _digests(folder)},
+        )
+
+    def _files_intact(self) -> bool:
+        recorded = (self.stamp() or {}).get("files")
+        if not isinstance(recorded, dict) or not recorded:
+            return False
+        present = _digests(self.path, set(recorded))
+        return present == recorded
 
     def close(self) -> None:
         if self._searcher is not None:
@@ -324,6 +340,23 @@ def _count_words(counts: dict[str, int], doc: Document) -> None:
         words |= word_forms(match.group())
     for word in words:
         counts[word] = counts.get(word, 0) + 1
+
+
+def _digests(folder: Path, names: set[str] | None = None) -> dict[str, str]:
+    """SHA-256 of each index file in `folder` (all but the stamp and Whoosh's lock files, or
+    just `names`); about a millisecond for this library's index."""
+    found: dict[str, str] = {}
+    for path in sorted(folder.iterdir()):
+        name = path.name
+        if names is not None and name not in names:
+            continue
+        if name == STAMP_NAME or name.endswith(("LOCK", ".partial")) or not path.is_file():
+            continue
+        try:
+            found[name] = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            continue
+    return found
 
 
 def _write_json(path: Path, data: object) -> None:

@@ -198,8 +198,10 @@ def write_report(
 ) -> int:
     """Replace `report`'s content in the database in one transaction; return the new generation."""
     from sqlalchemy import create_engine, delete, event, insert, select, update
+    from sqlalchemy.exc import DBAPIError
 
     from safedesk.store import tables as t
+    from safedesk.store.database import write_error
 
     engine = create_engine(f"sqlite:///{db_path}")
 
@@ -253,6 +255,8 @@ def write_report(
                     .where(meta_table.c.name == "generation")
                     .values(value=str(generation))
                 )
+    except DBAPIError as exc:  # the transaction was rolled back: the library is as it was
+        raise write_error(exc, f"import {source.name}") from None
     finally:
         engine.dispose()
     return generation

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import sqlite3
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from safedesk.errors import LibraryError
+from safedesk.errors import DamagedLibraryError, LibraryError
 from safedesk.fileio import write_atomically
-from safedesk.store import database
+from safedesk.store import database, leftovers, recovery
 
 if TYPE_CHECKING:
     from safedesk.library import Library
 
+log = logging.getLogger(__name__)
 DAY_SECONDS = 24 * 3600
 
 
@@ -30,7 +33,11 @@ def daily_backup(conn: sqlite3.Connection, backups_dir: Path) -> Path | None:
     daily = sorted(backups_dir.glob("library-*-daily.sqlite3"))
     if daily and time.time() - daily[-1].stat().st_mtime < DAY_SECONDS:
         return None
-    return database.backup(conn, backups_dir, "daily")
+    try:
+        return database.backup(conn, backups_dir, "daily")
+    except (OSError, sqlite3.Error) as exc:  # a full disk must not stop anyone reading
+        log.warning("could not make the daily backup: %s", exc)
+        return None
 
 
 def _has_user_data(conn: sqlite3.Connection) -> bool:
@@ -157,13 +164,104 @@ def doctor(lib: Library, repair: bool = False) -> DoctorReport:
         report.checks.append(
             Check("backups", True, f"newest backup {age_h:.0f} hours old: {newest.name}")
         )
+    report.checks.append(_leftovers_check(lib.data_dir))
     if repair:
         for check in report.checks:
             if check.name == "search index" and not check.ok:
                 lib.rebuild_index()
                 report.repaired.append("search index rebuilt from the library")
                 check.ok, check.message = True, "rebuilt"
+            if check.name == "temporary files" and not check.ok:
+                removed = leftovers.remove(leftovers.find(lib.data_dir))
+                report.repaired.append(f"removed {len(removed)} leftover temporary files")
+                check.ok, check.message = True, "removed"
     return report
+
+
+def _leftovers_check(data_dir: Path) -> Check:
+    found = leftovers.find(data_dir)
+    if not found:
+        return Check("temporary files", True, "none left over")
+    names = ", ".join(str(p.relative_to(data_dir)) for p in found[:3])
+    more = f" and {len(found) - 3} more" if len(found) > 3 else ""
+    return Check(
+        "temporary files", False,
+        f"{len(found)} left by an interrupted write ({names}{more}); they are safe to remove",
+        True,
+    )  # fmt: skip
+
+
+def precheck(data_dir: Path) -> DoctorReport | None:
+    """What can be found out without opening the library (which would change it).
+
+    Returns a report when the library must not or cannot be opened as it is: a read-only
+    folder, a damaged database (or one moved aside), a schema from a newer safedesk, or an older
+    schema (opening upgrades it, so only `doctor --repair` goes on). Otherwise None.
+    """
+    db_path = data_dir / recovery.DB_NAME
+    if not data_dir.exists():
+        return None
+    checks: list[Check] = []
+    if not os.access(data_dir, os.W_OK) or (db_path.exists() and not os.access(db_path, os.W_OK)):
+        checks.append(Check(
+            "folder", False, f"{data_dir} is read-only: safedesk cannot save there and will not "
+            "open it; make it writable or copy it somewhere writable",
+        ))  # fmt: skip
+    if (data_dir / recovery.MARKER_NAME).exists() and not db_path.exists():
+        try:
+            recovery.refuse_if_damaged(data_dir)
+        except DamagedLibraryError as damaged:
+            checks.append(Check("database", False, str(damaged)))
+    elif db_path.exists():
+        checks += _peek(db_path, writable=not checks)
+    if not checks:
+        return None
+    report = DoctorReport(checks=checks)
+    report.checks.append(_leftovers_check(data_dir))
+    found = recovery.backups(data_dir)
+    report.checks.append(Check(
+        "backups", True, f"{len(found)} backups, newest {found[0].name}" if found
+        else "no backups found",
+    ))  # fmt: skip
+    return report
+
+
+def _peek(db_path: Path, writable: bool) -> list[Check]:
+    """Integrity and schema of the database through a read-only connection."""
+    uri = f"file:{db_path}?mode=ro" + ("" if writable else "&immutable=1")
+    try:
+        conn = sqlite3.connect(uri, uri=True)
+        try:
+            integrity = [r[0] for r in conn.execute("PRAGMA integrity_check(3)").fetchall()]
+            revision = database.current_revision(conn) if integrity == ["ok"] else None
+        finally:
+            conn.close()
+    except (sqlite3.Error, LibraryError) as exc:
+        integrity, revision = [str(exc)], None
+    if integrity != ["ok"]:
+        newest = recovery.backups(db_path.parent)
+        offer = (
+            f"`safedesk restore-backup` restores the newest backup ({newest[0].name})"
+            if newest
+            else "no backup was found"
+        )
+        return [Check(
+            "database", False, f"{db_path} is damaged (SQLite says: {'; '.join(integrity)}); "
+            f"opening it moves it aside; {offer}",
+        )]  # fmt: skip
+    head = database.KNOWN_REVISIONS[-1]
+    if revision is not None and revision not in database.KNOWN_REVISIONS:
+        return [Check(
+            "schema", False, f"revision {revision} comes from a newer safedesk; this version "
+            "will not open it (install the newer version)",
+        )]  # fmt: skip
+    if revision is not None and revision != head:
+        return [Check(
+            "schema", False, f"revision {revision}, older than this safedesk's {head}: it is "
+            "upgraded when the library is next opened (a backup is made first), or now with "
+            "`safedesk doctor --repair`", True,
+        )]  # fmt: skip
+    return []
 
 
 def _index_check(lib: Library) -> Check:

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from safedesk.errors import LibraryError, NotFoundError
+from safedesk.store.database import write_error
 
 TRASH_KINDS = ("bookmark", "collection", "item", "example")
 EXAMPLE_PREFIX = "my-examples/"
@@ -54,13 +55,16 @@ class UserData:
                 raise LibraryError(
                     "the library is busy (another safedesk is writing to it); try again"
                 ) from None
-            raise
+            raise write_error(exc, "save the change") from None
         try:
             yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
+            self.conn.execute("COMMIT")
+        except BaseException as exc:
+            if self.conn.in_transaction:  # SQLite may have rolled back already (disk full)
+                self.conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise write_error(exc, "save the change") from None
             raise
-        self.conn.execute("COMMIT")
 
     # -- bookmarks ----------------------------------------------------------------------------
     def bookmark(
@@ -241,7 +245,7 @@ class UserData:
                 updates = {"note": note, "minutes": minutes}
                 sets = [f"{k} = ?" for k, v in updates.items() if v is not None]
                 params: list[Any] = [v for v in updates.values() if v is not None]
-                if prompts:
+                if prompts is not None:  # [] clears them
                     sets.append("prompts = ?")
                     params.append(json.dumps(prompts))
                 if sets:

@@ -46,7 +46,7 @@ from PySide6.QtWidgets import (
 )
 
 from safedesk import __version__
-from safedesk.errors import LibraryError
+from safedesk.errors import DamagedLibraryError, LibraryError
 from safedesk.library import Library
 from safedesk.search.typeahead import LatestOnly
 from safedesk.ui import actions
@@ -238,7 +238,38 @@ class MainWindow(QMainWindow):
         self._done(result)
 
     def _on_worker_failed(self, message: str) -> None:
+        error = self._worker.error if self._worker is not None else None
+        if isinstance(error, DamagedLibraryError):
+            self._progress.close()
+            self._offer_recovery(error)
+            return
         self._on_failed(self._failure, message)
+
+    def _offer_recovery(self, error: DamagedLibraryError) -> None:
+        """The library file is damaged (and was moved aside, never overwritten): offer to restore
+        the newest backup, or to start an empty library, or to leave things as they are."""
+        from safedesk.ui.recovery import RecoveryDialog
+
+        log.error("library damaged: %s", error)
+        dialog = RecoveryDialog(error, self)
+        self._recovery_dialog = dialog  # reachable for tests while it is open
+        choice = dialog.exec_choice()
+        if choice == "restore":
+            try:
+                used = Library.restore_into(self.data_dir)  # the newest healthy backup
+            except LibraryError as exc:
+                show(self, f"The backup could not be restored: {exc}", QMessageBox.Icon.Critical)
+                return
+            self.statusBar().showMessage(f"Restored the backup {used.name}", 8000)
+            self.start()
+        elif choice == "empty":
+            Library.start_empty(self.data_dir)
+            self.start()
+        else:
+            self.statusBar().showMessage(
+                "The library is not open. Its damaged file was kept; see Help for "
+                "`safedesk restore-backup`."
+            )
 
     def _on_progress(self, message: str, fraction: float) -> None:
         self._progress.setLabelText(message)
@@ -965,6 +996,66 @@ class MainWindow(QMainWindow):
     def _selected_collection(self) -> str | None:
         index = self.tree.currentIndex()
         return str(index.data(KEY_ROLE)) if index.data(NODE_ROLE) == "collection" else None
+
+    def on_backup(self) -> None:
+        if self.library is not None:
+            path = self.library.backup()
+            self.statusBar().showMessage(f"Backed up to {path}", 8000)
+
+    def on_restore_backup(self) -> None:
+        """Choose a backup; the library as it is now is backed up first, so this can be undone."""
+        if self.library is None:
+            return
+        folder = self.library.data_dir / "backups"
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Restore a backup", str(folder), "safedesk backups (*.sqlite3)"
+        )
+        if not path:
+            return
+        answer = QMessageBox.question(
+            self, "Restore a backup",
+            "Replace your library with this backup? Your library as it is now is backed up "
+            "first, so you can come back to it.",
+        )  # fmt: skip
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.notes.save()
+        library = self.library
+        safety = library.restore_backup(path)
+        self._labels = self._facet_labels(library)
+        self._refresh_sidebar()
+        self._show_node(*self._current_node())
+        restored = f"Restored {Path(path).name}; the state before is {safety.name}"
+        self.statusBar().showMessage(restored)
+        self._progress = self._progress_dialog("Bringing the search index up to date…")
+        self._run_in_background(
+            library.ensure_index, lambda _index: self.statusBar().showMessage(restored),
+            "The search index could not be rebuilt",
+        )  # fmt: skip
+
+    def on_doctor(self) -> None:
+        if self.library is None:
+            return
+        report = self.library.doctor()
+        icon = QMessageBox.Icon.Information if report.healthy else QMessageBox.Icon.Warning
+        show(self, report.text(), icon)
+
+    def on_reindex(self) -> None:
+        if self.library is None:
+            return
+        library = self.library
+        self._progress = self._progress_dialog("Rebuilding the search index…")
+        self._run_in_background(
+            library.rebuild_index,
+            lambda _result: self.statusBar().showMessage("The search index was rebuilt", 6000),
+            "The search index could not be rebuilt",
+        )
+
+    def _current_node(self) -> tuple[str, str]:
+        index = self.tree.currentIndex()
+        if not index.isValid():
+            return "bookmarks", ""
+        return str(index.data(NODE_ROLE)), str(index.data(KEY_ROLE) or "")
 
     def on_help(self) -> None:
         from safedesk.ui.help import HelpDialog

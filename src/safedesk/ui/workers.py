@@ -18,6 +18,7 @@ class Worker(QObject):
     def __init__(self, job: Callable[[Callable[[str, float], None]], Any]) -> None:
         super().__init__()
         self._job = job
+        self.error: Exception | None = None  # what `failed` reported, for callers that need more
         self.worker_thread = QThread()
         self.moveToThread(self.worker_thread)
         self.worker_thread.started.connect(self._run)
@@ -26,6 +27,7 @@ class Worker(QObject):
         try:
             result = self._job(lambda message, fraction: self.progressed.emit(message, fraction))
         except Exception as exc:  # shown to the user as a dialog, and logged by the caller
+            self.error = exc
             self.failed.emit(str(exc) or type(exc).__name__)
         else:
             self.finished.emit(result)

@@ -1,0 +1,143 @@
+"""When the library database is damaged: move it aside, say so, and restore a backup.
+
+A damaged database is never overwritten or repaired in place. It is renamed beside the library
+(`library.damaged-<time>.sqlite3`) and a marker file remembers that, so that later starts keep
+refusing (instead of quietly making a new, empty library) until the user restores a backup or
+chooses to start afresh. Everything here works without an open `Library`: the GUI calls it when
+opening fails.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from pathlib import Path
+
+from safedesk.errors import DamagedLibraryError, LibraryError
+from safedesk.store import database
+
+log = logging.getLogger(__name__)
+
+DB_NAME = "library.sqlite3"
+MARKER_NAME = "library.damaged.json"
+
+
+def backups(data_dir: Path) -> list[Path]:
+    """The library's backups, newest first."""
+    return database.backups(data_dir / "backups")
+
+
+def quarantine(data_dir: Path, why: str) -> DamagedLibraryError:
+    """Move the damaged database aside, leave the marker, and return the error to raise."""
+    db_path = data_dir / DB_NAME
+    moved: Path | None
+    try:
+        moved = database.move_aside(db_path)
+    except OSError as exc:  # e.g. another process holds it on Windows; say so, change nothing
+        log.error("cannot move the damaged library %s aside: %s", db_path, exc)
+        moved = None
+    else:
+        log.error("the library database was damaged (%s); moved it to %s", why, moved)
+        try:
+            _write_marker(data_dir, moved, why)
+        except OSError as exc:
+            log.error("cannot write %s: %s", MARKER_NAME, exc)
+    return damaged_error(data_dir, moved)
+
+
+def refuse_if_damaged(data_dir: Path) -> None:
+    """Raise DamagedLibraryError if an earlier start moved a damaged database aside and nothing
+    has replaced it yet (so a new, empty library is never made by accident)."""
+    marker = data_dir / MARKER_NAME
+    if not marker.exists():
+        return
+    if (data_dir / DB_NAME).exists():
+        marker.unlink(missing_ok=True)  # a database is back (put there by hand): use it
+        return
+    try:
+        moved = Path(json.loads(marker.read_text("utf-8"))["moved_to"])
+    except (OSError, ValueError, KeyError, TypeError):
+        moved = None
+    raise damaged_error(data_dir, moved)
+
+
+def damaged_error(data_dir: Path, moved: Path | None) -> DamagedLibraryError:
+    db_path = data_dir / DB_NAME
+    found = backups(data_dir)
+    where = f"; it was moved to {moved.name}" if moved else " and could not be moved aside"
+    if found:
+        offer = f"run `safedesk restore-backup` to restore the newest backup ({found[0].name})"
+    else:
+        offer = (
+            "no backup was found: run `safedesk restore-backup FILE` with a copy you have, "
+            "or `safedesk restore-backup --empty` to start a new, empty library"
+        )
+    return DamagedLibraryError(
+        f"the library database {db_path} is damaged{where}; {offer}", db_path, moved, found
+    )
+
+
+def restore_into(data_dir: Path, source: Path | None = None) -> Path:
+    """Make `source` (default: the newest healthy backup) the library database in `data_dir`,
+    without opening the library. A database already there is moved aside, never overwritten.
+    Returns the backup that was restored."""
+    from safedesk.store.maintenance import check_backup
+
+    if source is None:
+        source = newest_healthy_backup(data_dir)
+    check_backup(source)
+    db_path = data_dir / DB_NAME
+    if any(Path(f"{db_path}{s}").exists() for s in ("", "-wal", "-shm")):
+        kept = database.move_aside(db_path)
+        log.warning("moved %s aside to %s before restoring a backup", db_path, kept)
+    partial = data_dir / f".{DB_NAME}.partial"
+    try:
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        dest = sqlite3.connect(partial)
+        try:
+            src.backup(dest)
+        finally:
+            dest.close()
+            src.close()
+        partial.replace(db_path)
+    except (OSError, sqlite3.Error) as exc:
+        partial.unlink(missing_ok=True)
+        raise LibraryError(f"cannot restore {source.name}: {exc}") from None
+    clear_marker(data_dir)
+    (data_dir / "index" / "safedesk-stamp.json").unlink(missing_ok=True)  # rebuilt on open
+    log.info("restored the library from %s", source)
+    return source
+
+
+def newest_healthy_backup(data_dir: Path, candidates: list[Path] | None = None) -> Path:
+    """The newest backup (of `candidates`, default all) that passes SQLite's integrity check;
+    LibraryError if there is none."""
+    from safedesk.store.maintenance import check_backup
+
+    for candidate in backups(data_dir) if candidates is None else candidates:
+        try:
+            check_backup(candidate)
+        except LibraryError as why:
+            log.warning("skipping backup %s: %s", candidate.name, why)
+            continue
+        return candidate
+    raise LibraryError(f"there are no usable backups in {data_dir / 'backups'}")
+
+
+def start_empty(data_dir: Path) -> None:
+    """Forget the damaged database (it stays where it was moved): the next open starts afresh."""
+    if (data_dir / DB_NAME).exists():
+        raise LibraryError(f"{data_dir / DB_NAME} exists; it was not replaced")
+    clear_marker(data_dir)
+
+
+def clear_marker(data_dir: Path) -> None:
+    (data_dir / MARKER_NAME).unlink(missing_ok=True)
+
+
+def _write_marker(data_dir: Path, moved: Path, why: str) -> None:
+    marker = data_dir / MARKER_NAME
+    partial = marker.with_suffix(".partial")
+    partial.write_text(json.dumps({"moved_to": str(moved), "reason": why}), "utf-8")
+    partial.replace(marker)

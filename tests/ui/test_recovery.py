@@ -1,0 +1,108 @@
+"""A damaged library file, met by the window: it offers the newest backup and restores it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from safedesk.library import Library
+from safedesk.ui.app import run
+from safedesk.ui.main_window import MainWindow
+from safedesk.ui.recovery import RecoveryDialog
+
+B = "nfer-2011-safeguarding-children-council-developments/"
+
+
+def _damage(data_dir: Path) -> None:
+    with Library.open(data_dir) as lib:
+        lib.bookmark(B + "box-9", note="kept in the backup")
+        lib.backup()
+    db = data_dir / "library.sqlite3"
+    with db.open("r+b") as f:
+        f.write(b"this is not a database any more" * 4)
+
+
+def _answer(qtbot: QtBot, button: str, seen: list[str]) -> None:
+    def click() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, RecoveryDialog):
+            QTimer.singleShot(50, click)
+            return
+        seen.append(dialog.informativeText())
+        getattr(dialog, button).click()
+
+    QTimer.singleShot(50, click)
+
+
+def test_the_window_offers_and_restores_the_newest_backup(qtbot: QtBot, data_dir: Path) -> None:
+    _damage(data_dir)
+    seen: list[str] = []
+    _answer(qtbot, "restore_button", seen)
+    window = run(str(data_dir), exec_=False)
+    assert isinstance(window, MainWindow)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(window.is_ready, timeout=20_000)
+    assert "moved aside, not deleted" in seen[0] and "backup(s) can replace it" in seen[0]
+    assert window.library.bookmarked(B + "box-9").note == "kept in the backup"
+    damaged = [p.name for p in data_dir.iterdir() if "damaged" in p.name and p.suffix == ".sqlite3"]
+    assert len(damaged) == 1  # the damaged file is still there, beside the restored library
+
+
+def test_not_now_leaves_everything_as_it_is(qtbot: QtBot, data_dir: Path) -> None:
+    _damage(data_dir)
+    seen: list[str] = []
+    _answer(qtbot, "later_button", seen)
+    window = run(str(data_dir), exec_=False)
+    assert isinstance(window, MainWindow)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: bool(seen), timeout=20_000)
+    qtbot.waitUntil(lambda: "not open" in window.statusBar().currentMessage(), timeout=5000)
+    assert window.library is None
+    assert not (data_dir / "library.sqlite3").exists()  # no new, empty library was made
+
+
+def test_library_menu_backs_up_restores_checks_and_reindexes(
+    qtbot: QtBot, data_dir: Path, monkeypatch: object
+) -> None:
+    import pytest
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    assert isinstance(monkeypatch, pytest.MonkeyPatch)
+    window = run(str(data_dir), exec_=False)
+    assert isinstance(window, MainWindow)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(window.is_ready, timeout=20_000)
+    window.action_map["backup"].trigger()
+    backup = window.statusBar().currentMessage().removeprefix("Backed up to ")
+    assert Path(backup).is_file()
+    window.library.bookmark(B + "box-3", note="after the backup")
+    window._refresh_sidebar()
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (backup, ""))
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: QMessageBox.StandardButton.Yes)
+    window.action_map["restore_backup"].trigger()
+    assert window.library.bookmarked(B + "box-3") is None
+    assert window._find_node("bookmarks", "").text() == "My bookmarks (0)"
+    assert "the state before is" in window.statusBar().currentMessage()
+    worker = window._worker
+    assert worker is not None  # bringing the index up to date, in the background
+    qtbot.waitUntil(worker.worker_thread.isFinished, timeout=20_000)
+    seen: list[str] = []
+
+    def read() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        seen.append(box.text())
+        box.close()
+
+    QTimer.singleShot(100, read)
+    window.action_map["doctor"].trigger()
+    assert "Everything is in order." in seen[0], seen[0]
+    window.action_map["reindex"].trigger()
+    qtbot.waitUntil(
+        lambda: window.statusBar().currentMessage() == "The search index was rebuilt",
+        timeout=20_000,
+    )
+    assert window.library.search("reflective").total > 0
