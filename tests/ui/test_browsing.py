@@ -403,3 +403,39 @@ def test_tooltips_and_error_messages_show_user_text_literally(qtbot: QtBot, data
 
     window._guarded(fail)
     assert seen == [(f"collection {name!r} already exists", Qt.TextFormat.PlainText)]
+
+
+def test_only_a_clicked_web_link_leaves_the_app(
+    qtbot: QtBot, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtGui import QDesktopServices
+
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toString()))
+    window = _open(qtbot, data_dir)
+    window._open(B + "box-9")
+    for url in ("file:///etc/passwd", "javascript:alert(1)", "smb://server/share"):
+        window.reader.anchorClicked.emit(QUrl(url))
+    assert opened == [] and window._reading_key == B + "box-9"
+    assert window.statusBar().currentMessage() == "That link was not followed."
+    window.reader.anchorClicked.emit(QUrl("https://www.nfer.ac.uk/"))
+    assert opened == ["https://www.nfer.ac.uk/"]
+
+
+def test_hostile_bookmark_notes_are_drawn_as_text_in_the_list(qtbot: QtBot, data_dir: Path) -> None:
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    from safedesk.ui.result_list import RowDelegate
+
+    window = _open(qtbot, data_dir)
+    note = '<img src="http://example.com/x.png"> <b>bold</b> &amp; <a href="http://x">x</a>'
+    window.library.bookmark(B + "box-2", note=note, tags=["<i>t</i>"])
+    window._refresh_sidebar()
+    _node(window, "bookmarks")
+    option = QStyleOptionViewItem()
+    option.initFrom(window.list)
+    option.rect = window.list.visualRect(window.list_model.index(0))
+    document = RowDelegate()._document(option, window.list_model.index(0))
+    assert note in document.toPlainText() and "<i>t</i>" in document.toPlainText()
+    assert "<img" not in document.toHtml().replace("&lt;img", "")
+    assert not document.find("bold").charFormat().isAnchor()
