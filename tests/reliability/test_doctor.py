@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from safedesk.library import Library
+from tests.helpers import database_at_revision
 from tests.reliability.conftest import B, cli
 
 
@@ -87,22 +88,10 @@ def test_a_damaged_database_is_reported_without_being_touched(data_dir: Path) ->
 
 
 def test_an_old_schema_is_reported_and_upgraded_only_by_repair(tmp_path: Path) -> None:
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import create_engine
-
-    from safedesk.paths import migrations_dir
-
     folder = tmp_path / "data"
     folder.mkdir()
     db = folder / "library.sqlite3"
-    config = Config()
-    config.set_main_option("script_location", str(migrations_dir()))
-    engine = create_engine(f"sqlite:///{db}")
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0001")
-    engine.dispose()
+    database_at_revision(db, "0001")
     before = db.read_bytes()
     code, report = _doctor(folder)
     schema = _check(report, "schema")

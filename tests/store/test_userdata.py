@@ -9,9 +9,9 @@ import pytest
 
 from safedesk.errors import LibraryError, NotFoundError
 from safedesk.library import Library
-from safedesk.paths import migrations_dir
 from safedesk.store import database
 from tests.conftest import SEED
+from tests.helpers import database_at_revision
 
 B = "nfer-2011-safeguarding-children-council-developments/"
 HOSTILE_NOTES = [
@@ -134,18 +134,8 @@ def test_reimporting_the_report_leaves_user_data_untouched(library: Library) -> 
 
 
 def test_a_library_from_the_first_schema_is_upgraded_with_a_backup(tmp_path: Path) -> None:
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import create_engine
-
     db = tmp_path / "library.sqlite3"
-    config = Config()
-    config.set_main_option("script_location", str(migrations_dir()))
-    engine = create_engine(f"sqlite:///{db}")
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0001")
-    engine.dispose()
+    database_at_revision(db, "0001")
     conn = sqlite3.connect(db)
     conn.execute("INSERT INTO library_meta VALUES ('marker', 'from 0001')")
     conn.commit()

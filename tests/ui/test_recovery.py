@@ -37,13 +37,20 @@ def _answer(qtbot: QtBot, button: str, seen: list[str]) -> None:
     QTimer.singleShot(50, click)
 
 
-def test_the_window_offers_and_restores_the_newest_backup(qtbot: QtBot, data_dir: Path) -> None:
+def _open_damaged(qtbot: QtBot, data_dir: Path, button: str) -> tuple[MainWindow, list[str]]:
+    """Damage the library, open the window on it, and answer the recovery dialog with `button`."""
     _damage(data_dir)
     seen: list[str] = []
-    _answer(qtbot, "restore_button", seen)
+    _answer(qtbot, button, seen)
     window = run(str(data_dir), exec_=False)
     assert isinstance(window, MainWindow)
     qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: bool(seen), timeout=20_000)
+    return window, seen
+
+
+def test_the_window_offers_and_restores_the_newest_backup(qtbot: QtBot, data_dir: Path) -> None:
+    window, seen = _open_damaged(qtbot, data_dir, "restore_button")
     qtbot.waitUntil(window.is_ready, timeout=20_000)
     assert "moved aside, not deleted" in seen[0] and "backup(s) can replace it" in seen[0]
     assert window.library.bookmarked(B + "box-9").note == "kept in the backup"
@@ -52,13 +59,7 @@ def test_the_window_offers_and_restores_the_newest_backup(qtbot: QtBot, data_dir
 
 
 def test_not_now_leaves_everything_as_it_is(qtbot: QtBot, data_dir: Path) -> None:
-    _damage(data_dir)
-    seen: list[str] = []
-    _answer(qtbot, "later_button", seen)
-    window = run(str(data_dir), exec_=False)
-    assert isinstance(window, MainWindow)
-    qtbot.addWidget(window)
-    qtbot.waitUntil(lambda: bool(seen), timeout=20_000)
+    window, _seen = _open_damaged(qtbot, data_dir, "later_button")
     qtbot.waitUntil(lambda: "not open" in window.statusBar().currentMessage(), timeout=5000)
     assert window.library is None
     assert not (data_dir / "library.sqlite3").exists()  # no new, empty library was made
