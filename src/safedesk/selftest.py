@@ -9,6 +9,7 @@ import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 
 def run_self_test() -> int:
@@ -70,14 +71,34 @@ def run_self_test() -> int:
                 app.processEvents()  # type: ignore[union-attr]
                 time.sleep(0.01)
             assert win.is_ready(), "the window did not finish opening the library"
-            title = win.windowTitle()
+            state["win"] = win
             rows = win.list_model.rowCount()
-            win.close()
-            return f"main window {title!r} with {rows} practices listed"
+            return f"main window {win.windowTitle()!r} with {rows} practices listed"
+
+        def preview() -> str:
+            """The export dialog shows the real PDF (QtPdf must be there and work)."""
+            from PySide6.QtWidgets import QApplication
+
+            from safedesk.ui.export_dialog import ExportDialog, ExportTargets
+
+            win: Any = state["win"]
+            first = win.list_model.rows[0].key  # a practice of the theme the window opened on
+            dialog = ExportDialog(win.library, ExportTargets(key=first))
+            pages: list[int] = []
+            dialog.preview_ready.connect(pages.append)
+            deadline = time.monotonic() + 60
+            while not pages and time.monotonic() < deadline:
+                QApplication.processEvents()
+                time.sleep(0.01)
+            dialog.close()
+            assert pages, "the export preview did not appear"
+            return f"export preview of {pages[-1]} page(s)"
 
         for name, action in (("library", library), ("search", search), ("briefing", briefing),
-                             ("window", window)):  # fmt: skip
+                             ("window", window), ("preview", preview)):  # fmt: skip
             step(name, action)
+        if "win" in state:
+            state.pop("win").close()  # type: ignore[attr-defined]
         lib = state.get("lib")
         if lib is not None:
             lib.close()  # type: ignore[attr-defined]

@@ -71,3 +71,4 @@ def test_wheel_installs_into_a_fresh_venv_and_runs(tmp_path: Path) -> None:
     )  # fmt: skip
     assert selftest.returncode == 0, selftest.stdout + selftest.stderr
     assert "ok    window: main window" in selftest.stdout
+    assert "ok    preview: export preview of 1 page(s)" in selftest.stdout  # QtPdf is installed
