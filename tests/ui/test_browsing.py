@@ -439,3 +439,29 @@ def test_hostile_bookmark_notes_are_drawn_as_text_in_the_list(qtbot: QtBot, data
     assert note in document.toPlainText() and "<i>t</i>" in document.toPlainText()
     assert "<img" not in document.toHtml().replace("&lt;img", "")
     assert not document.find("bold").charFormat().isAnchor()
+
+
+def test_a_collection_is_reordered_from_the_keyboard(qtbot: QtBot, data_dir: Path) -> None:
+    window = _open(qtbot, data_dir)
+    with qtbot.waitExposed(window):
+        window.show()
+    lib = window.library
+    lib.create_collection("Keys")
+    for box in ("box-1", "box-2", "box-3"):
+        lib.add_to_collection("Keys", B + box)
+    window._refresh_sidebar()
+    _node(window, "collection", "Keys")
+    window.pane.select_key(B + "box-3")
+    window.activateWindow()
+    window.list.setFocus()
+    up = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(window.list, Qt.Key.Key_Up, up)
+    qtbot.keyClick(window.list, Qt.Key.Key_Up, up)
+    qtbot.keyClick(window.list, Qt.Key.Key_Up, up)  # already first: stays there
+    assert [i.key for i in lib.collection("Keys").items] == [B + "box-3", B + "box-1", B + "box-2"]
+    assert window.list.currentIndex().row() == 0
+    qtbot.keyClick(window.list, Qt.Key.Key_Delete, Qt.KeyboardModifier.ControlModifier)
+    assert [i.key for i in lib.collection("Keys").items] == [B + "box-1", B + "box-2"]
+    assert [t.label for t in lib.trash()] == [
+        "Item in Keys: Restructuring of social care teams to increase management oversight"
+    ]

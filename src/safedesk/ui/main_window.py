@@ -578,6 +578,9 @@ class MainWindow(QMainWindow):
     # -- context menus --------------------------------------------------------------------------
     def _list_menu(self, pos: QPoint) -> None:
         index = self.list.indexAt(pos)
+        if not index.isValid():  # the menu key: the current row
+            index = self.list.currentIndex()
+            pos = self.list.visualRect(index).center()
         if not index.isValid() or self.library is None:
             return
         key, kind = index.data(KEY_ROLE), index.data(ROW_ROLE)
@@ -608,6 +611,9 @@ class MainWindow(QMainWindow):
 
     def _tree_menu(self, pos: QPoint) -> None:
         index = self.tree.indexAt(pos)
+        if not index.isValid():  # the menu key: the current node
+            index = self.tree.currentIndex()
+            pos = self.tree.visualRect(index).center()
         if not index.isValid() or self.library is None:
             return
         node, key = index.data(NODE_ROLE), index.data(KEY_ROLE)
@@ -692,7 +698,8 @@ class MainWindow(QMainWindow):
     def _move(self, name: str, key: str, step: int) -> None:
         assert self.library is not None
         keys = [i.key for i in self.library.collection(name).items]
-        self.library.move_in_collection(name, key, keys.index(key) + 1 + step)
+        position = min(max(keys.index(key) + 1 + step, 1), len(keys))
+        self.library.move_in_collection(name, key, position)
         self._show_node("collection", name)
         self.pane.select_key(key)
 
@@ -846,6 +853,27 @@ class MainWindow(QMainWindow):
         self._refresh_sidebar()
         self._open(saved.key)
         self.statusBar().showMessage(f"Saved your example {saved.title!r}", 5000)
+
+    def _current_collection_row(self) -> tuple[str, str] | None:
+        """(collection name, item key) when a collection's item is the current row."""
+        name = self._selected_collection()
+        key = self.list.currentIndex().data(KEY_ROLE)
+        return (name, str(key)) if name is not None and key else None
+
+    def on_move_up(self) -> None:
+        found = self._current_collection_row()
+        if found is not None:
+            self._move(*found, -1)
+
+    def on_move_down(self) -> None:
+        found = self._current_collection_row()
+        if found is not None:
+            self._move(*found, +1)
+
+    def on_remove_item(self) -> None:
+        found = self._current_collection_row()
+        if found is not None:
+            self._remove_item(*found)
 
     def on_zoom_in(self) -> None:
         self.reader.zoomIn(1)
