@@ -107,3 +107,22 @@ def test_library_menu_backs_up_restores_checks_and_reindexes(
         timeout=20_000,
     )
     assert window.library.search("reflective").total > 0
+
+
+def test_a_damaged_index_is_rebuilt_behind_the_progress_dialog(
+    qtbot: QtBot, data_dir: Path
+) -> None:
+    import shutil
+
+    shutil.rmtree(data_dir / "index")
+    (data_dir / "index").mkdir()
+    (data_dir / "index" / "garbage").write_bytes(b"\x00\xff" * 1000)
+    window = run(str(data_dir), exec_=False)
+    assert isinstance(window, MainWindow)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(window.is_ready, timeout=20_000)
+    window.search_box.setText("reflective ")
+    qtbot.waitUntil(lambda: window.list_label.text().endswith("results"), timeout=5000)
+    assert window.list_model.rows
+    assert window._progress.labelText() == "Indexing for search"  # what the dialog said last
+    assert window._progress.isHidden()
