@@ -465,3 +465,18 @@ def test_a_collection_is_reordered_from_the_keyboard(qtbot: QtBot, data_dir: Pat
     assert [t.label for t in lib.trash()] == [
         "Item in Keys: Restructuring of social care teams to increase management oversight"
     ]
+
+
+def test_a_new_item_opens_at_its_top_and_a_palette_change_keeps_the_place(
+    qtbot: QtBot, data_dir: Path
+) -> None:
+    window = _open(qtbot, data_dir)
+    window.resize(900, 500)
+    window._open(B + "case-study-1")
+    bar = window.reader.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    assert bar.value() > 0
+    window.setPalette(QPalette(QColor("#303030")))  # drawn again: the reader stays where it was
+    assert bar.value() == bar.maximum() > 0
+    window._open(B + "case-study-2")
+    assert bar.value() == 0

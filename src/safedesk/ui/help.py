@@ -19,8 +19,10 @@ def readme() -> tuple[str, Path | None]:
     From a source checkout it is the file itself; a bundle carries a copy; an installed wheel has
     it as the package's long description."""
     here = Path(__file__).resolve()
-    bundle = Path(getattr(sys, "_MEIPASS", here.parents[3]))
-    for folder in (here.parents[3], bundle):
+    folders = [here.parents[3]]  # the source checkout
+    if hasattr(sys, "_MEIPASS"):
+        folders.append(Path(sys._MEIPASS))  # the PyInstaller bundle's copy
+    for folder in folders:
         path = folder / "README.md"
         if path.is_file():
             return path.read_text("utf-8"), folder

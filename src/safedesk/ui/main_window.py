@@ -15,7 +15,18 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, QSettings, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPoint,
+    QSettings,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+)
 from PySide6.QtGui import (
     QCloseEvent,
     QDesktopServices,
@@ -54,7 +65,14 @@ from safedesk.ui.colours import quiet_text, search_mark
 from safedesk.ui.note_panel import NotePanel
 from safedesk.ui.plain import message as show
 from safedesk.ui.practice_map import PracticeMap
-from safedesk.ui.reading import Emphasis, TextMarker, emphasis_for, key_of_link, reading_html
+from safedesk.ui.reading import (
+    Emphasis,
+    TextMarker,
+    emphasis_for,
+    hit_title,
+    key_of_link,
+    reading_html,
+)
 from safedesk.ui.result_list import KEY_ROLE, ROW_ROLE, ListPane, Row
 from safedesk.ui.sidebar import NODE_ROLE, SidebarModel
 from safedesk.ui.workers import Worker
@@ -93,7 +111,7 @@ class MainWindow(QMainWindow):
         self._zoom = 0
         self._reading_key: str | None = None
         self._emphasis = Emphasis()
-        self._labels: dict[tuple[str, str, str], str] = {}  # (report, field, name) -> label
+        self._theme_labels: dict[tuple[str, str], str] = {}  # (report, theme title) -> "3.2 …"
         self._search_serial = 0
         self._searcher: LatestOnly[SearchRequest, Any] | None = None
         self._delivery = _Delivery(self)
@@ -124,10 +142,8 @@ class MainWindow(QMainWindow):
         self.tree = QTreeView(headerHidden=True)
         self.tree.setModel(self.tree_model)
         self.tree.setAccessibleName("Library")
-        self.tree.setDragEnabled(True)
-        self.tree.setAcceptDrops(True)
         self.tree.setDropIndicatorShown(True)
-        self.tree.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.tree.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)  # drags and drops
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._tree_menu)
         self.tree.selectionModel().currentChanged.connect(self._tree_changed)
@@ -284,7 +300,7 @@ class MainWindow(QMainWindow):
     def _on_opened(self, library: Library) -> None:
         self.library = library
         self._searcher = LatestOnly(self._search_job, self._delivery.arrived.emit)
-        self._refresh_sidebar()
+        self._content_changed()
         reports = library.reports()
         if reports:
             self.setWindowTitle(f"{reports[0].title} — safedesk")
@@ -316,10 +332,7 @@ class MainWindow(QMainWindow):
         current = self.tree.currentIndex()
         path = (current.data(NODE_ROLE), current.data(KEY_ROLE)) if current.isValid() else None
         self.tree_model.refresh(self.library)
-        self._labels = self._facet_labels(self.library)
         self.tree.expandToDepth(0)
-        if self.map_dock.isVisible():
-            self.practice_map.refresh(self.library)
         if path:
             row = self._find_node(*path)
             if row is not None:
@@ -327,15 +340,16 @@ class MainWindow(QMainWindow):
                 self.tree.setCurrentIndex(row.index())
                 self.tree.selectionModel().blockSignals(False)
 
-    @staticmethod
-    def _facet_labels(library: Library) -> dict[tuple[str, str, str], str]:
-        """Search hits name their theme and authority; the filters show them as the sidebar does."""
-        labels: dict[tuple[str, str, str], str] = {}
-        for t in library.themes():
-            labels[(t.report, "theme", t.title)] = f"{t.number} {t.title}"
-        for a in library.authorities():
-            labels[(a.report, "authority", a.name)] = a.name
-        return labels
+    def _content_changed(self) -> None:
+        """Reports were opened, imported or restored: redo what is derived from them (the
+        sidebar, the filters' theme labels, the practice map). Not on every note saved."""
+        assert self.library is not None
+        self._theme_labels = {  # search hits name a theme by title; the filters add its number
+            (t.report, t.title): f"{t.number} {t.title}" for t in self.library.themes()
+        }
+        if self.map_dock.isVisible():
+            self.practice_map.refresh(self.library)
+        self._refresh_sidebar()
 
     def _find_node(self, node: str, key: str) -> QStandardItem | None:
         for row in self._all_rows():
@@ -458,7 +472,7 @@ class MainWindow(QMainWindow):
             self.reader.setPlainText(str(exc))
             return
         self._reading_key = key
-        self._render(item)
+        self._render(item, keep_scroll=False)
         self.notes.show_item(self.library, key if item.kind not in ("report",) else None)
         QSettings().setValue("window/item", key)
         if remember and (self._place < 0 or self._history[self._place] != key):
@@ -466,10 +480,11 @@ class MainWindow(QMainWindow):
             self._history.append(key)
             self._place = len(self._history) - 1
 
-    def _render(self, item: Any) -> None:
+    def _render(self, item: Any, keep_scroll: bool) -> None:
+        """Show `item`; `keep_scroll` when the same item is drawn again (a palette change)."""
         assert self.library is not None
         marker = TextMarker(self._emphasis, self.library.glossary_index(), self._highlight())
-        scroll = self.reader.verticalScrollBar().value() if item.key == self._reading_key else 0
+        scroll = self.reader.verticalScrollBar().value() if keep_scroll else 0
         self.reader.setHtml(reading_html(self.library, item, marker))
         _dot_underline_tooltips(self.reader)
         self.reader.verticalScrollBar().setValue(scroll)
@@ -503,7 +518,7 @@ class MainWindow(QMainWindow):
         self._style_reader()
         if self.library is not None and self._reading_key:
             with contextlib.suppress(LibraryError):
-                self._render(self.library.get(self._reading_key))
+                self._render(self.library.get(self._reading_key), keep_scroll=True)
         self.list.viewport().update()
 
     def changeEvent(self, event: QEvent) -> None:
@@ -553,12 +568,11 @@ class MainWindow(QMainWindow):
         self._show_search_hints(result)
 
     def _hit_row(self, hit: SearchHit) -> Row:
-        theme = self._labels.get((hit.report, "theme", hit.theme or ""), hit.theme or "")
+        theme = self._theme_labels.get((hit.report, hit.theme or ""), hit.theme or "")
         authority = hit.authority or ""
         where = " · ".join(x for x in (authority, theme) if x)
-        title = f"Box {hit.number}: {hit.title}" if hit.kind == "practice" else hit.title
         return Row(
-            hit.key, title, where, hit.snippet, kind=hit.kind,
+            hit.key, hit_title(hit.kind, hit.number, hit.title), where, hit.snippet, kind=hit.kind,
             theme=f"{hit.report}|{hit.theme}" if hit.theme else "", theme_label=theme,
             authority=f"{hit.report}|{authority}" if authority else "", authority_label=authority,
             number=hit.number if isinstance(hit.number, int) else None,
@@ -576,11 +590,17 @@ class MainWindow(QMainWindow):
         self.search_hint.setVisible(bool(hints))
 
     # -- context menus --------------------------------------------------------------------------
+    @staticmethod
+    def _menu_target(view: QAbstractItemView, pos: QPoint) -> tuple[QModelIndex, QPoint]:
+        """The row a context menu is for: the one clicked, or (the menu key) the current one."""
+        index = view.indexAt(pos)
+        if index.isValid():
+            return index, pos
+        current = view.currentIndex()
+        return current, view.visualRect(current).center()
+
     def _list_menu(self, pos: QPoint) -> None:
-        index = self.list.indexAt(pos)
-        if not index.isValid():  # the menu key: the current row
-            index = self.list.currentIndex()
-            pos = self.list.visualRect(index).center()
+        index, pos = self._menu_target(self.list, pos)
         if not index.isValid() or self.library is None:
             return
         key, kind = index.data(KEY_ROLE), index.data(ROW_ROLE)
@@ -610,10 +630,7 @@ class MainWindow(QMainWindow):
         menu.exec(self.list.viewport().mapToGlobal(pos))
 
     def _tree_menu(self, pos: QPoint) -> None:
-        index = self.tree.indexAt(pos)
-        if not index.isValid():  # the menu key: the current node
-            index = self.tree.currentIndex()
-            pos = self.tree.visualRect(index).center()
+        index, pos = self._menu_target(self.tree, pos)
         if not index.isValid() or self.library is None:
             return
         node, key = index.data(NODE_ROLE), index.data(KEY_ROLE)
@@ -646,13 +663,20 @@ class MainWindow(QMainWindow):
             self.notes.show_item(self.library, key)
         self.statusBar().showMessage("Bookmarked", 3000)
 
-    def _add_to(self, name: str | None, key: str) -> None:
+    def _ask_new_collection(self) -> str | None:
+        """Ask for a name and make the collection; its name as made (None if cancelled)."""
         assert self.library is not None
+        name, ok = QInputDialog.getText(self, "New collection", "Name of the new collection:")
+        if not ok or not name.strip():
+            return None
+        return self.library.create_collection(name).name
+
+    def _add_to(self, name: str | None, key: str) -> None:
+        """Add `key` to the collection `name` (None: a new one, asked for)."""
+        assert self.library is not None
+        name = name if name is not None else self._ask_new_collection()
         if name is None:
-            name, ok = QInputDialog.getText(self, "New collection", "Name of the new collection:")
-            if not ok or not name.strip():
-                return
-            name = self.library.create_collection(name).name
+            return
         self.library.add_to_collection(name, key)
         self._refresh_sidebar()
         self.statusBar().showMessage(f"Added to {name}", 3000)
@@ -821,9 +845,8 @@ class MainWindow(QMainWindow):
     def on_new_collection(self) -> None:
         if self.library is None:
             return
-        name, ok = QInputDialog.getText(self, "New collection", "Name of the new collection:")
-        if ok and name.strip():
-            made = self.library.create_collection(name).name
+        made = self._ask_new_collection()
+        if made is not None:
             self._refresh_sidebar()
             self._select_node("collection", made)
 
@@ -921,7 +944,7 @@ class MainWindow(QMainWindow):
         self._progress = self._progress_dialog("Importing the report…")
 
         def done(summary: Any) -> None:
-            self._refresh_sidebar()
+            self._content_changed()
             self.statusBar().showMessage(f"Imported {summary.title}: {summary.practices} practices")
 
         self._run_in_background(
@@ -1050,8 +1073,7 @@ class MainWindow(QMainWindow):
         self.notes.save()
         library = self.library
         safety = library.restore_backup(path)
-        self._labels = self._facet_labels(library)
-        self._refresh_sidebar()
+        self._content_changed()
         self._show_node(*self._current_node())
         restored = f"Restored {Path(path).name}; the state before is {safety.name}"
         self.statusBar().showMessage(restored)

@@ -185,7 +185,7 @@ def _practice_links(library: Library, practice: PracticeInfo) -> str:
         out += (
             "<h3>Related practice</h3><ul>"
             + "".join(
-                f"<li>{item_link(h.key, _hit_title(h.kind, h.number, h.title))}"
+                f"<li>{item_link(h.key, hit_title(h.kind, h.number, h.title))}"
                 f"<span class='meta'> · {escape(h.authority or '')}</span></li>"
                 for h in related
             )
@@ -215,7 +215,8 @@ def _stems(text: str) -> set[str]:
     return {s for w in WORD.findall(text) if w.lower() not in FUNCTION_WORDS for s in word_stems(w)}
 
 
-def _hit_title(kind: str, number: object, title: str) -> str:
+def hit_title(kind: str, number: object, title: str) -> str:
+    """How a search hit or related item is named: practice boxes by their number."""
     return f"Box {number}: {title}" if kind == "practice" and number is not None else title
 
 

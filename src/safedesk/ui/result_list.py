@@ -38,7 +38,7 @@ from safedesk.ui.colours import quiet_text
 from safedesk.ui.plain import tooltip
 
 KEYS_MIME = "application/x-safedesk-keys"  # newline-separated library keys
-KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+KEY_ROLE = Qt.ItemDataRole.UserRole + 1  # the library key a row (or a sidebar node) stands for
 ROW_ROLE = Qt.ItemDataRole.UserRole + 3  # what a row is: "item" or "trash"
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -259,7 +259,7 @@ class ListPane(QWidget):
         self.view.setAccessibleName("Results")
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setDragEnabled(True)
-        self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)  # accepts drops too
         self.view.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.view.setDropIndicatorShown(True)
         self.view.selectionModel().currentChanged.connect(self._current)
@@ -292,15 +292,9 @@ class ListPane(QWidget):
         self._apply()
 
     def set_accept_drops(self, accept: bool) -> None:
+        """Whether rows dropped here are announced (the view always takes the drag; the model
+        refuses it unless this is on)."""
         self.model.accept_drops = accept
-        self.view.setAcceptDrops(True)
-
-    def filters(self) -> dict[str, str]:
-        return dict(self._chosen)
-
-    def set_filter(self, name: str, value: str) -> None:
-        self._chosen[name] = value
-        self._apply()
 
     def _facet_chosen(self, name: str) -> None:
         self._chosen[name] = self.facets[name].currentData() or ""

@@ -10,9 +10,8 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 
 from safedesk.library import Library
 from safedesk.ui.plain import tooltip
-from safedesk.ui.result_list import KEYS_MIME, keys_mime, keys_of
+from safedesk.ui.result_list import KEY_ROLE, KEYS_MIME, keys_mime, keys_of
 
-KEY_ROLE = Qt.ItemDataRole.UserRole + 1  # the key of the item a node stands for (or "")
 NODE_ROLE = Qt.ItemDataRole.UserRole + 2  # what kind of node: theme, authority, bookmarks, ...
 
 
@@ -46,11 +45,8 @@ class SidebarModel(QStandardItemModel):
         return [KEYS_MIME]
 
     def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
-        keys = [i.data(KEY_ROLE) for i in indexes if i.data(KEY_ROLE)]
-        return keys_mime(
-            keys,
-            [i.data(Qt.ItemDataRole.DisplayRole) or k for i, k in zip(indexes, keys, strict=False)],
-        )
+        keyed = [i for i in indexes if i.data(KEY_ROLE)]
+        return keys_mime([i.data(KEY_ROLE) for i in keyed], [i.data() for i in keyed])
 
     def canDropMimeData(
         self, data: QMimeData, _action: Any, _row: int, _column: int, parent: Any
