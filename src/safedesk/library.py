@@ -58,14 +58,14 @@ DB_NAME = recovery.DB_NAME
 def _refuse_read_only(folder: Path) -> None:
     """ReadOnlyLibraryError if the folder or the database cannot be written (a read-only mount,
     permissions): safedesk refuses plainly rather than open a library it cannot save to."""
-    for path in (folder, folder / DB_NAME):
-        if path.exists() and not os.access(path, os.W_OK):
-            raise ReadOnlyLibraryError(
-                f"the library {'folder' if path == folder else 'file'} {path} is read-only, so "
-                "safedesk cannot save to it; make it writable, or copy the folder somewhere "
-                "writable and use --data-dir",
-                path,
-            )
+    path = recovery.read_only_part(folder)
+    if path is not None:
+        raise ReadOnlyLibraryError(
+            f"the library {'folder' if path == folder else 'file'} {path} is read-only, so "
+            "safedesk cannot save to it; make it writable, or copy the folder somewhere "
+            "writable and use --data-dir",
+            path,
+        )
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -148,19 +148,16 @@ class Library(UserLibraryMixin):
             library = cls(folder, conn)
             if bundled:
                 library._ensure_bundled(progress)
-        except database.CorruptDatabaseError as exc:
+        except BaseException as exc:
             if conn is not None:
                 conn.close()
-            raise recovery.quarantine(folder, str(exc)) from None
-        except sqlite3.DatabaseError as exc:
-            if conn is not None:
-                conn.close()
-            if database.is_damage(exc):
+            damaged = isinstance(exc, database.CorruptDatabaseError) or (
+                isinstance(exc, sqlite3.DatabaseError) and database.is_damage(exc)
+            )
+            if damaged:
                 raise recovery.quarantine(folder, str(exc)) from None
-            raise database.write_error(exc, "open the library") from None
-        except BaseException:
-            if conn is not None:
-                conn.close()
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise database.write_error(exc, "open the library") from None
             raise
         from safedesk.store.maintenance import daily_backup
 

@@ -19,8 +19,7 @@ STALE_SECONDS = 3600
 PATTERNS = [
     (".", ".index-build-*"),  # a search index being built (SearchIndex.rebuild)
     (".", "index.old"),  # the previous index, mid-swap
-    (".", ".*.partial"),  # a database being restored
-    (".", "*.partial"),  # the damage marker being written
+    (".", ".*.partial"),  # a database being restored, or the damage marker being written
     ("index", "*.partial"),  # the index stamp or vocabulary being written
     ("backups", "*.partial"),  # a backup being made
 ]
@@ -52,9 +51,7 @@ def remove(paths: list[Path]) -> list[Path]:
                 shutil.rmtree(path)
             else:
                 path.unlink()
-        except FileNotFoundError:
-            continue
-        except OSError:
+        except OSError:  # gone already, or in use: leave it for another time
             continue
         removed.append(path)
     return removed

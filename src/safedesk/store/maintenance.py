@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import sqlite3
 import time
 from dataclasses import asdict, dataclass, field
@@ -202,7 +201,7 @@ def precheck(data_dir: Path) -> DoctorReport | None:
     if not data_dir.exists():
         return None
     checks: list[Check] = []
-    if not os.access(data_dir, os.W_OK) or (db_path.exists() and not os.access(db_path, os.W_OK)):
+    if recovery.read_only_part(data_dir) is not None:
         checks.append(Check(
             "folder", False, f"{data_dir} is read-only: safedesk cannot save there and will not "
             "open it; make it writable or copy it somewhere writable",

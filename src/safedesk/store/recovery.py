@@ -11,16 +11,26 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
 from pathlib import Path
 
 from safedesk.errors import DamagedLibraryError, LibraryError
+from safedesk.fileio import write_atomically
 from safedesk.store import database
 
 log = logging.getLogger(__name__)
 
 DB_NAME = "library.sqlite3"
 MARKER_NAME = "library.damaged.json"
+
+
+def read_only_part(data_dir: Path) -> Path | None:
+    """The library folder or database file if it exists and cannot be written, else None."""
+    for path in (data_dir, data_dir / DB_NAME):
+        if path.exists() and not os.access(path, os.W_OK):
+            return path
+    return None
 
 
 def backups(data_dir: Path) -> list[Path]:
@@ -41,8 +51,8 @@ def quarantine(data_dir: Path, why: str) -> DamagedLibraryError:
         log.error("the library database was damaged (%s); moved it to %s", why, moved)
         try:
             _write_marker(data_dir, moved, why)
-        except OSError as exc:
-            log.error("cannot write %s: %s", MARKER_NAME, exc)
+        except LibraryError as exc:
+            log.error("%s", exc)
     return damaged_error(data_dir, moved)
 
 
@@ -91,8 +101,8 @@ def restore_into(data_dir: Path, source: Path | None = None) -> Path:
     if any(Path(f"{db_path}{s}").exists() for s in ("", "-wal", "-shm")):
         kept = database.move_aside(db_path)
         log.warning("moved %s aside to %s before restoring a backup", db_path, kept)
-    partial = data_dir / f".{DB_NAME}.partial"
-    try:
+
+    def copy(partial: Path) -> None:
         src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
         dest = sqlite3.connect(partial)
         try:
@@ -100,10 +110,8 @@ def restore_into(data_dir: Path, source: Path | None = None) -> Path:
         finally:
             dest.close()
             src.close()
-        partial.replace(db_path)
-    except (OSError, sqlite3.Error) as exc:
-        partial.unlink(missing_ok=True)
-        raise LibraryError(f"cannot restore {source.name}: {exc}") from None
+
+    write_atomically(db_path, copy, f"the backup {source.name}")
     clear_marker(data_dir)
     (data_dir / "index" / "safedesk-stamp.json").unlink(missing_ok=True)  # rebuilt on open
     log.info("restored the library from %s", source)
@@ -137,7 +145,5 @@ def clear_marker(data_dir: Path) -> None:
 
 
 def _write_marker(data_dir: Path, moved: Path, why: str) -> None:
-    marker = data_dir / MARKER_NAME
-    partial = marker.with_suffix(".partial")
-    partial.write_text(json.dumps({"moved_to": str(moved), "reason": why}), "utf-8")
-    partial.replace(marker)
+    record = json.dumps({"moved_to": str(moved), "reason": why})
+    write_atomically(data_dir / MARKER_NAME, lambda p: p.write_text(record, "utf-8"), "the marker")
