@@ -68,6 +68,7 @@ from PySide6.QtWidgets import (
 from safedesk.errors import LibraryError
 from safedesk.fileio import write_atomically
 from safedesk.library import Library
+from safedesk.ui.plain import message
 from safedesk.ui.workers import Worker
 from safedesk.userlib import title_of
 from safedesk.views import AuthorityInfo, PracticeInfo, ThemeInfo
@@ -767,9 +768,7 @@ class ExportDialog(QDialog):
 
     def _error(self, text: str) -> None:
         log.warning("%s", text.replace("\n\n", " "))
-        box = QMessageBox(QMessageBox.Icon.Warning, "safedesk", text, parent=self)
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.exec()
+        message(self, text, QMessageBox.Icon.Warning)
 
     # -- closing ------------------------------------------------------------------------------
     def done(self, result: int) -> None:

@@ -1035,8 +1035,10 @@ class MainWindow(QMainWindow):
                 authority = getattr(item, "authority_key", None) or None
                 first = first or "sheet"
         if not (collection or key):
-            QMessageBox.information(
-                self, "safedesk", "Open a practice, or select a collection, first."
+            show(
+                self,
+                "Open a practice, or select a collection, first.",
+                QMessageBox.Icon.Information,
             )
             return None
         sheet = key if key and first != "theme" and first != "authority" else None
