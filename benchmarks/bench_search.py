@@ -73,7 +73,7 @@ def fts5(lib: Library, repeat: int) -> list[float]:
     )
     conn.executemany(
         "INSERT INTO doc VALUES (?, ?, ?)",
-        [(d.key, d.title, d.text) for d in lib._reader.documents()],
+        [(d.key, d.title, d.text) for d in lib.store.content.documents()],
     )
     plain = [" ".join(re.findall(r"\w+", q.replace("theme:", ""))) for q in QUERIES]
     out: list[float] = []

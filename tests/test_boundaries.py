@@ -27,7 +27,14 @@ CORE_MODULES = [
     "safedesk.sharing.collection_file",
     "safedesk.sharing.importing",
     "safedesk.store.userdata",
-    "safedesk.store.maintenance",
+    "safedesk.store.local",
+    "safedesk.store.collections",
+    "safedesk.store.backups",
+    "safedesk.safekeeping",
+    "safedesk.interfaces",
+    "safedesk.report_import",
+    "safedesk.search.lifecycle",
+    "safedesk.briefing.request",
     "safedesk.briefing.export",
     "safedesk.briefing.documents",
 ]
@@ -56,3 +63,40 @@ def test_listing_command_imports_neither_qt_reportlab_nor_sqlmodel(
     assert "safedesk.store.reader" in loaded  # it really ran
     for heavy in ("PySide6", "reportlab", "sqlmodel", "whoosh"):
         assert heavy not in loaded, heavy
+
+
+# Each layer may import the layers below it, never those above (the data flow of DESIGN.md):
+# corpus -> store -> search -> (briefing, sharing, safekeeping) -> library -> cli, ui.
+LAYERS = {
+    "safedesk/corpus": {"safedesk.store", "safedesk.search", "safedesk.library"},
+    "safedesk/store": {"safedesk.search", "safedesk.library", "safedesk.briefing",
+                       "safedesk.sharing", "safedesk.safekeeping", "safedesk.userlib"},
+    "safedesk/search": {"safedesk.library", "safedesk.briefing", "safedesk.sharing",
+                        "safedesk.safekeeping", "safedesk.userlib"},
+    "safedesk/briefing": {"safedesk.library", "safedesk.userlib", "safedesk.cli"},
+    "safedesk/sharing": {"safedesk.library", "safedesk.userlib", "safedesk.cli"},
+    "safedesk/safekeeping.py": {"safedesk.library", "safedesk.userlib", "safedesk.cli"},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("place", sorted(LAYERS))
+def test_no_import_runs_against_the_data_flow(place: str) -> None:
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "src"
+    target = root / place
+    files = [target] if target.suffix == ".py" else sorted(target.rglob("*.py"))
+    found = []
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            names = (
+                [node.module or ""] if isinstance(node, ast.ImportFrom)
+                else [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            )  # fmt: skip
+            found += [
+                f"{path.relative_to(root)} imports {name}"
+                for name in names
+                if any(name == up or name.startswith(up + ".") for up in LAYERS[place])
+            ]
+    assert not found

@@ -280,12 +280,14 @@ def _cmd_related(args: argparse.Namespace) -> int:
 
 
 def _cmd_brief(args: argparse.Namespace) -> int:
+    from safedesk.briefing.request import BriefRequest
+
+    request = BriefRequest(
+        key=args.key, theme=args.theme, authority=args.authority, collection=args.collection,
+        handout=args.handout, paper=args.paper, notes_space=not args.no_notes_space,
+    ).checked()  # fmt: skip
     with _open(args) as lib:
-        result = lib.export_brief(
-            args.output, key=args.key, theme=args.theme, authority=args.authority,
-            collection=args.collection, handout=args.handout, paper=args.paper,
-            notes_space=not args.no_notes_space,
-        )  # fmt: skip
+        result = lib.export_brief(args.output, request)
     return _emit(
         args, result.to_json(),
         lambda: f"Wrote {result.kind.lower()} to {result.path} ({result.pages} pages)",

@@ -212,7 +212,7 @@ def commands(open_library: Opener, emit: Emitter) -> dict[str, Handler]:
 
     def doctor(args: argparse.Namespace) -> int:
         from safedesk.paths import data_dir
-        from safedesk.store.maintenance import precheck
+        from safedesk.safekeeping import precheck
 
         report = precheck(data_dir(args.data_dir))
         if report is None or (args.repair and _only_upgrade_needed(report)):

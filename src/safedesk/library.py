@@ -5,7 +5,10 @@
     lib.practices(theme="3.2")                # PracticeInfo objects
     lib.search("reflective supervision")      # SearchResult
 
-Nothing here imports Qt or ReportLab; Whoosh and SQLAlchemy are imported only when needed.
+A façade over the store (`store.local.LocalStore`), the search index (`search.lifecycle`) and the
+modules that serve it (briefings, collection files, safekeeping), which ask it for what they need
+through `interfaces`. Nothing here imports Qt or ReportLab; Whoosh and SQLAlchemy are imported
+only when needed.
 """
 
 from __future__ import annotations
@@ -13,30 +16,26 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import sqlite3
-import threading
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from safedesk import paths
-from safedesk.errors import (
-    LibraryError,
-    NotFoundError,
-    ReadOnlyLibraryError,
-    ReportFormatError,
-)
-from safedesk.store import database, recovery
-from safedesk.store.reader import Reader
+from safedesk.errors import LibraryError, NotFoundError
+from safedesk.search.lifecycle import IndexKeeper
+from safedesk.store import names, recovery
+from safedesk.store.local import LocalStore, opening_error
+from safedesk.store.reader import Document
 from safedesk.store.userdata import EXAMPLE_PREFIX
 from safedesk.userlib import EXAMPLES_REPORT, UserLibraryMixin, title_of
 from safedesk.views import (
     AuthorityInfo,
     CaseStudyInfo,
+    CollectionImport,
     Item,
     PracticeInfo,
     Related,
+    ReportDetail,
     ReportInfo,
     SearchResult,
     ThemeInfo,
@@ -45,9 +44,11 @@ from safedesk.views import (
 
 if TYPE_CHECKING:
     from safedesk.briefing.export import BriefResult
+    from safedesk.briefing.request import BriefRequest
+    from safedesk.report_import import ImportSummary
+    from safedesk.safekeeping import DoctorReport
     from safedesk.search.glossary import Glossary
-    from safedesk.sharing.importing import CollectionImport
-    from safedesk.store.maintenance import DoctorReport
+    from safedesk.search.index import SearchIndex
 
 log = logging.getLogger(__name__)
 
@@ -55,60 +56,15 @@ Progress = Callable[[str, float], None]
 DB_NAME = recovery.DB_NAME
 
 
-def _refuse_read_only(folder: Path) -> None:
-    """ReadOnlyLibraryError if the folder or the database cannot be written (a read-only mount,
-    permissions): safedesk refuses plainly rather than open a library it cannot save to."""
-    path = recovery.read_only_part(folder)
-    if path is not None:
-        raise ReadOnlyLibraryError(
-            f"the library {'folder' if path == folder else 'file'} {path} is read-only, so "
-            "safedesk cannot save to it; make it writable, or copy the folder somewhere "
-            "writable and use --data-dir",
-            path,
-        )
-
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _holding_index_lock(method: F) -> F:
-    """Whoosh's open searcher is shared and not thread-safe: one thread uses the index at a time
-    (the window searches on a background thread while it reads on its own)."""
-
-    def locked(self: Library, *args: Any, **kwargs: Any) -> Any:
-        with self.index_lock:
-            return method(self, *args, **kwargs)
-
-    locked.__name__, locked.__doc__ = method.__name__, method.__doc__
-    return locked  # type: ignore[return-value]
-
-
-@dataclass
-class ImportSummary:
-    report: str
-    title: str
-    practices: int
-    themes: int
-    authorities: int
-    case_studies: int
-    findings: int
-    replaced: bool
-
-    def to_json(self) -> dict[str, Any]:
-        return dict(self.__dict__)
-
-
 class Library(UserLibraryMixin):
     """A user's library: the SQLite store in `data_dir` and its search index."""
 
-    def __init__(self, data_dir: Path, conn: sqlite3.Connection) -> None:
-        self.data_dir = data_dir
-        self.db_path = data_dir / DB_NAME
-        self._conn = conn
-        self._reader = Reader(conn)
-        self._index: Any = None
+    def __init__(self, store: LocalStore) -> None:
+        self.store = store
+        self.data_dir = store.data_dir
+        self.db_path = store.db_path
+        self.index = IndexKeeper(store.data_dir / "index", store.index_token, self._documents)
         self._glossary: tuple[int, Glossary] | None = None
-        self.index_lock = threading.RLock()
 
     # -- opening ------------------------------------------------------------------------------
     @classmethod
@@ -123,45 +79,21 @@ class Library(UserLibraryMixin):
         On first use the bundled report is imported and indexed; `progress(message, fraction)`
         hears about that work. `bundled=False` opens without the bundled report (for tests).
         """
+        from safedesk.safekeeping import daily_backup
+
         folder = paths.data_dir(data_dir)
+        store = LocalStore.open(folder, progress)
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise ReadOnlyLibraryError(
-                f"cannot create the library folder {folder}: {exc.strerror}; choose another "
-                "folder with --data-dir",
-                folder,
-            ) from None
-        _refuse_read_only(folder)
-        recovery.refuse_if_damaged(folder)
-        db_path = folder / DB_NAME
-        conn: sqlite3.Connection | None = None
-        try:
-            conn = database.connect(db_path)
-            database.check_health(conn, db_path)
-            if database.needs_migration(conn):
-                conn.close()
-                if progress:
-                    progress("Preparing the library", 0.0)
-                database.migrate(db_path, folder / "backups")
-                conn = database.connect(db_path)
-            library = cls(folder, conn)
+            library = cls(store)
             if bundled:
                 library._ensure_bundled(progress)
         except BaseException as exc:
-            if conn is not None:
-                conn.close()
-            damaged = isinstance(exc, database.CorruptDatabaseError) or (
-                isinstance(exc, sqlite3.DatabaseError) and database.is_damage(exc)
-            )
-            if damaged:
-                raise recovery.quarantine(folder, str(exc)) from None
-            if isinstance(exc, sqlite3.DatabaseError):
-                raise database.write_error(exc, "open the library") from None
-            raise
-        from safedesk.store.maintenance import daily_backup
-
-        daily_backup(conn, folder / "backups")
+            store.close()
+            error = opening_error(folder, exc)
+            if error is exc:
+                raise
+            raise error from None
+        daily_backup(store)
         return library
 
     # -- when it cannot be opened: usable before (and instead of) `open` ------------------------
@@ -178,8 +110,10 @@ class Library(UserLibraryMixin):
         """Restore `backup` (default: the newest healthy backup) as the library in `data_dir`
         without opening it; a damaged database there is moved aside, never overwritten.
         Returns the backup used; `Library.open(data_dir)` then opens it."""
+        from safedesk.store.local import refuse_read_only
+
         folder = paths.data_dir(data_dir)
-        _refuse_read_only(folder)
+        refuse_read_only(folder)
         return recovery.restore_into(folder, Path(backup).expanduser() if backup else None)
 
     @staticmethod
@@ -190,22 +124,15 @@ class Library(UserLibraryMixin):
 
     def _ensure_bundled(self, progress: Progress | None) -> None:
         source = paths.bundled_report()
-        digest = hashlib.sha256(source.read_bytes()).hexdigest()
-        row = self._conn.execute(
-            "SELECT source_sha256 FROM report WHERE bundled = 1 AND source_name = ?", (source.name,)
-        ).fetchone()
-        if row is not None and row[0] == digest:
-            return
-        if row is None and self._conn.execute("SELECT 1 FROM report WHERE bundled = 1").fetchone():
-            return  # a different bundled report is already here
+        known = self.store.content.bundled_digest(source.name)
+        if known == "" or known == hashlib.sha256(source.read_bytes()).hexdigest():
+            return  # a different bundled report is here, or this one is up to date
         log.info("importing the bundled report %s", source.name)
         self.import_report(source, progress=progress, bundled=True)
 
     def close(self) -> None:
-        if self._index is not None:
-            self._index.close()
-            self._index = None
-        self._conn.close()
+        self.index.close()
+        self.store.close()
 
     def __enter__(self) -> Library:
         return self
@@ -215,10 +142,13 @@ class Library(UserLibraryMixin):
 
     @property
     def generation(self) -> int:
-        row = self._conn.execute(
-            "SELECT value FROM library_meta WHERE name = 'generation'"
-        ).fetchone()
-        return int(row[0]) if row else 0
+        """Bumped by every report import (derived data is checked against it)."""
+        return self.store.generation()
+
+    @property
+    def index_lock(self) -> Any:
+        """Held around every use of the search index (it is shared between threads)."""
+        return self.index.lock
 
     # -- importing ----------------------------------------------------------------------------
     def import_report(
@@ -228,110 +158,81 @@ class Library(UserLibraryMixin):
 
         All or nothing: on any error the library is exactly as it was.
         """
-        from safedesk.corpus.parser import parse_report
-        from safedesk.corpus.text import MAX_REPORT_BYTES
-        from safedesk.store.importer import write_report
+        from safedesk.report_import import import_report
 
-        source = Path(path)
-        if not source.exists():
-            raise LibraryError(f"no such file: {source}")
-        if not source.is_file():
-            raise LibraryError(f"{source} is not a file")
-        size = source.stat().st_size
-        if size > MAX_REPORT_BYTES:
-            raise ReportFormatError(
-                f"{source.name} is {size / 1048576:.1f} MiB; reports are limited to "
-                f"{MAX_REPORT_BYTES // 1048576} MiB of text"
-            )
-        try:
-            data = source.read_bytes()
-        except OSError as exc:
-            raise LibraryError(f"cannot read {source}: {exc.strerror}") from None
-        if progress:
-            progress(f"Reading {source.name}", 0.05)
-        report = parse_report(data, source.name)
-        replaced = self._conn.execute(
-            "SELECT 1 FROM report WHERE key = ?", (report.slug,)
-        ).fetchone()
-        if self._conn.execute("SELECT 1 FROM report LIMIT 1").fetchone():
-            try:
-                database.backup(self._conn, self.data_dir / "backups", "before-import")
-            except (OSError, sqlite3.Error) as exc:
-                why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-                raise LibraryError(
-                    f"cannot import {source.name}: the backup made before every import failed "
-                    f"({why}); nothing was changed"
-                ) from None
-        before = self._index_token()
-
-        def store_progress(message: str, fraction: float) -> None:
-            if progress:
-                progress(message, 0.1 + 0.3 * fraction)
-
-        write_report(
-            self.db_path, report, source, hashlib.sha256(data).hexdigest(), bundled, store_progress
-        )
-
-        def index_progress(message: str, fraction: float) -> None:
-            if progress:
-                progress(message, 0.4 + 0.6 * fraction)
-
-        try:
-            self._update_index(report.slug, before, index_progress)
-        except OSError as exc:  # the report is stored; the index is derived and rebuilt later
-            self._forget_index()
-            raise LibraryError(
-                f"imported {report.title!r}, but the search index could not be updated "
-                f"({exc.strerror or exc}); it is rebuilt the next time you search"
-            ) from None
-        return ImportSummary(
-            report=report.slug,
-            title=report.title,
-            practices=len(report.practices),
-            themes=len(report.themes),
-            authorities=len(report.authorities),
-            case_studies=len(report.case_studies),
-            findings=sum(len(t.findings) for t in report.themes),
-            replaced=replaced is not None,
-        )
+        return import_report(self.store, self.index, Path(path), progress, bundled)
 
     # -- browsing -----------------------------------------------------------------------------
     def reports(self) -> list[ReportInfo]:
-        return self._reader.reports()
+        return self.store.content.reports()
+
+    def report_detail(self, key: str) -> ReportDetail | None:
+        """A report's catalogue entry and summaries, or None if it is not in the library."""
+        return self.store.content.report_detail(key)
 
     def themes(self, report: str | None = None) -> list[ThemeInfo]:
-        return self._reader.themes(self._report_key(report))
+        return self.store.content.themes(self._report_key(report))
 
     def authorities(self, report: str | None = None) -> list[AuthorityInfo]:
-        return self._reader.authorities(self._report_key(report))
+        return self.store.content.authorities(self._report_key(report))
 
     def practices(
         self, report: str | None = None, theme: str | None = None, authority: str | None = None
     ) -> list[PracticeInfo]:
         report_key = self._report_key(report)
-        return self._reader.practices(
+        return self.store.content.practices(
             report_key,
-            self._resolve("theme", theme, report_key),
-            self._resolve("authority", authority, report_key),
+            names.resolve(self.store.content, "theme", theme, report_key),
+            names.resolve(self.store.content, "authority", authority, report_key),
         )
 
     def case_studies(self, report: str | None = None) -> list[CaseStudyInfo]:
-        return self._reader.case_studies(self._report_key(report))
+        return self.store.content.case_studies(self._report_key(report))
 
     def factors(self, report: str | None = None) -> list[Item]:
         """Supporting factors (kind "factor") and barriers (kind "barrier") from the reports."""
-        return self._reader.factors(self._report_key(report))
+        return self.store.content.factors(self._report_key(report))
 
     def glossary(self, report: str | None = None) -> list[tuple[str, str, str]]:
         """(report key, acronym, expansion) for every acronym the reports define."""
-        return self._reader.glossary(self._report_key(report))
+        return self.store.content.glossary(self._report_key(report))
 
     def get(self, key: str) -> View:
         """Whatever `key` names, in full: a practice, theme, section, local example..."""
         key = key.strip()
         if key.startswith(EXAMPLE_PREFIX):
             return self.example(key)
-        return self._reader.get(key)
+        return self.store.content.get(key)
+
+    def has(self, key: str) -> bool:
+        """True if `key` names something in this library."""
+        try:
+            self.get(key)
+        except NotFoundError:
+            return False
+        return True
+
+    def resolve(self, what: str, value: str, report: str | None = None) -> list[str]:
+        """The keys of the themes or authorities (`what`) that `value` names as a user would type
+        it (a key, number, name or title); NotFoundError if none does."""
+        return names.resolve(self.store.content, what, value, self._report_key(report)) or []
+
+    def full_account(self, key: str) -> str | None:
+        """Where a practice's story is told at length: the case-study section that tells it, else
+        its authority's case study; None for anything else, or without a case study."""
+        from safedesk.search.related import account_section
+
+        practice = self.get(key)
+        if not isinstance(practice, PracticeInfo) or not practice.authority_key:
+            return None
+        authority = self.get(practice.authority_key)
+        if not isinstance(authority, AuthorityInfo) or not authority.case_study:
+            return None
+        study = self.get(authority.case_study)
+        if not isinstance(study, CaseStudyInfo):
+            return authority.case_study
+        section = account_section(practice, study)
+        return section.key if section is not None else study.key
 
     # -- searching ----------------------------------------------------------------------------
     def search(
@@ -359,7 +260,6 @@ class Library(UserLibraryMixin):
         match title words or an acronym rather than the whole library; no facets, to stay fast."""
         return self._search(text, limit, report, theme, authority, kind, typing=True)
 
-    @_holding_index_lock
     def _search(
         self,
         query: str,
@@ -372,12 +272,13 @@ class Library(UserLibraryMixin):
     ) -> SearchResult:
         from safedesk.search.query import run_search
 
+        content = self.store.content
         try:
             report_key = self._report_key(report)
             filters = {
                 "report": [report_key] if report_key else None,
-                "theme": self._resolve("theme", theme, report_key),
-                "authority": self._resolve("authority", authority, report_key),
+                "theme": names.resolve(content, "theme", theme, report_key),
+                "authority": names.resolve(content, "authority", authority, report_key),
                 "kind": [k.strip().lower() for k in kind.split(",")] if kind else None,
             }
         except NotFoundError as exc:
@@ -387,13 +288,13 @@ class Library(UserLibraryMixin):
             try:
                 if field == "report":
                     return [k for k in [self._report_key(value)] if k]
-                return self._resolve(field, value, report_key) or []
+                return names.resolve(content, field, value, report_key) or []
             except NotFoundError:
                 return []
 
         def attempt() -> SearchResult:
             return run_search(
-                self.ensure_index(),
+                self.index.ensure(),
                 query,
                 self.glossary_index(),
                 resolve,
@@ -403,124 +304,50 @@ class Library(UserLibraryMixin):
                 facets=not typing,
             )
 
-        try:
-            return attempt()
-        except LibraryError:
-            raise
-        except Exception as exc:  # Whoosh reading a damaged file: rebuild once, then retry
-            log.warning("search failed (%s: %s); rebuilding the index", type(exc).__name__, exc)
-            self._rebuild_index(self._index_token(), None)
-            return attempt()
+        with self.index.lock:
+            try:
+                return attempt()
+            except LibraryError:
+                raise
+            except Exception as exc:  # Whoosh reading a damaged file: rebuild once, then retry
+                log.warning("search failed (%s: %s); rebuilding the index", type(exc).__name__, exc)
+                self.index.rebuild()
+                return attempt()
 
-    @_holding_index_lock
     def related(self, key: str, limit: int = 5) -> Related:
         """Practices most like the item with `key` ("more like this")."""
         from safedesk.search.related import more_like
 
         item = self.get(key)
-        title = title_of(item, key)
-        return Related(
-            key=item.key, title=title, related=more_like(self.ensure_index(), item.key, limit)
-        )
+        with self.index.lock:
+            hits = more_like(self.index.ensure(), item.key, limit)
+        return Related(key=item.key, title=title_of(item, key), related=hits)
 
     def glossary_index(self) -> Glossary:
         """The curated glossary merged with the acronyms the reports define (cached)."""
         from safedesk.search.glossary import Glossary
 
-        if self._glossary is None or self._glossary[0] != self.generation:
+        generation = self.generation
+        if self._glossary is None or self._glossary[0] != generation:
             curated = paths.resources_dir() / "glossary" / "safeguarding-terms.json"
-            self._glossary = (self.generation, Glossary.load(curated, self._reader.glossary()))
+            self._glossary = (generation, Glossary.load(curated, self.store.content.glossary()))
         return self._glossary[1]
 
-    @_holding_index_lock
-    def ensure_index(self, progress: Progress | None = None) -> Any:
+    def ensure_index(self, progress: Progress | None = None) -> SearchIndex:
         """The open search index, rebuilt first if it is missing, stale or damaged."""
-        from safedesk.search.index import IndexUnavailable, SearchIndex
-
-        token = self._index_token()
-        if self._index is not None and self._index.generation == token:
-            return self._index
-        index = self._index or SearchIndex(self.data_dir / "index")
-        try:
-            index.open(token)
-        except IndexUnavailable as why:
-            log.warning("%s; rebuilding it from the library", why)
-            self._index = index
-            self._rebuild_index(token, progress)
-            return self._index
-        self._index = index
-        return index
-
-    def _index_token(self) -> str:
-        """What the index must have been built from: content and local-example generations."""
-        return f"{self.generation}.{self._user.generation('examples_generation')}"
-
-    def _rebuild_index(self, token: str, progress: Progress | None) -> None:
-        from safedesk.search.index import SearchIndex
-
-        if self._index is None:
-            self._index = SearchIndex(self.data_dir / "index")
-        documents = [*self._reader.documents(), *self.example_documents()]
-        try:
-            self._index.rebuild(documents, token, progress)
-        except OSError as exc:  # a full disk: the old index (if any) and the library are intact
-            self._forget_index()
-            raise LibraryError(
-                f"cannot build the search index in {self.data_dir / 'index'}: {exc.strerror or exc}"
-            ) from None
-
-    @_holding_index_lock
-    def _update_index(self, report: str, before: str, progress: Progress | None) -> None:
-        """After a change to `report`'s documents: update the index in place if it was current
-        before the change, else rebuild it."""
-        from safedesk.search.index import IndexUnavailable, SearchIndex
-
-        token = self._index_token()
-        if self._index is None:
-            self._index = SearchIndex(self.data_dir / "index")
-            try:
-                self._index.open(before)
-            except IndexUnavailable:
-                self._rebuild_index(token, progress)
-                return
-        if self._index.generation != before:
-            self._rebuild_index(token, progress)
-            return
-        documents = (
-            self.example_documents()
-            if report == EXAMPLES_REPORT
-            else self._reader.documents(report)
-        )
-        self._index.update(report, documents, token, progress)
-
-    @_holding_index_lock
-    def _examples_changed(self, before: str) -> None:
-        """Keep the index in step with local examples (a stale index is rebuilt by search)."""
-        if before == self._index_token():
-            return
-        if self._index is None and (self.data_dir / "index").is_dir():
-            from safedesk.search.index import IndexUnavailable, SearchIndex
-
-            index = SearchIndex(self.data_dir / "index")
-            try:
-                index.open(before)
-            except IndexUnavailable:
-                return
-            self._index = index
-        if self._index is not None and self._index.generation == before:
-            self._update_index(EXAMPLES_REPORT, before, None)
-
-    @_holding_index_lock
-    def _forget_index(self) -> None:
-        """After a failed index write: close it and drop its stamp, so it is rebuilt next time."""
-        if self._index is not None:
-            self._index.close()
-            self._index = None
-        (self.data_dir / "index" / "safedesk-stamp.json").unlink(missing_ok=True)
+        return self.index.ensure(progress)
 
     def rebuild_index(self, progress: Progress | None = None) -> None:
         """Rebuild the search index from the library (it is derived data)."""
-        self._rebuild_index(self._index_token(), progress)
+        self.index.rebuild(progress)
+
+    def _documents(self, report: str | None) -> Iterable[Document]:
+        """The search documents of one report (local examples: EXAMPLES_REPORT), or of all."""
+        if report == EXAMPLES_REPORT:
+            return self.example_documents()
+        if report is not None:
+            return self.store.content.documents(report)
+        return [*self.store.content.documents(), *self.example_documents()]
 
     # -- sharing and safekeeping -------------------------------------------------------------
     def export_collection(self, name: str, path: str | os.PathLike[str]) -> Path:
@@ -531,101 +358,51 @@ class Library(UserLibraryMixin):
 
     def import_collection(self, path: str | os.PathLike[str]) -> CollectionImport:
         """Import a collection file (all or nothing; importing it again adds no duplicates)."""
-        from safedesk.sharing.importing import import_collection
+        from safedesk.sharing.importing import read_incoming
 
-        return import_collection(self, Path(path))
+        incoming = read_incoming(self, Path(path))  # validated whole before anything is written
+        before = self.store.index_token()
+        result = self.store.collections.merge(incoming)
+        if result.examples_added:
+            self.index.follow(EXAMPLES_REPORT, before)
+        return result
 
     def export_brief(
-        self,
-        output: str | os.PathLike[str],
-        key: str | None = None,
-        theme: str | None = None,
-        authority: str | None = None,
-        collection: str | None = None,
-        handout: bool = False,
-        paper: str = "a4",
-        notes_space: bool = True,
+        self, output: str | os.PathLike[str], request: BriefRequest | None = None, **fields: Any
     ) -> BriefResult:
-        """Write a print-ready PDF: a practice sheet (`key`), theme brief, authority profile, or a
-        session pack from a collection (`handout=True` leaves out the facilitator's notes)."""
+        """Write a print-ready PDF for `request`, or for a request made of `fields`: a practice
+        sheet (`key=`), a theme brief (`theme=`), an authority profile (`authority=`), or a
+        session pack from a collection (`collection=`; `handout=True` leaves out the
+        facilitator's notes); `paper="a4"` or "letter", `notes_space=True`."""
         from safedesk.briefing.export import export_brief
+        from safedesk.briefing.request import BriefRequest
 
-        return export_brief(
-            self, Path(output), key=key, theme=theme, authority=authority, collection=collection,
-            handout=handout, paper=paper, notes_space=notes_space,
-        )  # fmt: skip
+        try:
+            wanted = request or BriefRequest(**fields)
+        except TypeError as exc:
+            raise LibraryError(f"cannot make that briefing: {exc}") from None
+        return export_brief(self, Path(output), wanted)
 
     def backup(self, path: str | os.PathLike[str] | None = None) -> Path:
         """Copy the library (to `path`, or into the backups folder) with SQLite's backup API."""
-        from safedesk.store.maintenance import backup_to
+        from safedesk.safekeeping import backup_to
 
-        return backup_to(self, Path(path) if path else None)
+        return backup_to(self.store, Path(path) if path else None)
 
     def restore_backup(self, path: str | os.PathLike[str]) -> Path:
         """Replace the library with a backup; the current state is backed up first (returned)."""
-        from safedesk.store.maintenance import restore_backup
+        from safedesk.safekeeping import restore_backup
 
-        return restore_backup(self, Path(path))
+        safety = restore_backup(self.store, self.index, Path(path))
+        self._glossary = None
+        return safety
 
     def doctor(self, repair: bool = False) -> DoctorReport:
         """Check the database, the search index and references; with `repair`, rebuild the index."""
-        from safedesk.store.maintenance import doctor
+        from safedesk.safekeeping import doctor
 
-        return doctor(self, repair)
-
-    def reopen_after_restore(self) -> None:
-        """The database file's contents were replaced: migrate if needed, forget derived state."""
-        if database.needs_migration(self._conn):
-            self._conn.close()
-            database.migrate(self.db_path, self.data_dir / "backups")
-            self._conn = database.connect(self.db_path)
-            self._reader = Reader(self._conn)
-        if self._index is not None:
-            self._index.close()
-            self._index = None
-        (self.data_dir / "index" / "safedesk-stamp.json").unlink(missing_ok=True)
-        self._glossary = None
+        return doctor(self.store, self.index, self, repair)
 
     # -- resolving what users type ------------------------------------------------------------
     def _report_key(self, value: str | None) -> str | None:
-        if not value:
-            return None
-        reports = self._reader.reports()
-        for r in reports:
-            if value == r.key:
-                return r.key
-        wanted = value.strip().lower()
-        matches = [r.key for r in reports if wanted in r.key or wanted in r.title.lower()]
-        if len(matches) == 1:
-            return matches[0]
-        if not matches:
-            raise NotFoundError(f"no report matches {value!r}; see `safedesk reports`")
-        raise NotFoundError(
-            f"{value!r} matches several reports ({', '.join(matches)}); give its key"
-        )
-
-    def _resolve(self, what: str, value: str | None, report: str | None) -> list[str] | None:
-        """Theme/authority keys for a key, number, name or title as a user would type it."""
-        if not value:
-            return None
-        wanted = value.strip().lower()
-        if what == "theme":
-            options = [
-                (t.key, [t.key, t.number, t.title, t.key.split("/")[-1]])
-                for t in self._reader.themes(report)
-            ]
-        else:
-            options = [
-                (a.key, [a.key, a.name, a.key.split("/")[-1]])
-                for a in self._reader.authorities(report)
-            ]
-        matches = [key for key, names in options if wanted in (n.lower() for n in names)]
-        if not matches:
-            matches = [
-                key for key, names in options if any(wanted in n.lower() for n in names[2:3])
-            ]
-        if not matches:
-            raise NotFoundError(
-                f"no {what} matches {value!r}; see `safedesk {what.replace('y', 'ie')}s`"
-            )
-        return matches
+        return names.report_key(self.store.content, value)

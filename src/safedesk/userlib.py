@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from safedesk.errors import LibraryError, NotFoundError
+from safedesk.search.lifecycle import IndexKeeper
+from safedesk.store.collections import Snapshot
+from safedesk.store.local import LocalStore
 from safedesk.store.reader import Document
-from safedesk.store.userdata import EXAMPLE_PREFIX, Snapshot, UserData
+from safedesk.store.userdata import EXAMPLE_PREFIX
 from safedesk.views import (
     BookmarkInfo,
     CollectionInfo,
@@ -21,32 +24,23 @@ from safedesk.views import (
     View,
 )
 
-if TYPE_CHECKING:
-    from safedesk.store.reader import Reader
-
 EXAMPLES_REPORT = EXAMPLE_PREFIX.rstrip("/")  # the index files local examples under this "report"
 
 
 class UserLibraryMixin:
-    _conn: sqlite3.Connection
-    _reader: Reader
+    store: LocalStore
+    index: IndexKeeper
 
     # provided by Library
     def get(self, key: str) -> View:  # pragma: no cover - overridden
         raise NotImplementedError
 
-    def _resolve(self, what: str, value: str | None, report: str | None) -> list[str] | None:
+    def resolve(self, what: str, value: str, report: str | None = None) -> list[str]:
         raise NotImplementedError  # pragma: no cover - provided by Library
 
     def _examples_changed(self, before: str) -> None:
-        raise NotImplementedError  # pragma: no cover - provided by Library
-
-    def _index_token(self) -> str:
-        raise NotImplementedError  # pragma: no cover - provided by Library
-
-    @property
-    def _user(self) -> UserData:
-        return UserData(self._conn)
+        """Keep the index in step with local examples (a stale index is rebuilt by search)."""
+        self.index.follow(EXAMPLES_REPORT, before)
 
     def snapshot(self, key: str) -> Snapshot:
         """The title and text of `key` now (NotFoundError if nothing has that key)."""
@@ -58,7 +52,7 @@ class UserLibraryMixin:
         report_key = str(getattr(item, "report", "") or "")
         report_title = ""
         if report_key:
-            detail = self._reader.report_detail(report_key)
+            detail = self.store.content.report_detail(report_key)
             report_title = detail.title if detail else ""
         return Snapshot(title, text, report_key, report_title)
 
@@ -68,8 +62,8 @@ class UserLibraryMixin:
         try:
             return self.snapshot(key)
         except NotFoundError:
-            row = self._user.collection(collection)
-            for r in self._user.items(row["id"]):
+            collections = self.store.collections
+            for r in collections.items(collections.collection(collection)["id"]):
                 if r["key"] == key:
                     return Snapshot(r["title"], r["text"], r["report_key"], r["report_title"])
             raise
@@ -96,18 +90,18 @@ class UserLibraryMixin:
     ) -> BookmarkInfo:
         """Bookmark an item (or change the note/tags of a bookmark); note text is kept as typed.
         New tags are added to the bookmark's tags, or replace them with `replace_tags=True`."""
-        self._user.bookmark(key, self.snapshot(key), note, tags, replace_tags)
-        return self._bookmark_info(self._user.bookmark_for(key))
+        self.store.user.bookmark(key, self.snapshot(key), note, tags, replace_tags)
+        return self._bookmark_info(self.store.user.bookmark_for(key))
 
     def unbookmark(self, key: str) -> None:
         """Move a bookmark to the trash."""
-        self._user.unbookmark(key)
+        self.store.user.unbookmark(key)
 
     def bookmarks(self, tag: str | None = None) -> list[BookmarkInfo]:
-        return [self._bookmark_info(r) for r in self._user.bookmarks(tag)]
+        return [self._bookmark_info(r) for r in self.store.user.bookmarks(tag)]
 
     def bookmarked(self, key: str) -> BookmarkInfo | None:
-        row = self._user.bookmark_for(key)
+        row = self.store.user.bookmark_for(key)
         return self._bookmark_info(row) if row is not None else None
 
     def _bookmark_info(self, row: sqlite3.Row | None) -> BookmarkInfo:
@@ -122,21 +116,21 @@ class UserLibraryMixin:
 
     # -- collections --------------------------------------------------------------------------
     def create_collection(self, name: str, description: str = "") -> CollectionInfo:
-        return self.collection(self._user.create_collection(name, description))
+        return self.collection(self.store.collections.create_collection(name, description))
 
     def rename_collection(self, name: str, new_name: str) -> CollectionInfo:
-        return self.collection(self._user.rename_collection(name, new_name))
+        return self.collection(self.store.collections.rename_collection(name, new_name))
 
     def describe_collection(self, name: str, description: str) -> CollectionInfo:
-        self._user.describe_collection(name, description)
+        self.store.collections.describe_collection(name, description)
         return self.collection(name)
 
     def duplicate_collection(self, name: str, new_name: str | None = None) -> CollectionInfo:
-        return self.collection(self._user.duplicate_collection(name, new_name))
+        return self.collection(self.store.collections.duplicate_collection(name, new_name))
 
     def delete_collection(self, name: str) -> None:
         """Move a collection (with its items) to the trash."""
-        self._user.delete_collection(name)
+        self.store.collections.delete_collection(name)
 
     def add_to_collection(
         self,
@@ -149,28 +143,52 @@ class UserLibraryMixin:
         """Add an item (or update its facilitator note, prompts and timing if already there)."""
         if minutes is not None and not 0 <= minutes <= 24 * 60:
             raise LibraryError("minutes must be between 0 and 1440")
-        self._user.add_item(name, key, self.snapshot(key), note, prompts, minutes)
+        self.store.collections.add_item(name, key, self.snapshot(key), note, prompts, minutes)
         return self.collection(name)
 
     def remove_from_collection(self, name: str, key: str) -> CollectionInfo:
         """Move an item of a collection to the trash."""
-        self._user.remove_item(name, key)
+        self.store.collections.remove_item(name, key)
         return self.collection(name)
 
     def move_in_collection(self, name: str, key: str, position: int) -> CollectionInfo:
         """Move an item to `position` (1 = first)."""
-        self._user.move_item(name, key, position)
+        self.store.collections.move_item(name, key, position)
         return self.collection(name)
 
+    def place_in_collection(
+        self, name: str, keys: list[str], before: int | None = None
+    ) -> CollectionInfo:
+        """Put `keys` in the collection, in their order, just before the item now at `before`
+        (1 = first; None: at the end), adding those not in it yet (what a drop does)."""
+        order = [i.key for i in self.collection(name).items]
+        anchor = order[before - 1] if before is not None and 1 <= before <= len(order) else None
+        while anchor in keys:  # dropped onto one of the moving items: before the next other one
+            following = order[order.index(anchor) + 1 :]
+            anchor = following[0] if following else None
+        for key in keys:
+            if key not in order:
+                self.add_to_collection(name, key)
+        self.store.collections.place(name, list(dict.fromkeys(keys)), anchor)
+        return self.collection(name)
+
+    def step_in_collection(self, name: str, key: str, step: int) -> CollectionInfo:
+        """Move an item `step` places up (negative) or down, stopping at either end."""
+        keys = [i.key for i in self.collection(name).items]
+        if key not in keys:
+            raise NotFoundError(f"{key} is not in the collection {name!r}")
+        position = min(max(keys.index(key) + 1 + step, 1), len(keys))
+        return self.move_in_collection(name, key, position)
+
     def collection(self, name: str) -> CollectionInfo:
-        return self._collection_info(self._user.collection(name))
+        return self._collection_info(self.store.collections.collection(name))
 
     def collections(self) -> list[CollectionInfo]:
-        return [self._collection_info(r) for r in self._user.collections()]
+        return [self._collection_info(r) for r in self.store.collections.collections()]
 
     def _collection_info(self, row: sqlite3.Row) -> CollectionInfo:
         items = []
-        for r in self._user.items(row["id"]):
+        for r in self.store.collections.items(row["id"]):
             live = self._live(r["key"])
             kind, _report, title = live or ("", "", r["title"])
             items.append(CollectionItem(
@@ -196,39 +214,39 @@ class UserLibraryMixin:
         fields = self._example_fields(
             title=title, theme=theme, team=team, text=text, outcomes=outcomes
         )
-        before = self._index_token()
-        uid = self._user.add_example(fields)
+        before = self.store.index_token()
+        uid = self.store.user.add_example(fields)
         self._examples_changed(before)
         return self.example(uid)
 
     def edit_example(self, example_id: str, **changes: str) -> ExampleInfo:
         uid = self._example_uid(example_id)
         fields = self._example_fields(**changes)
-        before = self._index_token()
-        self._user.edit_example(uid, fields)
+        before = self.store.index_token()
+        self.store.user.edit_example(uid, fields)
         self._examples_changed(before)
         return self.example(uid)
 
     def remove_example(self, example_id: str) -> None:
         """Move a local example to the trash."""
-        before = self._index_token()
-        self._user.remove_example(self._example_uid(example_id))
+        before = self.store.index_token()
+        self.store.user.remove_example(self._example_uid(example_id))
         self._examples_changed(before)
 
     def example(self, example_id: str) -> ExampleInfo:
-        row = self._user.example(self._example_uid(example_id))
+        row = self.store.user.example(self._example_uid(example_id))
         if row is None:
             raise NotFoundError(f"there is no example {example_id!r}; see `safedesk examples`")
         return _example_info(row)
 
     def examples(self) -> list[ExampleInfo]:
-        return [_example_info(r) for r in self._user.examples()]
+        return [_example_info(r) for r in self.store.user.examples()]
 
     def _example_uid(self, example_id: str) -> str:
         uid = example_id.removeprefix(EXAMPLE_PREFIX)
-        if self._user.example(uid) is not None:
+        if self.store.user.example(uid) is not None:
             return uid
-        matches = [r["uid"] for r in self._user.examples() if r["uid"].startswith(uid)]
+        matches = [r["uid"] for r in self.store.user.examples() if r["uid"].startswith(uid)]
         if len(matches) == 1 and len(uid) >= 4:
             return str(matches[0])
         raise NotFoundError(f"there is no example {example_id!r}; see `safedesk examples`")
@@ -239,7 +257,7 @@ class UserLibraryMixin:
             raise LibraryError("an example needs a title")
         theme = given.get("theme")
         if theme:
-            keys = self._resolve("theme", theme, None) or []
+            keys = self.resolve("theme", theme)
             if len(keys) != 1:
                 raise LibraryError(f"{theme!r} matches {len(keys)} themes; give the theme's key")
             detail = self.get(keys[0])
@@ -266,18 +284,18 @@ class UserLibraryMixin:
 
     # -- trash --------------------------------------------------------------------------------
     def trash(self) -> list[TrashEntry]:
-        return [TrashEntry(**entry) for entry in self._user.trash()]
+        return [TrashEntry(**entry) for entry in self.store.user.trash()]
 
     def restore(self, trash_id: str) -> str:
         """Bring something back from the trash; returns a description of what came back."""
-        before = self._index_token()
-        restored = self._user.restore(trash_id)
+        before = self.store.index_token()
+        restored = self.store.user.restore(trash_id)
         self._examples_changed(before)
         return restored
 
     def empty_trash(self) -> int:
         """Delete everything in the trash for good; returns how many rows went."""
-        return self._user.empty_trash()
+        return self.store.user.empty_trash()
 
 
 def title_of(item: object, fallback: str) -> str:

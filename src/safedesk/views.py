@@ -9,7 +9,8 @@ from typing import Any
 
 class _View:
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)  # type: ignore[call-overload]
+        data: dict[str, Any] = asdict(self)  # type: ignore[call-overload]
+        return data
 
 
 @dataclass
@@ -210,6 +211,32 @@ class ExampleInfo(_View):
     updated_at: str = ""
     kind: str = "example"
     source: str = "My example: added by a user, not from a report"
+
+
+@dataclass
+class CollectionImport(_View):
+    """What importing a collection file did."""
+
+    name: str  # the collection's name in this library
+    created: bool  # False: the same collection was imported before; new items were merged in
+    renamed_from: str | None  # the name in the file, if a clash made us rename it
+    added: int  # items added
+    skipped: int  # items already there (from an earlier import of the same file)
+    linked: int  # added items whose report is in this library (they show its current text)
+    snapshots: int  # added items shown from the file's snapshot (their report is not here)
+    examples_added: int
+
+    def summary(self) -> str:
+        verb = "Created" if self.created else "Updated"
+        parts = [f"{verb} collection {self.name!r}"]
+        if self.renamed_from:
+            parts.append(f"(renamed from {self.renamed_from!r}: that name was taken)")
+        parts.append(f"{self.added} items added, {self.skipped} already there")
+        if self.snapshots:
+            parts.append(f"{self.snapshots} shown from the file because their report is not here")
+        if self.examples_added:
+            parts.append(f"{self.examples_added} local examples added")
+        return "; ".join(parts)
 
 
 @dataclass

@@ -108,20 +108,20 @@ def test_pdf_export_on_a_full_disk(full_library: Path, small_disk: Path) -> None
 # -- SQLite reporting a full disk, and ENOSPC at a file write (always run) -------------------
 def test_note_save_when_sqlite_reports_a_full_disk(library: Library) -> None:
     library.bookmark(B + "box-9", note="the note before")
-    pages = library._conn.execute("PRAGMA page_count").fetchone()[0]
-    library._conn.execute(f"PRAGMA max_page_count = {pages}")
+    pages = library.store.conn.execute("PRAGMA page_count").fetchone()[0]
+    library.store.conn.execute(f"PRAGMA max_page_count = {pages}")
     with pytest.raises(LibraryError, match=r"cannot save the change: the disk is full"):
         library.bookmark(B + "box-9", note=BIG_NOTE)
     with pytest.raises(LibraryError, match=r"disk is full"):
         library.add_example("Huddles", text=BIG_NOTE)
     assert library.bookmarked(B + "box-9").note == "the note before"
     assert library.examples() == []
-    library._conn.execute("PRAGMA max_page_count = 1073741823")
+    library.store.conn.execute("PRAGMA max_page_count = 1073741823")
     assert library.bookmark(B + "box-9", note="after").note == "after"  # still usable
 
 
 def test_import_when_sqlite_reports_a_full_disk(library: Library) -> None:
-    pages = library._conn.execute("PRAGMA page_count").fetchone()[0]
+    pages = library.store.conn.execute("PRAGMA page_count").fetchone()[0]
 
     def cap(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.execute(f"PRAGMA max_page_count = {pages + 10}")

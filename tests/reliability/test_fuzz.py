@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from safedesk.corpus.parser import parse_report
 from safedesk.errors import LibraryError
 from safedesk.library import Library
-from safedesk.store import database
+from safedesk.store import migrations
 from safedesk.store.importer import write_report
 from tests.conftest import SECOND
 from tests.reliability.conftest import B, user_rows
@@ -91,7 +91,7 @@ def test_arbitrary_bytes_parse_or_are_refused(data: bytes) -> None:
 @pytest.fixture(scope="module")
 def empty_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("store")
-    database.migrate(folder / "library.sqlite3", folder / "backups")
+    migrations.migrate(folder / "library.sqlite3", folder / "backups")
     return folder / "library.sqlite3"
 
 

@@ -61,7 +61,7 @@ def test_the_fixture_is_the_first_user_schema() -> None:
 def test_it_opens_with_every_user_row_byte_identical(old_library: Path) -> None:
     expected = user_rows(OLD)
     with Library.open(old_library) as lib:
-        assert database.current_revision(lib._conn) == database.KNOWN_REVISIONS[-1]
+        assert database.current_revision(lib.store.conn) == database.KNOWN_REVISIONS[-1]
         notes = {b.key: b.note for b in lib.bookmarks()}
         assert notes[B + "box-6"] == "control \x01\x07\x1b[31m chars and a NUL \x00 inside"
         assert lib.collection("March session").items[3].note.startswith("<b>bold?</b>")
@@ -80,7 +80,7 @@ def test_an_upgrade_backs_up_first_and_keeps_every_byte(
     monkeypatch.setattr(database, "KNOWN_REVISIONS", [*database.KNOWN_REVISIONS, "0003"])
     expected, columns = user_rows(OLD), user_columns(OLD)
     with Library.open(old_library, bundled=False) as lib:
-        assert database.current_revision(lib._conn) == "0003"
+        assert database.current_revision(lib.store.conn) == "0003"
     db = old_library / "library.sqlite3"
     assert "colour" in user_columns(db)["bookmark"]  # the tables really were rebuilt
     assert user_rows(db, columns) == expected

@@ -62,7 +62,9 @@ def test_round_trip_of_every_field_into_a_library_without_the_report(
             "Less churn.",
         )
         assert "shared" in example.origin
-        row = other._user.items(other._user.collection("March session")["id"])[0]
+        row = other.store.collections.items(
+            other.store.collections.collection("March session")["id"]
+        )[0]
         assert "Group sessions on reflective practice" in row["text"]  # the snapshot travelled
 
 

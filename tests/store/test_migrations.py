@@ -15,7 +15,7 @@ from sqlmodel import SQLModel
 import safedesk.store.tables  # noqa: F401
 from safedesk.library import Library
 from safedesk.paths import migrations_dir
-from safedesk.store import database
+from safedesk.store import backups, database, migrations
 
 
 def test_known_revisions_match_the_migration_scripts() -> None:
@@ -30,7 +30,7 @@ def test_known_revisions_match_the_migration_scripts() -> None:
 
 def test_migrated_schema_matches_the_sqlmodel_tables(tmp_path: Path) -> None:
     db = tmp_path / "library.sqlite3"
-    database.migrate(db, tmp_path / "backups")
+    migrations.migrate(db, tmp_path / "backups")
     engine = create_engine(f"sqlite:///{db}")
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
@@ -40,7 +40,7 @@ def test_migrated_schema_matches_the_sqlmodel_tables(tmp_path: Path) -> None:
 
 def test_open_creates_the_schema_with_wal_and_foreign_keys(tmp_path: Path) -> None:
     with Library.open(tmp_path, bundled=False) as lib:
-        conn = lib._conn
+        conn = lib.store.conn
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert database.current_revision(conn) == database.KNOWN_REVISIONS[-1]
@@ -66,7 +66,7 @@ def test_migrating_an_existing_database_backs_it_up_first(tmp_path: Path) -> Non
     try:
         conn = database.connect(db)
         assert database.needs_migration(conn)
-        backup = database.backup(conn, tmp_path / "backups", "before-migration")
+        backup = backups.backup(conn, tmp_path / "backups", "before-migration")
         conn.close()
     finally:
         database.KNOWN_REVISIONS.remove("0000")

@@ -141,9 +141,11 @@ def test_a_library_from_the_first_schema_is_upgraded_with_a_backup(tmp_path: Pat
     conn.commit()
     conn.close()
     with Library.open(tmp_path, bundled=False) as lib:
-        assert database.current_revision(lib._conn) == database.KNOWN_REVISIONS[-1]
+        assert database.current_revision(lib.store.conn) == database.KNOWN_REVISIONS[-1]
         assert (
-            lib._conn.execute("SELECT value FROM library_meta WHERE name='marker'").fetchone()[0]
+            lib.store.conn.execute("SELECT value FROM library_meta WHERE name='marker'").fetchone()[
+                0
+            ]
             == "from 0001"
         )
     [backup] = (tmp_path / "backups").glob("*-before-migration.sqlite3")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from safedesk.briefing.page import PageInfo
 from safedesk.briefing.parts import blocks, bullets, grades_row, notes_space, para, rule, table
+from safedesk.briefing.request import BriefRequest
 from safedesk.errors import LibraryError
+from safedesk.interfaces import Source
+from safedesk.search.related import word_overlap
 from safedesk.views import (
     AuthorityInfo,
     CaseStudyInfo,
@@ -18,13 +20,22 @@ from safedesk.views import (
     ThemeInfo,
 )
 
-if TYPE_CHECKING:
-    from safedesk.library import Library
-
 Story = list[Any]
 SHEET_LEARNING = 4  # key-learning points on a one-page sheet (the profile has them all)
-_COMMON = {"with", "that", "this", "from", "have", "been", "their", "were", "which", "also",
-           "local", "authority", "staff", "safeguarding", "services", "children"}  # fmt: skip
+
+
+def build(
+    lib: Source, request: BriefRequest, learning: int = SHEET_LEARNING
+) -> tuple[Story, PageInfo]:
+    """The story and page information for a (checked) request."""
+    if request.collection:
+        return session_pack(lib, request.collection, request.paper, request.handout)
+    if request.theme:
+        return theme_brief(lib, request.theme, request.paper)
+    if request.authority:
+        return authority_profile(lib, request.authority, request.paper)
+    assert request.key is not None
+    return practice_sheet(lib, request.key, request.paper, request.notes_space, learning)
 
 
 def _source(report: ReportDetail) -> str:
@@ -38,19 +49,8 @@ def _cite(reports: list[ReportDetail]) -> Story:
     return story
 
 
-def _words(text: str) -> set[str]:
-    from safedesk.search.analysis import stem
-
-    return {stem(w) for w in re.findall(r"[a-z]{4,}", text.lower()) if w not in _COMMON}
-
-
-def _overlap(a: str, b: str) -> float:
-    wa, wb = _words(a), _words(b)
-    return len(wa & wb) / (len(wa | wb) or 1)
-
-
-def _report(lib: Library, key: str) -> ReportDetail:
-    detail = lib._reader.report_detail(key)
+def _report(lib: Source, key: str) -> ReportDetail:
+    detail = lib.report_detail(key)
     if detail is None:
         raise LibraryError(f"the report {key!r} is not in the library")
     return detail
@@ -58,7 +58,7 @@ def _report(lib: Library, key: str) -> ReportDetail:
 
 # -- practice sheet ------------------------------------------------------------------------------
 def practice_sheet(
-    lib: Library, key: str, paper: str, notes: bool = True, learning: int = SHEET_LEARNING
+    lib: Source, key: str, paper: str, notes: bool = True, learning: int = SHEET_LEARNING
 ) -> tuple[Story, PageInfo]:
     """One practice on (ideally) one page; `learning` caps the key-learning points shown."""
     item = lib.get(key)
@@ -89,7 +89,7 @@ def practice_sheet(
         for finding in theme.findings:
             story += [para(f"{finding.review} review", "h3"), *blocks(finding.text)]
     if study is not None:
-        chosen = sorted(study.key_learning, key=lambda k: -_overlap(item.text, k))[:learning]
+        chosen = sorted(study.key_learning, key=lambda k: -word_overlap(item.text, k))[:learning]
         shown = [k for k in study.key_learning if k in chosen]  # in the report's order
         more = len(study.key_learning) - len(shown)
         heading = f"Key learning for other councils ({authority.name})"
@@ -99,12 +99,11 @@ def practice_sheet(
                 f"The {len(shown)} points most related to this practice; {more} more are in the "
                 f"authority profile (safedesk brief --authority \"{authority.name}\").", "small",
             ))  # fmt: skip
-        section = max(study.sections, key=lambda s: _overlap(item.text, s.text), default=None)
-        if section is not None:
-            story.append(para(
-                f"Case study {study.number} ({authority.name}), section “{section.title}”.",
-                "body", bold_prefix="The fuller account:",
-            ))  # fmt: skip
+        account = lib.full_account(key)
+        where = f"Case study {study.number} ({authority.name})"
+        if account and account != study.key:
+            where += f", section “{_title(lib, account)}”"
+        story.append(para(f"{where}.", "body", bold_prefix="The fuller account:"))
     story += _user_note(lib, key)
     if notes:
         story.append(notes_space())
@@ -117,9 +116,7 @@ def practice_sheet(
     return story, info
 
 
-def _example_sheet(
-    lib: Library, ex: ExampleInfo, paper: str, notes: bool
-) -> tuple[Story, PageInfo]:
+def _example_sheet(lib: Source, ex: ExampleInfo, paper: str, notes: bool) -> tuple[Story, PageInfo]:
     story: Story = [
         para("My example · not from a report", "kicker"),
         para(ex.title, "title"),
@@ -141,7 +138,12 @@ def _example_sheet(
     return story, info
 
 
-def _user_note(lib: Library, key: str) -> Story:
+def _title(lib: Source, key: str) -> str:
+    item = lib.get(key)
+    return str(getattr(item, "title", "") or key)
+
+
+def _user_note(lib: Source, key: str) -> Story:
     mark = lib.bookmarked(key)
     if mark is None or not mark.note.strip():
         return []
@@ -149,8 +151,8 @@ def _user_note(lib: Library, key: str) -> Story:
 
 
 # -- theme brief ---------------------------------------------------------------------------------
-def theme_brief(lib: Library, theme_key: str, paper: str) -> tuple[Story, PageInfo]:
-    keys = lib._resolve("theme", theme_key, None) or []
+def theme_brief(lib: Source, theme_key: str, paper: str) -> tuple[Story, PageInfo]:
+    keys = lib.resolve("theme", theme_key)
     if len(keys) != 1:
         raise LibraryError(f"{theme_key!r} matches {len(keys)} themes; give the theme's key")
     theme = lib.get(keys[0])
@@ -175,7 +177,7 @@ def theme_brief(lib: Library, theme_key: str, paper: str) -> tuple[Story, PageIn
     context = theme.title + " " + " ".join(p.text for p in practices)
     for kind, heading in (("factor", "Supporting factors"), ("barrier", "Barriers")):
         ranked = sorted(
-            (f for f in factors if f.kind == kind), key=lambda f: -_overlap(context, f.text)
+            (f for f in factors if f.kind == kind), key=lambda f: -word_overlap(context, f.text)
         )
         if ranked:
             story.append(para(f"{heading} most related to this theme", "h2"))
@@ -191,8 +193,8 @@ def theme_brief(lib: Library, theme_key: str, paper: str) -> tuple[Story, PageIn
 
 
 # -- authority profile ---------------------------------------------------------------------------
-def authority_profile(lib: Library, authority_key: str, paper: str) -> tuple[Story, PageInfo]:
-    keys = lib._resolve("authority", authority_key, None) or []
+def authority_profile(lib: Source, authority_key: str, paper: str) -> tuple[Story, PageInfo]:
+    keys = lib.resolve("authority", authority_key)
     if len(keys) != 1:
         raise LibraryError(f"{authority_key!r} matches {len(keys)} authorities; give its key")
     authority = lib.get(keys[0])
@@ -236,7 +238,7 @@ def authority_profile(lib: Library, authority_key: str, paper: str) -> tuple[Sto
 
 # -- session pack --------------------------------------------------------------------------------
 def session_pack(
-    lib: Library, name: str, paper: str, handout: bool = False
+    lib: Source, name: str, paper: str, handout: bool = False
 ) -> tuple[Story, PageInfo]:
     from reportlab.platypus import CondPageBreak, PageBreak
 
@@ -245,7 +247,7 @@ def session_pack(
     reports: dict[str, ReportDetail] = {}
     for item in collection.items:
         if item.report and item.report not in reports:
-            detail = lib._reader.report_detail(item.report)
+            detail = lib.report_detail(item.report)
             if detail is not None:
                 reports[item.report] = detail
     total = sum(i.minutes or 0 for i in collection.items)
@@ -292,7 +294,7 @@ def session_pack(
     return story, info
 
 
-def _item_source(lib: Library, key: str, report_title: str) -> str:
+def _item_source(lib: Source, key: str, report_title: str) -> str:
     try:
         item = lib.get(key)
     except LibraryError:

@@ -5,13 +5,11 @@ from __future__ import annotations
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from safedesk.errors import LibraryError
+from safedesk.briefing.request import BriefRequest
 from safedesk.fileio import write_atomically
-
-if TYPE_CHECKING:
-    from safedesk.library import Library
+from safedesk.interfaces import Source
 
 
 @dataclass
@@ -25,36 +23,13 @@ class BriefResult:
         return asdict(self)
 
 
-def export_brief(
-    lib: Library,
-    output: Path,
-    key: str | None = None,
-    theme: str | None = None,
-    authority: str | None = None,
-    collection: str | None = None,
-    handout: bool = False,
-    paper: str = "a4",
-    notes_space: bool = True,
-) -> BriefResult:
+def export_brief(source: Source, output: Path, request: BriefRequest) -> BriefResult:
+    """Write the briefing `request` asks for to `output`."""
     from safedesk.briefing import documents, page
 
-    chosen = [x for x in (key, theme, authority, collection) if x]
-    if len(chosen) != 1:
-        raise LibraryError("say what to brief on: one KEY, or --theme, --authority or --collection")
-    if handout and not collection:
-        raise LibraryError(
-            "--handout goes with --collection (it leaves out the facilitator's notes)"
-        )
+    request = request.checked()
     started = time.perf_counter()
-    if key:
-        story, info = documents.practice_sheet(lib, key, paper, notes_space)
-    elif theme:
-        story, info = documents.theme_brief(lib, theme, paper)
-    elif authority:
-        story, info = documents.authority_profile(lib, authority, paper)
-    else:
-        assert collection is not None
-        story, info = documents.session_pack(lib, collection, paper, handout)
+    story, info = documents.build(source, request)
     pages: list[int] = []
 
     def make(tmp: Path) -> None:
@@ -62,9 +37,9 @@ def export_brief(
         pages.append(page.build(story, str(tmp), info))
         # a practice sheet should fit one page: show fewer key-learning points until it does
         for fewer in range(documents.SHEET_LEARNING - 1, 1, -1):
-            if not key or pages[-1] == 1:
+            if request.kind != "sheet" or pages[-1] == 1:
                 break
-            story, info = documents.practice_sheet(lib, key, paper, notes_space, learning=fewer)
+            story, info = documents.build(source, request, learning=fewer)
             pages.append(page.build(story, str(tmp), info))
 
     write_atomically(output, make, "the PDF")

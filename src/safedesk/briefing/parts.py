@@ -93,7 +93,8 @@ def _fitted(data: list[list[Any]], fractions: list[float], style: list[Any]) -> 
     class Fitted(Table):
         def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
             self._argW = [avail_width * f for f in fractions]
-            return super().wrap(avail_width, avail_height)
+            size: tuple[float, float] = super().wrap(avail_width, avail_height)
+            return size
 
     fitted = Fitted(data, hAlign="LEFT")
     fitted.setStyle(TableStyle(style))

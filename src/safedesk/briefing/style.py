@@ -43,7 +43,8 @@ def paper(name: str) -> tuple[float, float]:
 
     sizes = {"a4": A4, "letter": LETTER}
     try:
-        return sizes[name.lower()]
+        size: tuple[float, float] = sizes[name.lower()]
+        return size
     except KeyError:
         from safedesk.errors import LibraryError
 

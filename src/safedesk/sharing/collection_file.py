@@ -22,16 +22,14 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from safedesk import __version__
 from safedesk.errors import LibraryError
 from safedesk.fileio import write_atomically
-
-if TYPE_CHECKING:
-    from safedesk.library import Library
+from safedesk.interfaces import Source
 
 FORMAT = "safedesk-collection"
 SCHEMA = 1
@@ -101,7 +99,7 @@ class CollectionFile(_Strict):
 
 
 # -- export --------------------------------------------------------------------------------------
-def export_collection(lib: Library, name: str, target: Path) -> Path:
+def export_collection(lib: Source, name: str, target: Path) -> Path:
     """Write the collection to `target` (atomically: a temporary file, then a rename)."""
     info = lib.collection(name)
     reports: dict[str, dict[str, Any]] = {}
@@ -111,7 +109,7 @@ def export_collection(lib: Library, name: str, target: Path) -> Path:
         snapshot = lib.item_snapshot(info.name, item.key)
         title, text = snapshot.title, snapshot.text
         if item.report and item.report not in reports and item.kind != "example":
-            detail = lib._reader.report_detail(item.report)
+            detail = lib.report_detail(item.report)
             if detail is not None:
                 reports[item.report] = {
                     "key": detail.key, "title": detail.title, "year": detail.year,

@@ -1,4 +1,4 @@
-"""Opening the library database: SQLite pragmas, schema version checks, backups, migrations.
+"""Opening the library database: SQLite pragmas, schema version checks, error translation.
 
 Reads use the standard library's sqlite3 (cheap to import, so the CLI stays fast); migrations
 import Alembic and SQLModel only when the schema actually needs to change.
@@ -18,7 +18,6 @@ log = logging.getLogger(__name__)
 
 # Every migration in db/versions, oldest first. A test checks this against Alembic's own history.
 KNOWN_REVISIONS = ["0001", "0002"]
-BACKUPS_KEPT = 10
 
 
 class NewerSchemaError(LibraryError):
@@ -102,12 +101,6 @@ def check_health(conn: sqlite3.Connection, path: Path) -> None:
         raise CorruptDatabaseError(f"{path} is damaged (SQLite says: {'; '.join(found)})")
 
 
-def backups(backups_dir: Path) -> list[Path]:
-    """The backups in `backups_dir`, newest first (names carry a UTC time stamp)."""
-    found = sorted(backups_dir.glob("library-*.sqlite3"), key=lambda p: p.name, reverse=True)
-    return [p for p in found if p.is_file()]
-
-
 def current_revision(conn: sqlite3.Connection) -> str | None:
     try:
         row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
@@ -130,59 +123,6 @@ def needs_migration(conn: sqlite3.Connection) -> bool:
     return revision != KNOWN_REVISIONS[-1]
 
 
-def backup(conn: sqlite3.Connection, backups_dir: Path, reason: str) -> Path:
-    """Copy the live database with SQLite's online backup API; keep the newest few copies."""
-    backups_dir.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    target = backups_dir / f"library-{stamp}-{reason}.sqlite3"
-    partial = target.with_suffix(".partial")
-    try:
-        dest = sqlite3.connect(partial)
-        try:
-            conn.backup(dest)
-        finally:
-            dest.close()
-        partial.replace(target)
-    except BaseException:
-        partial.unlink(missing_ok=True)  # never leave half a backup behind (disk full...)
-        raise
-    # rotate per reason, so that many imports never push out the daily copies
-    for old in sorted(backups_dir.glob(f"library-*-{reason}.sqlite3"))[:-BACKUPS_KEPT]:
-        old.unlink(missing_ok=True)
-    log.info("backed up the library to %s", target)
-    return target
-
-
-def migrate(db_path: Path, backups_dir: Path) -> None:
-    """Bring the schema up to date, backing the file up first if it holds anything."""
-    conn = connect(db_path)
-    try:
-        if not needs_migration(conn):
-            return
-        has_data = current_revision(conn) is not None
-        if has_data:
-            backup(conn, backups_dir, "before-migration")
-    finally:
-        conn.close()
-
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import create_engine
-
-    from safedesk.paths import migrations_dir
-
-    config = Config()
-    config.set_main_option("script_location", str(migrations_dir()))
-    engine = create_engine(f"sqlite:///{db_path}")
-    try:
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
-    finally:
-        engine.dispose()
-    log.info("library schema is now at %s", KNOWN_REVISIONS[-1])
-
-
 def move_aside(db_path: Path) -> Path:
     """Move a damaged database (and its WAL files) out of the way without overwriting anything."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -196,3 +136,26 @@ def move_aside(db_path: Path) -> Path:
         if src.exists():
             shutil.move(src, f"{target}{suffix}")
     return target
+
+
+def peek(db_path: Path, writable: bool) -> tuple[list[str], str | None]:
+    """Integrity check and schema revision through a read-only connection (changes nothing; with
+    `writable` False the file is opened immutable, as on a read-only mount)."""
+    uri = f"file:{db_path}?mode=ro" + ("" if writable else "&immutable=1")
+    try:
+        conn = sqlite3.connect(uri, uri=True)
+        try:
+            integrity = [r[0] for r in conn.execute("PRAGMA integrity_check(3)").fetchall()]
+            revision = current_revision(conn) if integrity == ["ok"] else None
+        finally:
+            conn.close()
+    except (sqlite3.Error, LibraryError) as exc:
+        return [str(exc)], None
+    return integrity, revision
+
+
+def integrity(conn: sqlite3.Connection) -> tuple[list[str], int]:
+    """SQLite's integrity check ("ok" when intact) and the number of rows whose foreign keys point
+    at rows that are missing."""
+    found = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
+    return found, len(conn.execute("PRAGMA foreign_key_check").fetchall())

@@ -102,6 +102,25 @@ class Reader:
             imported_at=r["imported_at"],
         )
 
+    def has_report(self, key: str | None = None) -> bool:
+        """True if the report `key` is here (any report, for None)."""
+        if key is None:
+            return self.conn.execute("SELECT 1 FROM report LIMIT 1").fetchone() is not None
+        return (
+            self.conn.execute("SELECT 1 FROM report WHERE key = ?", (key,)).fetchone() is not None
+        )
+
+    def bundled_digest(self, source_name: str) -> str | None:
+        """The SHA-256 of the bundled report file `source_name` as last imported ("" if another
+        bundled report is here instead; None if no bundled report is)."""
+        row = self.conn.execute(
+            "SELECT source_sha256 FROM report WHERE bundled = 1 AND source_name = ?", (source_name,)
+        ).fetchone()
+        if row is not None:
+            return str(row[0])
+        other = self.conn.execute("SELECT 1 FROM report WHERE bundled = 1").fetchone()
+        return "" if other is not None else None
+
     def report_detail(self, key: str) -> ReportDetail | None:
         r = self.conn.execute(
             "SELECT r.*, (SELECT count(*) FROM practice p WHERE p.report_key = r.key) AS n "

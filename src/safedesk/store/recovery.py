@@ -12,11 +12,11 @@ from __future__ import annotations
 import json
 import logging
 import os
-import sqlite3
 from pathlib import Path
 
 from safedesk.errors import DamagedLibraryError, LibraryError
 from safedesk.fileio import write_atomically
+from safedesk.store import backups as backup_files
 from safedesk.store import database
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ def read_only_part(data_dir: Path) -> Path | None:
 
 def backups(data_dir: Path) -> list[Path]:
     """The library's backups, newest first."""
-    return database.backups(data_dir / "backups")
+    return backup_files.backups(data_dir / "backups")
 
 
 def quarantine(data_dir: Path, why: str) -> DamagedLibraryError:
@@ -92,26 +92,18 @@ def restore_into(data_dir: Path, source: Path | None = None) -> Path:
     """Make `source` (default: the newest healthy backup) the library database in `data_dir`,
     without opening the library. A database already there is moved aside, never overwritten.
     Returns the backup that was restored."""
-    from safedesk.store.maintenance import check_backup
-
     if source is None:
         source = newest_healthy_backup(data_dir)
-    check_backup(source)
+    backup_files.check_backup(source)
     db_path = data_dir / DB_NAME
     if any(Path(f"{db_path}{s}").exists() for s in ("", "-wal", "-shm")):
         kept = database.move_aside(db_path)
         log.warning("moved %s aside to %s before restoring a backup", db_path, kept)
 
-    def copy(partial: Path) -> None:
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-        dest = sqlite3.connect(partial)
-        try:
-            src.backup(dest)
-        finally:
-            dest.close()
-            src.close()
-
-    write_atomically(db_path, copy, f"the backup {source.name}")
+    write_atomically(
+        db_path, lambda partial: backup_files.copy_database(source, partial),
+        f"the backup {source.name}",
+    )  # fmt: skip
     clear_marker(data_dir)
     (data_dir / "index" / "safedesk-stamp.json").unlink(missing_ok=True)  # rebuilt on open
     log.info("restored the library from %s", source)
@@ -119,18 +111,10 @@ def restore_into(data_dir: Path, source: Path | None = None) -> Path:
 
 
 def newest_healthy_backup(data_dir: Path, candidates: list[Path] | None = None) -> Path:
-    """The newest backup (of `candidates`, default all) that passes SQLite's integrity check;
+    """The newest backup (of `candidates`, default all) that passes the backup check;
     LibraryError if there is none."""
-    from safedesk.store.maintenance import check_backup
-
-    for candidate in backups(data_dir) if candidates is None else candidates:
-        try:
-            check_backup(candidate)
-        except LibraryError as why:
-            log.warning("skipping backup %s: %s", candidate.name, why)
-            continue
-        return candidate
-    raise LibraryError(f"there are no usable backups in {data_dir / 'backups'}")
+    found = backups(data_dir) if candidates is None else candidates
+    return backup_files.newest_healthy(found, data_dir / "backups")
 
 
 def start_empty(data_dir: Path) -> None:

@@ -1,4 +1,9 @@
-"""Keeping a library healthy: backups, restoring one, and `doctor`'s checks and repairs."""
+"""Keeping a library healthy: daily backups, copies on request, restoring one, and `doctor`.
+
+Uses the store and the search index only through their public faces (`LocalStore`,
+`IndexKeeper`) and the user's things through `interfaces.Kept`; it never opens a library itself.
+`precheck` looks at a library folder without opening it (opening can change a file: an upgrade).
+"""
 
 from __future__ import annotations
 
@@ -7,101 +12,62 @@ import sqlite3
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from safedesk.errors import DamagedLibraryError, LibraryError
+from safedesk.errors import DamagedLibraryError
 from safedesk.fileio import write_atomically
-from safedesk.store import database, leftovers, recovery
-
-if TYPE_CHECKING:
-    from safedesk.library import Library
+from safedesk.search.lifecycle import IndexKeeper
+from safedesk.store import backups, database, leftovers, recovery
+from safedesk.store.local import LocalStore
+from safedesk.views import BookmarkInfo, CollectionInfo
 
 log = logging.getLogger(__name__)
 DAY_SECONDS = 24 * 3600
 
 
-def newest_backup(backups_dir: Path) -> Path | None:
-    found = sorted(backups_dir.glob("library-*.sqlite3"))
-    return found[-1] if found else None
+class Kept(Protocol):
+    """What doctor asks about the user's things: do they still point into the library?"""
+
+    def bookmarks(self, tag: str | None = None) -> list[BookmarkInfo]: ...
+
+    def collections(self) -> list[CollectionInfo]: ...
 
 
-def daily_backup(conn: sqlite3.Connection, backups_dir: Path) -> Path | None:
+# -- backups ---------------------------------------------------------------------------------------
+def daily_backup(store: LocalStore) -> Path | None:
     """Back up once a day, when the library holds user data (made at open)."""
-    if not _has_user_data(conn):
+    if not store.has_user_data():
         return None
-    daily = sorted(backups_dir.glob("library-*-daily.sqlite3"))
+    daily = sorted(store.backups_dir.glob("library-*-daily.sqlite3"))
     if daily and time.time() - daily[-1].stat().st_mtime < DAY_SECONDS:
         return None
     try:
-        return database.backup(conn, backups_dir, "daily")
+        return store.backup("daily")
     except (OSError, sqlite3.Error) as exc:  # a full disk must not stop anyone reading
         log.warning("could not make the daily backup: %s", exc)
         return None
 
 
-def _has_user_data(conn: sqlite3.Connection) -> bool:
-    try:
-        return any(
-            conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone()
-            for table in ("bookmark", "collection", "example")
-        )
-    except sqlite3.OperationalError:
-        return False
-
-
-def backup_to(lib: Library, target: Path | None) -> Path:
+def backup_to(store: LocalStore, target: Path | None) -> Path:
     """A copy of the whole library database: to `target`, or into the backups folder."""
     if target is None:
-        return database.backup(lib._conn, lib.data_dir / "backups", "manual")
+        return store.backup("manual")
     target = target.expanduser()
     if target.is_dir():
         target = target / f"safedesk-backup-{time.strftime('%Y%m%d-%H%M%S')}.sqlite3"
-
-    def copy(tmp: Path) -> None:
-        dest = sqlite3.connect(tmp)
-        try:
-            lib._conn.backup(dest)
-        finally:
-            dest.close()
-
-    return write_atomically(target, copy, "the backup")
+    return write_atomically(target, store.copy_to, "the backup")
 
 
-def check_backup(source: Path) -> str:
-    """Check that `source` is a healthy safedesk library (read-only); return its schema revision."""
-    if not source.is_file():
-        raise LibraryError(f"no such file: {source}")
-    try:
-        conn = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-        try:
-            ok = conn.execute("PRAGMA integrity_check").fetchone()[0]
-            revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        raise LibraryError(f"{source.name} is not a safedesk library backup") from None
-    if ok != "ok":
-        raise LibraryError(f"{source.name} is damaged (SQLite says: {ok})")
-    if revision is None or revision[0] not in database.KNOWN_REVISIONS:
-        raise LibraryError(
-            f"{source.name} comes from another version of safedesk; it was not restored"
-        )
-    return str(revision[0])
-
-
-def restore_backup(lib: Library, source: Path) -> Path:
-    """Replace the library's database with `source`, after backing up the current one."""
-    check_backup(source)
-    safety = database.backup(lib._conn, lib.data_dir / "backups", "before-restore")
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    try:
-        src.backup(lib._conn)
-    finally:
-        src.close()
-    lib.reopen_after_restore()
+def restore_backup(store: LocalStore, index: IndexKeeper, source: Path) -> Path:
+    """Replace the library's database with `source`, after backing up the current one (returned)."""
+    backups.check_backup(source)
+    safety = store.backup("before-restore")
+    store.replace_with(source)
+    index.forget()
     return safety
 
 
+# -- doctor ----------------------------------------------------------------------------------------
 @dataclass
 class Check:
     name: str
@@ -131,47 +97,46 @@ class DoctorReport:
         return "\n".join([*lines, verdict])
 
 
-def doctor(lib: Library, repair: bool = False) -> DoctorReport:
+def doctor(store: LocalStore, index: IndexKeeper, kept: Kept, repair: bool = False) -> DoctorReport:
     report = DoctorReport()
-    conn = lib._conn
-    integrity = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
+    integrity, broken = store.integrity()
     report.checks.append(Check(
         "database", integrity == ["ok"],
         "SQLite finds the database file intact" if integrity == ["ok"]
         else f"SQLite reports damage: {'; '.join(integrity[:3])}. Restore a backup "
         "(`safedesk restore-backup FILE`; backups are in the backups folder)",
     ))  # fmt: skip
-    broken = conn.execute("PRAGMA foreign_key_check").fetchall()
     report.checks.append(Check(
         "links", not broken,
         "every row points at rows that exist" if not broken
-        else f"{len(broken)} rows point at rows that are missing",
+        else f"{broken} rows point at rows that are missing",
     ))  # fmt: skip
-    revision = database.current_revision(conn)
-    current = revision == database.KNOWN_REVISIONS[-1]
+    revision = store.schema_revision()
+    head = database.KNOWN_REVISIONS[-1]
     report.checks.append(Check(
-        "schema", current, f"up to date (revision {revision})" if current
-        else f"revision {revision}, expected {database.KNOWN_REVISIONS[-1]}",
+        "schema", revision == head, f"up to date (revision {revision})" if revision == head
+        else f"revision {revision}, expected {head}",
     ))  # fmt: skip
-    report.checks.append(_index_check(lib))
-    report.checks.append(_references_check(lib))
-    newest = newest_backup(lib.data_dir / "backups")
-    if newest is None:
+    ok, message = index.check(store.search_documents())
+    report.checks.append(Check("search index", ok, message, True))
+    report.checks.append(_references_check(kept))
+    found = backups.backups(store.backups_dir)
+    if not found:
         report.checks.append(Check("backups", True, "no backups yet (one is made before changes)"))
     else:
-        age_h = (time.time() - newest.stat().st_mtime) / 3600
+        age_h = (time.time() - found[0].stat().st_mtime) / 3600
         report.checks.append(
-            Check("backups", True, f"newest backup {age_h:.0f} hours old: {newest.name}")
+            Check("backups", True, f"newest backup {age_h:.0f} hours old: {found[0].name}")
         )
-    report.checks.append(_leftovers_check(lib.data_dir))
+    report.checks.append(_leftovers_check(store.data_dir))
     if repair:
         for check in report.checks:
             if check.name == "search index" and not check.ok:
-                lib.rebuild_index()
+                index.rebuild()
                 report.repaired.append("search index rebuilt from the library")
                 check.ok, check.message = True, "rebuilt"
             if check.name == "temporary files" and not check.ok:
-                removed = leftovers.remove(leftovers.find(lib.data_dir))
+                removed = leftovers.remove(leftovers.find(store.data_dir))
                 report.repaired.append(f"removed {len(removed)} leftover temporary files")
                 check.ok, check.message = True, "removed"
     return report
@@ -190,6 +155,21 @@ def _leftovers_check(data_dir: Path) -> Check:
     )  # fmt: skip
 
 
+def _references_check(kept: Kept) -> Check:
+    gone = [b for b in kept.bookmarks() if b.missing]
+    gone_items = [i for c in kept.collections() for i in c.items if not i.linked]
+    if not gone and not gone_items:
+        return Check(
+            "bookmarks and collections", True, "every bookmark and item points into the library"
+        )
+    return Check(
+        "bookmarks and collections", True,
+        f"{len(gone)} bookmarks and {len(gone_items)} collection items refer to reports not in "
+        "this library; their saved titles and text are shown instead",
+    )  # fmt: skip
+
+
+# -- before opening --------------------------------------------------------------------------------
 def precheck(data_dir: Path) -> DoctorReport | None:
     """What can be found out without opening the library (which would change it).
 
@@ -227,16 +207,7 @@ def precheck(data_dir: Path) -> DoctorReport | None:
 
 def _peek(db_path: Path, writable: bool) -> list[Check]:
     """Integrity and schema of the database through a read-only connection."""
-    uri = f"file:{db_path}?mode=ro" + ("" if writable else "&immutable=1")
-    try:
-        conn = sqlite3.connect(uri, uri=True)
-        try:
-            integrity = [r[0] for r in conn.execute("PRAGMA integrity_check(3)").fetchall()]
-            revision = database.current_revision(conn) if integrity == ["ok"] else None
-        finally:
-            conn.close()
-    except (sqlite3.Error, LibraryError) as exc:
-        integrity, revision = [str(exc)], None
+    integrity, revision = database.peek(db_path, writable)
     if integrity != ["ok"]:
         newest = recovery.backups(db_path.parent)
         offer = (
@@ -261,37 +232,3 @@ def _peek(db_path: Path, writable: bool) -> list[Check]:
             "`safedesk doctor --repair`", True,
         )]  # fmt: skip
     return []
-
-
-def _index_check(lib: Library) -> Check:
-    from safedesk.search.index import IndexUnavailable, SearchIndex
-
-    probe = SearchIndex(lib.data_dir / "index")
-    token = lib._index_token()
-    try:
-        probe.open(token)
-        count = probe.searcher.doc_count()
-    except IndexUnavailable as why:
-        return Check("search index", False, f"{why}; it is rebuilt automatically", True)
-    finally:
-        probe.close()
-    expected = sum(1 for _ in lib._reader.documents()) + len(lib.examples())
-    if count != expected:
-        return Check(
-            "search index", False, f"holds {count} items but the library has {expected}", True
-        )
-    return Check("search index", True, f"current, {count} items")
-
-
-def _references_check(lib: Library) -> Check:
-    gone = [b for b in lib.bookmarks() if b.missing]
-    gone_items = [i for c in lib.collections() for i in c.items if not i.linked]
-    if not gone and not gone_items:
-        return Check(
-            "bookmarks and collections", True, "every bookmark and item points into the library"
-        )
-    return Check(
-        "bookmarks and collections", True,
-        f"{len(gone)} bookmarks and {len(gone_items)} collection items refer to reports not in "
-        "this library; their saved titles and text are shown instead",
-    )  # fmt: skip

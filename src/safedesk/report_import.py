@@ -1,0 +1,116 @@
+"""Importing a report file into the library: read, parse, back up, store, index. All or nothing.
+
+The store is written in one transaction (a failure leaves the library exactly as it was); the
+search index follows. If only the index cannot be written (a full disk), the report stays
+imported and the index is rebuilt the next time it is needed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from safedesk.errors import LibraryError, ReportFormatError
+from safedesk.search.lifecycle import IndexKeeper
+from safedesk.store.local import LocalStore
+
+Progress = Callable[[str, float], None]
+
+
+@dataclass
+class ImportSummary:
+    report: str
+    title: str
+    practices: int
+    themes: int
+    authorities: int
+    case_studies: int
+    findings: int
+    replaced: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def import_report(
+    store: LocalStore,
+    index: IndexKeeper,
+    path: Path,
+    progress: Progress | None = None,
+    bundled: bool = False,
+) -> ImportSummary:
+    """Parse the report file at `path` and store it (replacing an earlier import of the same
+    report), then bring the search index up to date."""
+    from safedesk.corpus.parser import parse_report
+    from safedesk.corpus.text import MAX_REPORT_BYTES
+    from safedesk.store.importer import write_report
+
+    data = _read(path, MAX_REPORT_BYTES)
+    if progress:
+        progress(f"Reading {path.name}", 0.05)
+    report = parse_report(data, path.name)
+    replaced = store.content.has_report(report.slug)
+    if store.content.has_report():
+        try:
+            store.backup("before-import")
+        except (OSError, sqlite3.Error) as exc:
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise LibraryError(
+                f"cannot import {path.name}: the backup made before every import failed "
+                f"({why}); nothing was changed"
+            ) from None
+    before = store.index_token()
+    write_report(
+        store.db_path, report, path, hashlib.sha256(data).hexdigest(), bundled,
+        _part(progress, 0.1, 0.3),
+    )  # fmt: skip
+    try:
+        index.changed(report.slug, before, _part(progress, 0.4, 0.6))
+    except OSError as exc:  # the report is stored; the index is derived and rebuilt later
+        raise LibraryError(
+            f"imported {report.title!r}, but the search index could not be updated "
+            f"({exc.strerror or exc}); it is rebuilt the next time you search"
+        ) from None
+    return ImportSummary(
+        report=report.slug,
+        title=report.title,
+        practices=len(report.practices),
+        themes=len(report.themes),
+        authorities=len(report.authorities),
+        case_studies=len(report.case_studies),
+        findings=sum(len(t.findings) for t in report.themes),
+        replaced=replaced,
+    )
+
+
+def _read(source: Path, cap: int) -> bytes:
+    if not source.exists():
+        raise LibraryError(f"no such file: {source}")
+    if not source.is_file():
+        raise LibraryError(f"{source} is not a file")
+    size = source.stat().st_size
+    if size > cap:
+        raise ReportFormatError(
+            f"{source.name} is {size / 1048576:.1f} MiB; reports are limited to "
+            f"{cap // 1048576} MiB of text"
+        )
+    try:
+        return source.read_bytes()
+    except OSError as exc:
+        raise LibraryError(f"cannot read {source}: {exc.strerror}") from None
+
+
+def _part(progress: Progress | None, start: float, share: float) -> Progress | None:
+    """Progress for one stage of the import, scaled into [start, start + share]."""
+    if progress is None:
+        return None
+    report = progress
+
+    def scaled(message: str, fraction: float) -> None:
+        report(message, start + share * fraction)
+
+    return scaled

@@ -1,0 +1,345 @@
+"""Collections and their items: making, editing, ordering, and merging in an imported collection.
+
+Deleting only marks a row (`deleted_at`); the trash (`userdata.UserData.trash`) lists marked rows.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from typing import Any
+
+from safedesk.errors import LibraryError, NotFoundError
+from safedesk.store.transactions import bump_counter, insert_row, new_uid, now, transaction
+from safedesk.views import CollectionImport
+
+
+@dataclass
+class Snapshot:
+    """What a key pointed at when the user kept it: enough to show it if it goes away."""
+
+    title: str
+    text: str
+    report_key: str = ""
+    report_title: str = ""
+
+
+@dataclass
+class IncomingItem:
+    """A collection item as a collection file (or a teammate) sends it."""
+
+    uid: str
+    key: str
+    snapshot: Snapshot
+    note: str = ""
+    prompts: list[str] = field(default_factory=list)
+    minutes: int | None = None
+    linked: bool = False  # its key names something in this library
+
+
+@dataclass
+class IncomingExample:
+    uid: str
+    title: str
+    theme_key: str = ""
+    theme_title: str = ""
+    team: str = ""
+    text: str = ""
+    outcomes: str = ""
+
+
+@dataclass
+class IncomingCollection:
+    uid: str
+    name: str
+    description: str = ""
+    items: list[IncomingItem] = field(default_factory=list)
+    examples: list[IncomingExample] = field(default_factory=list)
+
+
+class Collections:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def collection(self, name: str) -> sqlite3.Row:
+        row: sqlite3.Row | None = self.conn.execute(
+            "SELECT * FROM collection WHERE name = ? AND deleted_at IS NULL", (name,)
+        ).fetchone()
+        if row is None:
+            row = self.conn.execute(
+                "SELECT * FROM collection WHERE lower(name) = lower(?) AND deleted_at IS NULL",
+                (name,),
+            ).fetchone()
+        if row is None:
+            raise NotFoundError(
+                f"there is no collection called {name!r}; see `safedesk collections`"
+            )
+        return row
+
+    def collections(self) -> list[sqlite3.Row]:
+        return self.conn.execute(
+            "SELECT * FROM collection WHERE deleted_at IS NULL ORDER BY lower(name), id"
+        ).fetchall()
+
+    def items(self, collection_id: int) -> list[sqlite3.Row]:
+        return self.conn.execute(
+            "SELECT * FROM collection_item WHERE collection_id = ? AND deleted_at IS NULL "
+            "ORDER BY position, id",
+            (collection_id,),
+        ).fetchall()
+
+    def free_name(self, name: str, conn: sqlite3.Connection | None = None) -> str:
+        """`name`, or "name (2)", "name (3)"... whichever no live collection has."""
+        return free_name(conn or self.conn, name)
+
+    def create_collection(self, name: str, description: str = "", uid: str | None = None) -> str:
+        name = clean_name(name)
+        stamp = now()
+        with transaction(self.conn) as conn:
+            if self.free_name(name, conn) != name:
+                raise LibraryError(f"a collection called {name!r} already exists")
+            conn.execute(
+                "INSERT INTO collection (uid, name, description, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (uid or new_uid(), name, description, stamp, stamp),
+            )
+        return name
+
+    def rename_collection(self, name: str, new_name: str) -> str:
+        row = self.collection(name)
+        new_name = clean_name(new_name)
+        with transaction(self.conn) as conn:
+            if (
+                new_name.casefold() != row["name"].casefold()
+                and self.free_name(new_name, conn) != new_name
+            ):
+                raise LibraryError(f"a collection called {new_name!r} already exists")
+            conn.execute(
+                "UPDATE collection SET name = ?, updated_at = ? WHERE id = ?",
+                (new_name, now(), row["id"]),
+            )
+        return new_name
+
+    def describe_collection(self, name: str, description: str) -> None:
+        row = self.collection(name)
+        with transaction(self.conn) as conn:
+            conn.execute(
+                "UPDATE collection SET description = ?, updated_at = ? WHERE id = ?",
+                (description, now(), row["id"]),
+            )
+
+    def duplicate_collection(self, name: str, new_name: str | None = None) -> str:
+        row = self.collection(name)
+        stamp = now()
+        with transaction(self.conn) as conn:
+            target = self.free_name(
+                clean_name(new_name) if new_name else f"{row['name']} (copy)", conn
+            )
+            cur = conn.execute(
+                "INSERT INTO collection (uid, name, description, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (new_uid(), target, row["description"], stamp, stamp),
+            )
+            for item in self.items(row["id"]):
+                values = dict(item)
+                values.update(id=None, uid=new_uid(), collection_id=cur.lastrowid, created_at=stamp)
+                insert_row(conn, "collection_item", values)
+        return target
+
+    def delete_collection(self, name: str) -> None:
+        row = self.collection(name)
+        with transaction(self.conn) as conn:
+            conn.execute("UPDATE collection SET deleted_at = ? WHERE id = ?", (now(), row["id"]))
+
+    def add_item(
+        self,
+        name: str,
+        key: str,
+        snapshot: Snapshot,
+        note: str | None = None,
+        prompts: list[str] | None = None,
+        minutes: int | None = None,
+        uid: str | None = None,
+    ) -> bool:
+        """Add `key` to the end of the collection, or update its note, prompts and timing if it is
+        already there. True if it was added."""
+        row = self.collection(name)
+        with transaction(self.conn) as conn:
+            existing = conn.execute(
+                "SELECT id FROM collection_item WHERE collection_id = ? AND key = ? "
+                "AND deleted_at IS NULL",
+                (row["id"], key),
+            ).fetchone()
+            if existing is not None:
+                updates = {"note": note, "minutes": minutes}
+                sets = [f"{k} = ?" for k, v in updates.items() if v is not None]
+                params: list[Any] = [v for v in updates.values() if v is not None]
+                if prompts is not None:  # [] clears them
+                    sets.append("prompts = ?")
+                    params.append(json.dumps(prompts))
+                if sets:
+                    conn.execute(
+                        f"UPDATE collection_item SET {', '.join(sets)} WHERE id = ?",
+                        [*params, existing["id"]],
+                    )
+                self._touch(conn, row["id"])
+                return False
+            incoming = IncomingItem(
+                uid or new_uid(), key, snapshot, note or "", prompts or [], minutes
+            )
+            _insert_item(conn, row["id"], end_position(conn, row["id"]), incoming, now())
+            self._touch(conn, row["id"])
+            return True
+
+    def remove_item(self, name: str, key: str) -> None:
+        row = self.collection(name)
+        with transaction(self.conn) as conn:
+            done = conn.execute(
+                "UPDATE collection_item SET deleted_at = ? WHERE collection_id = ? AND key = ? "
+                "AND deleted_at IS NULL",
+                (now(), row["id"], key),
+            )
+            if done.rowcount == 0:
+                raise NotFoundError(f"{key} is not in the collection {row['name']!r}")
+            self._renumber(conn, row["id"])
+            self._touch(conn, row["id"])
+
+    def move_item(self, name: str, key: str, position: int) -> int:
+        """Move `key` to `position` (1 = first); returns the position it ended at."""
+        keys = [r["key"] for r in self.items(self.collection(name)["id"])]
+        if key not in keys:
+            raise NotFoundError(f"{key} is not in the collection {self.collection(name)['name']!r}")
+        keys.remove(key)
+        index = max(0, min(len(keys), position - 1))
+        keys.insert(index, key)
+        self.reorder(name, keys)
+        return index + 1
+
+    def place(self, name: str, keys: list[str], before: str | None) -> None:
+        """Move `keys` (all in the collection), in their order, to just before the item `before`
+        (None, or one of `keys`: after the last other item)."""
+        order = [r["key"] for r in self.items(self.collection(name)["id"])]
+        moving = [k for k in keys if k in order]
+        rest = [k for k in order if k not in moving]
+        at = rest.index(before) if before in rest else len(rest)
+        self.reorder(name, rest[:at] + moving + rest[at:])
+
+    def reorder(self, name: str, keys: list[str]) -> None:
+        """Give the collection's items the order of `keys` (items not named keep theirs, after)."""
+        row = self.collection(name)
+        with transaction(self.conn) as conn:
+            current = [r["key"] for r in self.items(row["id"])]
+            order = [k for k in keys if k in current] + [k for k in current if k not in keys]
+            for i, k in enumerate(order):
+                conn.execute(
+                    "UPDATE collection_item SET position = ? WHERE collection_id = ? AND key = ? "
+                    "AND deleted_at IS NULL",
+                    (i, row["id"], k),
+                )
+            self._touch(conn, row["id"])
+
+    def _renumber(self, conn: sqlite3.Connection, collection_id: int) -> None:
+        for i, item in enumerate(self.items(collection_id)):
+            conn.execute("UPDATE collection_item SET position = ? WHERE id = ?", (i, item["id"]))
+
+    @staticmethod
+    def _touch(conn: sqlite3.Connection, collection_id: int) -> None:
+        conn.execute("UPDATE collection SET updated_at = ? WHERE id = ?", (now(), collection_id))
+
+    def merge(self, incoming: IncomingCollection) -> CollectionImport:
+        """Bring in a collection from elsewhere, all or nothing: a new collection (renamed if the
+        name is taken), or new items and examples merged into the one with the same uid."""
+        stamp = now()
+        examples_added = added = skipped = linked = 0
+        with transaction(self.conn) as conn:
+            row = conn.execute(
+                "SELECT * FROM collection WHERE uid = ? AND deleted_at IS NULL", (incoming.uid,)
+            ).fetchone()
+            renamed_from = None
+            if row is None:
+                name = free_name(conn, incoming.name)
+                renamed_from = incoming.name if name != incoming.name else None
+                collection_id = insert_row(conn, "collection", {
+                    "uid": incoming.uid, "name": name, "description": incoming.description,
+                    "created_at": stamp, "updated_at": stamp,
+                })  # fmt: skip
+                created = True
+            else:
+                collection_id, name, created = row["id"], row["name"], False
+            known_examples = {r[0] for r in conn.execute("SELECT uid FROM example")}
+            for ex in incoming.examples:
+                if ex.uid in known_examples:
+                    continue
+                insert_row(conn, "example", {
+                    "uid": ex.uid, "title": ex.title, "theme_key": ex.theme_key,
+                    "theme_title": ex.theme_title, "team": ex.team, "text": ex.text,
+                    "outcomes": ex.outcomes, "origin": f"shared in the collection {name!r}",
+                    "created_at": stamp, "updated_at": stamp,
+                })  # fmt: skip
+                known_examples.add(ex.uid)
+                examples_added += 1
+            if examples_added:
+                bump_counter(conn, "examples_generation")
+            have = {r[0] for r in conn.execute(
+                "SELECT uid FROM collection_item WHERE collection_id = ?", (collection_id,)
+            )}  # fmt: skip
+            position = end_position(conn, collection_id)
+            for item in incoming.items:
+                if item.uid in have:
+                    skipped += 1
+                    continue
+                _insert_item(conn, collection_id, position, item, stamp)
+                have.add(item.uid)
+                linked += item.linked
+                position += 1
+                added += 1
+            self._touch(conn, collection_id)
+        return CollectionImport(
+            name=name, created=created, renamed_from=renamed_from, added=added, skipped=skipped,
+            linked=linked, snapshots=added - linked, examples_added=examples_added,
+        )  # fmt: skip
+
+
+def free_name(conn: sqlite3.Connection, name: str) -> str:
+    """`name`, or "name (2)", "name (3)"... whichever no live collection has."""
+    taken = {
+        r[0].casefold()
+        for r in conn.execute("SELECT name FROM collection WHERE deleted_at IS NULL")
+    }
+    candidate, n = name, 1
+    while candidate.casefold() in taken:
+        n += 1
+        candidate = f"{name} ({n})"
+    return candidate
+
+
+def end_position(conn: sqlite3.Connection, collection_id: int) -> int:
+    """The position after the collection's last live item."""
+    return int(conn.execute(
+        "SELECT COALESCE(MAX(position), -1) + 1 FROM collection_item "
+        "WHERE collection_id = ? AND deleted_at IS NULL",
+        (collection_id,),
+    ).fetchone()[0])  # fmt: skip
+
+
+def _insert_item(
+    conn: sqlite3.Connection, collection_id: int, position: int, item: IncomingItem, stamp: str
+) -> None:
+    insert_row(conn, "collection_item", {
+        "uid": item.uid or new_uid(), "collection_id": collection_id, "position": position,
+        "key": item.key, "title": item.snapshot.title, "text": item.snapshot.text,
+        "report_key": item.snapshot.report_key, "report_title": item.snapshot.report_title,
+        "note": item.note, "prompts": json.dumps(item.prompts), "minutes": item.minutes,
+        "created_at": stamp,
+    })  # fmt: skip
+
+
+def clean_name(name: str) -> str:
+    """A collection name as stored: spaces folded; LibraryError if empty or too long."""
+    name = " ".join(name.split())
+    if not name:
+        raise LibraryError("a collection needs a name")
+    if len(name) > 200:
+        raise LibraryError("a collection name can be at most 200 characters")
+    return name

@@ -1,0 +1,155 @@
+"""The library's SQLite store as one object: its folder, its connection, and the faces over it.
+
+`LocalStore.open(folder)` makes the folder if needed, refuses a read-only or damaged library (a
+damaged database is moved aside, never overwritten), and brings the schema up to date. Then:
+
+    store.content       read-only queries over the reports (`Reader`)
+    store.user          bookmarks, local examples and the trash (`UserData`)
+    store.collections   collections and their items (`Collections`)
+
+Everything above `store/` goes through these; no SQL is written anywhere else.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from safedesk.errors import ReadOnlyLibraryError
+from safedesk.store import backups, database, recovery
+from safedesk.store.collections import Collections
+from safedesk.store.reader import Reader
+from safedesk.store.userdata import UserData
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, float], None]
+DB_NAME = recovery.DB_NAME
+
+
+class LocalStore:
+    def __init__(self, data_dir: Path, conn: sqlite3.Connection) -> None:
+        self.data_dir = data_dir
+        self.db_path = data_dir / DB_NAME
+        self.backups_dir = data_dir / "backups"
+        self._attach(conn)
+
+    def _attach(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.content = Reader(conn)
+        self.user = UserData(conn)
+        self.collections = Collections(conn)
+
+    @classmethod
+    def open(cls, folder: Path, progress: Progress | None = None) -> LocalStore:
+        """Open (creating and migrating as needed) the store in `folder`."""
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ReadOnlyLibraryError(
+                f"cannot create the library folder {folder}: {exc.strerror}; choose another "
+                "folder with --data-dir",
+                folder,
+            ) from None
+        refuse_read_only(folder)
+        recovery.refuse_if_damaged(folder)
+        db_path = folder / DB_NAME
+        conn: sqlite3.Connection | None = None
+        try:
+            conn = database.connect(db_path)
+            database.check_health(conn, db_path)
+            if database.needs_migration(conn):
+                conn.close()
+                conn = None
+                if progress:
+                    progress("Preparing the library", 0.0)
+                from safedesk.store.migrations import migrate
+
+                migrate(db_path, folder / "backups")
+                conn = database.connect(db_path)
+        except BaseException as exc:
+            if conn is not None:
+                conn.close()
+            error = opening_error(folder, exc)
+            if error is exc:
+                raise
+            raise error from None
+        return cls(folder, conn)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- what derived data is built from ---------------------------------------------------------
+    def generation(self) -> int:
+        """Bumped by every report import: the content generation."""
+        return self.user.generation("generation")
+
+    def index_token(self) -> str:
+        """What the search index must be built from: content and local-example generations."""
+        return f"{self.generation()}.{self.user.generation('examples_generation')}"
+
+    # -- backups ---------------------------------------------------------------------------------
+    def backup(self, reason: str) -> Path:
+        """A copy of the whole database in the backups folder (kept: the newest ten per reason)."""
+        return backups.backup(self.conn, self.backups_dir, reason)
+
+    def has_user_data(self) -> bool:
+        return backups.has_user_data(self.conn)
+
+    def copy_to(self, target: Path) -> None:
+        """Write a copy of the whole database to the new file `target` (the backup API)."""
+        dest = sqlite3.connect(target)
+        try:
+            self.conn.backup(dest)
+        finally:
+            dest.close()
+
+    def integrity(self) -> tuple[list[str], int]:
+        """SQLite's integrity check and the count of rows with broken links."""
+        return database.integrity(self.conn)
+
+    def schema_revision(self) -> str | None:
+        return database.current_revision(self.conn)
+
+    def search_documents(self) -> int:
+        """How many documents the search index should hold (content and local examples)."""
+        return sum(1 for _ in self.content.documents()) + len(self.user.examples())
+
+    def replace_with(self, source: Path) -> None:
+        """Make the database's contents those of the backup `source` (already checked), then
+        bring the schema up to date if the backup is older."""
+        backups.copy_database(source, self.conn)
+        if database.needs_migration(self.conn):
+            from safedesk.store.migrations import migrate
+
+            self.conn.close()
+            migrate(self.db_path, self.backups_dir)
+            self._attach(database.connect(self.db_path))
+
+
+def refuse_read_only(folder: Path) -> None:
+    """ReadOnlyLibraryError if the folder or the database cannot be written (a read-only mount,
+    permissions): safedesk refuses plainly rather than open a library it cannot save to."""
+    path = recovery.read_only_part(folder)
+    if path is not None:
+        raise ReadOnlyLibraryError(
+            f"the library {'folder' if path == folder else 'file'} {path} is read-only, so "
+            "safedesk cannot save to it; make it writable, or copy the folder somewhere "
+            "writable and use --data-dir",
+            path,
+        )
+
+
+def opening_error(folder: Path, exc: BaseException) -> BaseException:
+    """What to raise when opening failed: damage moves the file aside; other SQLite errors become
+    one line; anything else passes through."""
+    damaged = isinstance(exc, database.CorruptDatabaseError) or (
+        isinstance(exc, sqlite3.DatabaseError) and database.is_damage(exc)
+    )
+    if damaged:
+        return recovery.quarantine(folder, str(exc))
+    if isinstance(exc, sqlite3.DatabaseError):
+        return database.write_error(exc, "open the library")
+    return exc
