@@ -79,7 +79,7 @@ def run_self_test() -> int:
             """The export dialog shows the real PDF (QtPdf must be there and work)."""
             from PySide6.QtWidgets import QApplication
 
-            from safedesk.ui.export_dialog import ExportDialog, ExportTargets
+            from safedesk.ui.export.dialog import ExportDialog, ExportTargets
 
             win: Any = state["win"]
             first = win.list_model.rows[0].key  # a practice of the theme the window opened on

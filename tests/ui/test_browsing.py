@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QPalette
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
+from safedesk.ui.collection_commands import Target
 from safedesk.ui.main_window import MainWindow
 from safedesk.ui.sidebar import NODE_ROLE
 from tests.ui.test_main_window import _open
@@ -19,7 +20,7 @@ B = "nfer-2011-safeguarding-children-council-developments/"
 
 
 def _node(window: MainWindow, node: str, key: str = "") -> None:
-    found = window._find_node(node, key)
+    found = window.nav.find_node(node, key)
     assert found is not None, (node, key)
     window.tree.setCurrentIndex(found.index())
 
@@ -73,16 +74,16 @@ def test_search_runs_off_the_gui_thread_and_only_the_latest_text_is_shown(
     typed = "multi-agency training"
     qtbot.keyClicks(window.search_box, typed)
     qtbot.waitUntil(lambda: window.list_label.text().endswith("results"), timeout=5000)
-    assert window._searcher is not None and window._searcher.runs < len(typed)
+    assert window.search.searcher is not None and window.search.searcher.runs < len(typed)
     expected = window.library.search_as_you_type(typed, limit=200)
     assert _keys(window) == [h.key for h in expected.hits]
     first = _keys(window)[0]
     # a result for older text that arrives late is dropped, not shown
-    serial = window._search_serial
+    serial = window.search.serial
     stale = window.library.search("supervision")
-    from safedesk.ui.main_window import SearchRequest
+    from safedesk.ui.search_controller import SearchRequest
 
-    window._search_arrived(SearchRequest("supervision", serial - 1), stale)
+    window.search.arrived(SearchRequest("supervision", serial - 1), stale)
     assert _keys(window)[0] == first
     kinds = window.pane.facets["kind"]
     assert kinds.itemText(0).startswith("All kinds (")
@@ -104,7 +105,7 @@ def test_reading_pane_links_lead_to_theme_authority_full_account_and_related(
     qtbot: QtBot, data_dir: Path
 ) -> None:
     window = _open(qtbot, data_dir)
-    window._open(B + "box-21")
+    window.nav.open(B + "box-21")
     html = window.reader.toHtml()
     assert "Read the full account" in window.reader.toPlainText()
     assert "Related practice" in window.reader.toPlainText()
@@ -120,14 +121,14 @@ def test_reading_pane_links_lead_to_theme_authority_full_account_and_related(
         window.reader.anchorClicked.emit(QUrl(href))
 
     follow("Read the full account")
-    assert "case-study" in window._reading_key
-    window.on_back()
+    assert "case-study" in window.nav.reading_key
+    window.nav.on_back()
     follow("Authority C")
-    assert window._reading_key == B + "authority-c"
+    assert window.nav.reading_key == B + "authority-c"
     assert "Practice in this authority" in window.reader.toPlainText()
-    window.on_back()
+    window.nav.on_back()
     follow("3.5 Referral and assessment")
-    assert window._reading_key == B + "theme-3.5" and "review" in window.reader.toPlainText()
+    assert window.nav.reading_key == B + "theme-3.5" and "review" in window.reader.toPlainText()
     assert "<img" not in html
 
 
@@ -152,10 +153,10 @@ def test_practice_is_dragged_into_a_collection_and_reordered_by_dropping(
     window = _open(qtbot, data_dir)
     lib = window.library
     lib.create_collection("Team day")
-    window._refresh_sidebar()
+    window.nav.refresh_sidebar()
     _node(window, "theme", B + "theme-3.2")
     drag = window.list_model.mimeData([window.list_model.index(0), window.list_model.index(2)])
-    target = window._find_node("collection", "Team day")
+    target = window.nav.find_node("collection", "Team day")
     assert target is not None
     sidebar = window.tree_model
     assert sidebar.canDropMimeData(drag, Qt.DropAction.CopyAction, -1, 0, target.index())
@@ -163,9 +164,9 @@ def test_practice_is_dragged_into_a_collection_and_reordered_by_dropping(
     first, third = window.list_model.rows[0].key, window.list_model.rows[2].key
     assert [i.key for i in lib.collection("Team day").items] == [first, third]
     # a finding dragged from the sidebar tree joins too
-    finding = window._find_node("item", B + "theme-3.1/laming-review")
+    finding = window.nav.find_node("item", B + "theme-3.1/laming-review")
     assert finding is not None
-    target = window._find_node("collection", "Team day")  # the sidebar was rebuilt
+    target = window.nav.find_node("collection", "Team day")  # the sidebar was rebuilt
     assert target is not None
     sidebar.dropMimeData(sidebar.mimeData([finding.index()]), Qt.DropAction.CopyAction, -1, 0,
                          target.index())  # fmt: skip
@@ -184,7 +185,7 @@ def test_practice_is_dragged_into_a_collection_and_reordered_by_dropping(
     model.dropMimeData(model.mimeData([model.index(0)]), Qt.DropAction.MoveAction, -1, 0,
                        QModelIndex())  # fmt: skip
     assert [i.key for i in lib.collection("Team day").items][-1] == B + "theme-3.1/laming-review"
-    bookmarks = window._find_node("bookmarks", "")
+    bookmarks = window.nav.find_node("bookmarks", "")
     assert bookmarks is not None  # only collections take a drop
     assert not sidebar.canDropMimeData(drag, Qt.DropAction.CopyAction, -1, 0, bookmarks.index())
 
@@ -216,10 +217,10 @@ def test_dropping_a_collection_file_on_the_window_imports_it(
     lib.empty_trash()
     _drop_files(window, path)
     assert [c.name for c in lib.collections()] == ["<b>Shared</b> & sent"]
-    assert window._notice.textFormat() == Qt.TextFormat.PlainText
-    assert "<b>Shared</b> & sent" in window._notice.text()
-    assert window._find_node("collection", "<b>Shared</b> & sent") is not None
-    window._notice.close()
+    assert window.commands.notice.textFormat() == Qt.TextFormat.PlainText
+    assert "<b>Shared</b> & sent" in window.commands.notice.text()
+    assert window.nav.find_node("collection", "<b>Shared</b> & sent") is not None
+    window.commands.notice.close()
 
 
 def test_the_practice_map_counts_and_clicking_a_cell_lists_its_practice(
@@ -265,11 +266,11 @@ def test_collection_item_session_notes_are_edited_in_a_form(qtbot: QtBot, data_d
     lib = window.library
     lib.create_collection("March")
     lib.add_to_collection("March", B + "box-9", prompts=["old prompt"], minutes=10)
-    window._refresh_sidebar()
+    window.nav.refresh_sidebar()
     _node(window, "collection", "March")
 
     def fill() -> None:
-        dialog = window._item_dialog
+        dialog = window.collections.item_dialog
         assert dialog.prompts.toPlainText() == "old prompt"
         dialog.note.setPlainText("Start with <i>pods</i>")
         dialog.prompts.setPlainText("What would we copy?\n\nWho chairs?")
@@ -277,7 +278,7 @@ def test_collection_item_session_notes_are_edited_in_a_form(qtbot: QtBot, data_d
         dialog.accept()
 
     QTimer.singleShot(100, fill)
-    window._edit_item_notes("March", B + "box-9")
+    window.collections.edit_item_notes(Target(B + "box-9", "March"))
     [item] = lib.collection("March").items
     assert (item.note, item.prompts, item.minutes) == (
         "Start with <i>pods</i>", ["What would we copy?", "Who chairs?"], 25,
@@ -288,17 +289,17 @@ def test_collection_item_session_notes_are_edited_in_a_form(qtbot: QtBot, data_d
 def test_the_guide_and_the_shortcuts_are_in_the_help_menu(qtbot: QtBot, data_dir: Path) -> None:
     window = _open(qtbot, data_dir)
     window.action_map["help"].trigger()
-    guide = window._help_dialog.browser.toPlainText()
+    guide = window.help_dialog.browser.toPlainText()
     assert "safedesk" in guide and "safedesk search" in guide
     from safedesk.ui.help import shortcuts_html
 
     assert "Ctrl+K" in shortcuts_html() and "Ctrl+M" in shortcuts_html()
-    window._help_dialog.close()
+    window.help_dialog.close()
 
 
 def test_the_reading_pane_follows_a_dark_palette(qtbot: QtBot, data_dir: Path) -> None:
     window = _open(qtbot, data_dir)
-    window._open(B + "box-9")
+    window.nav.open(B + "box-9")
     light = window.reader.document().defaultStyleSheet()
     dark = QPalette(window.palette())
     for role, colour in (
@@ -333,8 +334,8 @@ def test_hostile_text_in_an_example_stays_plain_text(qtbot: QtBot, data_dir: Pat
     window = _open(qtbot, data_dir)
     hostile = '<a href="http://evil.example/">click</a> <img src="http://x/y.png"> &amp; <script>'
     example = window.library.add_example(title=hostile, text=hostile)
-    window._refresh_sidebar()
-    window._open(example.key)
+    window.nav.refresh_sidebar()
+    window.nav.open(example.key)
     text = window.reader.toPlainText()
     assert text.count(hostile) == 2
     cursor = window.reader.document().find("click")
@@ -350,9 +351,9 @@ def test_ctrl_e_offers_what_is_open_and_saves_the_previewed_pdf(
     from PySide6.QtWidgets import QFileDialog
 
     window = _open(qtbot, data_dir)
-    window._open(B + "box-21")
+    window.nav.open(B + "box-21")
     window.action_map["export_pdf"].trigger()
-    dialog = window._export_dialog
+    dialog = window.commands.export_dialog
     assert sorted(dialog.kind_buttons) == ["authority", "sheet", "theme"]
     with qtbot.waitSignal(dialog.preview_ready, timeout=20_000):
         pass
@@ -368,12 +369,12 @@ def test_ctrl_e_offers_what_is_open_and_saves_the_previewed_pdf(
     # a selected collection offers its session pack and handout first
     window.library.create_collection("Pack")
     window.library.add_to_collection("Pack", B + "box-9")
-    window._refresh_sidebar()
+    window.nav.refresh_sidebar()
     _node(window, "collection", "Pack")
     window.action_map["export_pdf"].trigger()
-    assert {"pack", "handout"} <= set(window._export_dialog.kind_buttons)
-    assert window._export_dialog.current_choice().kind == "pack"
-    window._export_dialog.close()
+    assert {"pack", "handout"} <= set(window.commands.export_dialog.kind_buttons)
+    assert window.commands.export_dialog.current_choice().kind == "pack"
+    window.commands.export_dialog.close()
 
 
 def test_tooltips_and_error_messages_show_user_text_literally(qtbot: QtBot, data_dir: Path) -> None:
@@ -384,8 +385,8 @@ def test_tooltips_and_error_messages_show_user_text_literally(qtbot: QtBot, data
     window = _open(qtbot, data_dir)
     name = '<img src="file:///etc/passwd"> <b>Team</b>'
     window.library.create_collection(name, description="<a href='http://x'>go</a>")
-    window._refresh_sidebar()
-    node = window._find_node("collection", name)
+    window.nav.refresh_sidebar()
+    node = window.nav.find_node("collection", name)
     assert node is not None
     assert node.toolTip() == "<p>&lt;a href=&#x27;http://x&#x27;&gt;go&lt;/a&gt;</p>"
     seen: list[tuple[str, Qt.TextFormat]] = []
@@ -401,7 +402,7 @@ def test_tooltips_and_error_messages_show_user_text_literally(qtbot: QtBot, data
     def fail() -> None:
         raise LibraryError(f"collection {name!r} already exists")
 
-    window._guarded(fail)
+    window.guarded(fail)
     assert seen == [(f"collection {name!r} already exists", Qt.TextFormat.PlainText)]
 
 
@@ -413,10 +414,10 @@ def test_only_a_clicked_web_link_leaves_the_app(
     opened: list[str] = []
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toString()))
     window = _open(qtbot, data_dir)
-    window._open(B + "box-9")
+    window.nav.open(B + "box-9")
     for url in ("file:///etc/passwd", "javascript:alert(1)", "smb://server/share"):
         window.reader.anchorClicked.emit(QUrl(url))
-    assert opened == [] and window._reading_key == B + "box-9"
+    assert opened == [] and window.nav.reading_key == B + "box-9"
     assert window.statusBar().currentMessage() == "That link was not followed."
     window.reader.anchorClicked.emit(QUrl("https://www.nfer.ac.uk/"))
     assert opened == ["https://www.nfer.ac.uk/"]
@@ -430,7 +431,7 @@ def test_hostile_bookmark_notes_are_drawn_as_text_in_the_list(qtbot: QtBot, data
     window = _open(qtbot, data_dir)
     note = '<img src="http://example.com/x.png"> <b>bold</b> &amp; <a href="http://x">x</a>'
     window.library.bookmark(B + "box-2", note=note, tags=["<i>t</i>"])
-    window._refresh_sidebar()
+    window.nav.refresh_sidebar()
     _node(window, "bookmarks")
     option = QStyleOptionViewItem()
     option.initFrom(window.list)
@@ -449,7 +450,7 @@ def test_a_collection_is_reordered_from_the_keyboard(qtbot: QtBot, data_dir: Pat
     lib.create_collection("Keys")
     for box in ("box-1", "box-2", "box-3"):
         lib.add_to_collection("Keys", B + box)
-    window._refresh_sidebar()
+    window.nav.refresh_sidebar()
     _node(window, "collection", "Keys")
     window.pane.select_key(B + "box-3")
     window.activateWindow()
@@ -472,11 +473,11 @@ def test_a_new_item_opens_at_its_top_and_a_palette_change_keeps_the_place(
 ) -> None:
     window = _open(qtbot, data_dir)
     window.resize(900, 500)
-    window._open(B + "case-study-1")
+    window.nav.open(B + "case-study-1")
     bar = window.reader.verticalScrollBar()
     bar.setValue(bar.maximum())
     assert bar.value() > 0
     window.setPalette(QPalette(QColor("#303030")))  # drawn again: the reader stays where it was
     assert bar.value() == bar.maximum() > 0
-    window._open(B + "case-study-2")
+    window.nav.open(B + "case-study-2")
     assert bar.value() == 0

@@ -13,9 +13,9 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QRadioButton, QWidget
 from pytestqt.qtbot import QtBot
 
+from safedesk.briefing.request import BriefRequest
 from safedesk.library import Library
-from safedesk.ui.export_dialog import (
-    Choice,
+from safedesk.ui.export.dialog import (
     ExportDialog,
     ExportTargets,
     default_paper,
@@ -65,7 +65,7 @@ def _settled(dialog: ExportDialog) -> bool:
     return dialog.preview_path is not None or dialog.stack.currentWidget() is dialog.message
 
 
-def _wait_for(qtbot: QtBot, dialog: ExportDialog, choice: Choice) -> None:
+def _wait_for(qtbot: QtBot, dialog: ExportDialog, choice: BriefRequest) -> None:
     qtbot.waitUntil(
         lambda: dialog.shown == choice and dialog.preview_path is not None, timeout=WAIT
     )
@@ -105,7 +105,7 @@ def test_letter_paper_makes_a_letter_pdf_and_is_remembered(qtbot: QtBot, lib: Li
     a4 = PdfReader(str(dialog.preview_path)).pages[0].mediabox
     assert (round(a4.width), round(a4.height)) == (595, 842)
     dialog.paper.setCurrentIndex(dialog.paper.findData("letter"))
-    _wait_for(qtbot, dialog, Choice("sheet", PRACTICE, "letter", True))
+    _wait_for(qtbot, dialog, BriefRequest(key=PRACTICE, paper="letter"))
     page = PdfReader(str(dialog.preview_path)).pages[0].mediabox
     assert (round(page.width), round(page.height)) == (612, 792)
     assert dialog.page_count.text() == "1 page · US Letter"
@@ -130,14 +130,14 @@ def test_the_default_paper_follows_the_locale() -> None:
 def test_the_last_kind_is_remembered(qtbot: QtBot, lib: Library) -> None:
     targets = ExportTargets(key=PRACTICE, theme=THEME, authority=AUTHORITY)
     dialog = _dialog(qtbot, lib, targets)
-    assert dialog.current_choice() == Choice("sheet", PRACTICE, "a4", True)
+    assert dialog.current_choice() == BriefRequest(key=PRACTICE, paper="a4")
     dialog.choose("authority")
     dialog.close()
     again = _dialog(qtbot, lib, targets)
     assert again.kind_buttons["authority"].isChecked()
     assert again.document.pageCount() == 5  # the authority profile, straight away
     only_practice = _dialog(qtbot, lib, ExportTargets(key=PRACTICE))  # not on offer: first one
-    assert only_practice.current_choice() == Choice("sheet", PRACTICE, "a4", True)
+    assert only_practice.current_choice() == BriefRequest(key=PRACTICE, paper="a4")
 
 
 def test_save_writes_the_previewed_pdf(
@@ -217,7 +217,7 @@ def test_print_to_a_pdf_printer_prints_every_page_or_the_range(
 def test_ctrl_p_opens_the_print_dialog_for_the_chosen_paper(qtbot: QtBot, lib: Library) -> None:
     dialog = _dialog(qtbot, lib, ExportTargets(key=PRACTICE))
     dialog.paper.setCurrentIndex(dialog.paper.findData("letter"))
-    _wait_for(qtbot, dialog, Choice("sheet", PRACTICE, "letter", True))
+    _wait_for(qtbot, dialog, BriefRequest(key=PRACTICE, paper="letter"))
     seen: list[str] = []
 
     def cancel_it() -> None:
@@ -268,7 +268,7 @@ def test_hostile_collection_names_stay_plain_text(qtbot: QtBot, lib: Library) ->
     assert HOSTILE in _preview_text(dialog)
     assert dialog.suggested_name() == "b-x-b-img-src-x-session-pack.pdf"
     dialog.choose("handout")
-    _wait_for(qtbot, dialog, Choice("handout", HOSTILE, "a4", False))
+    _wait_for(qtbot, dialog, BriefRequest(collection=HOSTILE, handout=True, notes_space=False))
     assert "Participant handout" in _preview_text(dialog)
     assert HOSTILE in _pdf_text(dialog.preview_path)  # type: ignore[arg-type]
 
@@ -286,7 +286,7 @@ def test_a_failed_render_shows_its_reason_as_plain_text(qtbot: QtBot, lib: Libra
 def test_a_stale_render_is_never_shown_after_a_later_choice(qtbot: QtBot, lib: Library) -> None:
     targets = ExportTargets(key=PRACTICE, theme=THEME, authority=AUTHORITY)
     dialog = _dialog(qtbot, lib, targets)
-    shown: list[Choice | None] = []
+    shown: list[BriefRequest | None] = []
     dialog.preview_ready.connect(lambda _pages: shown.append(dialog.shown))
     started = dialog.renders_started
     dialog.choose("authority", paper="letter")
@@ -295,7 +295,7 @@ def test_a_stale_render_is_never_shown_after_a_later_choice(qtbot: QtBot, lib: L
     dialog.refresh_now()  # ...so this waits, and is then replaced by
     dialog.choose("sheet")
     dialog.refresh_now()  # this, the final choice
-    final = Choice("sheet", PRACTICE, "letter", True)
+    final = BriefRequest(key=PRACTICE, paper="letter")
     _wait_for(qtbot, dialog, final)
     qtbot.wait(400)  # long enough for any stale result to arrive
     assert shown == [final] and dialog.shown == final
@@ -310,11 +310,11 @@ def test_a_burst_of_changes_makes_one_render(qtbot: QtBot, lib: Library) -> None
     started = dialog.renders_started
     for kind in ("theme", "authority", "theme", "authority"):
         _click(qtbot, dialog.kind_buttons[kind])
-    _wait_for(qtbot, dialog, Choice("authority", AUTHORITY, "a4", False))
+    _wait_for(qtbot, dialog, BriefRequest(authority=AUTHORITY, notes_space=False))
     assert dialog.renders_started - started == 1
     dialog.choose("sheet")  # rendered before: shown again without a render
     assert dialog.shown is not None and dialog.shown.kind == "authority"
-    _wait_for(qtbot, dialog, Choice("sheet", PRACTICE, "a4", True))
+    _wait_for(qtbot, dialog, BriefRequest(key=PRACTICE, paper="a4"))
     assert dialog.renders_started - started == 1
 
 

@@ -32,7 +32,7 @@ def test_first_run_builds_the_library_behind_a_progress_dialog(
 ) -> None:
     window = _open(qtbot, tmp_path / "new")
     assert window.library is not None and window.library.reports()[0].practices == 24
-    assert window._progress.isHidden()
+    assert window.background.progress.isHidden()
 
 
 def test_selecting_a_practice_shows_it_in_the_reading_pane(qtbot: QtBot, data_dir: Path) -> None:

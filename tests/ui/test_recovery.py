@@ -80,14 +80,14 @@ def test_library_menu_backs_up_restores_checks_and_reindexes(
     backup = window.statusBar().currentMessage().removeprefix("Backed up to ")
     assert Path(backup).is_file()
     window.library.bookmark(B + "box-3", note="after the backup")
-    window._refresh_sidebar()
+    window.nav.refresh_sidebar()
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (backup, ""))
     monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: QMessageBox.StandardButton.Yes)
     window.action_map["restore_backup"].trigger()
     assert window.library.bookmarked(B + "box-3") is None
-    assert window._find_node("bookmarks", "").text() == "My bookmarks (0)"
+    assert window.nav.find_node("bookmarks", "").text() == "My bookmarks (0)"
     assert "the state before is" in window.statusBar().currentMessage()
-    worker = window._worker
+    worker = window.background.worker
     assert worker is not None  # bringing the index up to date, in the background
     qtbot.waitUntil(worker.worker_thread.isFinished, timeout=20_000)
     seen: list[str] = []
@@ -124,5 +124,7 @@ def test_a_damaged_index_is_rebuilt_behind_the_progress_dialog(
     window.search_box.setText("reflective ")
     qtbot.waitUntil(lambda: window.list_label.text().endswith("results"), timeout=5000)
     assert window.list_model.rows
-    assert window._progress.labelText() == "Indexing for search"  # what the dialog said last
-    assert window._progress.isHidden()
+    assert (
+        window.background.progress.labelText() == "Indexing for search"
+    )  # what the dialog said last
+    assert window.background.progress.isHidden()

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from safedesk.library import Library
+from safedesk.ui.collection_commands import Target
 from safedesk.ui.main_window import MainWindow
 from safedesk.ui.sidebar import NODE_ROLE
 from tests.ui.test_main_window import _open
@@ -70,8 +71,8 @@ def test_collections_appear_in_the_sidebar_and_list_their_items(
 ) -> None:
     window = _open(qtbot, data_dir)
     window.library.create_collection("March session")
-    window._add_to("March session", B + "box-9")
-    window._add_to("March session", B + "box-11")
+    window.collections.add_to(Target(B + "box-9", "March session"))
+    window.collections.add_to(Target(B + "box-11", "March session"))
     collections = next(
         window.tree_model.item(r) for r in range(window.tree_model.rowCount())
         if window.tree_model.item(r).data(NODE_ROLE) == "collections"
@@ -79,12 +80,12 @@ def test_collections_appear_in_the_sidebar_and_list_their_items(
     assert collections.child(0).text() == "March session (2)"
     window.tree.setCurrentIndex(collections.child(0).index())
     assert window.list_label.text() == "March session: 2 items"
-    window._move("March session", B + "box-11", -1)
+    window.collections.move_up(Target(B + "box-11", "March session"))
     assert window.list_model.rows[0].text.startswith("1. Enhancing training")
-    window._remove_item("March session", B + "box-9")
+    window.collections.remove_item(Target(B + "box-9", "March session"))
     _sidebar(window, "trash")
     assert window.list_model.rowCount() == 1
-    window._restore(window.list_model.rows[0].key)
+    window.collections.restore(Target(window.list_model.rows[0].key))
     assert len(window.library.collection("March session").items) == 2
 
 
@@ -93,10 +94,10 @@ def test_back_forward_and_zoom(qtbot: QtBot, data_dir: Path) -> None:
     for row in (0, 1, 2):
         _select_list_row(window, row)
     assert window.reader.toPlainText().startswith("Box 3")
-    window.on_back()
+    window.nav.on_back()
     assert window.reader.toPlainText().startswith("Box 2")
-    window.on_back()
-    window.on_forward()
+    window.nav.on_back()
+    window.nav.on_forward()
     assert window.reader.toPlainText().startswith("Box 2")
     size = window.reader.font().pointSizeF()
     window.on_zoom_in()
@@ -129,7 +130,7 @@ def test_my_example_form_adds_and_edits(qtbot: QtBot, data_dir: Path) -> None:
     window = _open(qtbot, data_dir)
 
     def fill_and_save() -> None:
-        dialog = window._example_dialog
+        dialog = window.commands.example_dialog
         assert not dialog.ok_button.isEnabled()  # a title is required
         qtbot.keyClicks(dialog.title, "Peer supervision circles")
         dialog.theme.setCurrentIndex(2)  # 3.2
@@ -138,7 +139,7 @@ def test_my_example_form_adds_and_edits(qtbot: QtBot, data_dir: Path) -> None:
         dialog.ok_button.click()
 
     QTimer.singleShot(100, fill_and_save)
-    window.on_example()
+    window.commands.on_example()
     [example] = window.library.examples()
     assert (example.title, example.team) == ("Peer supervision circles", "North locality")
     assert example.theme.startswith("Recruiting") and example.text.startswith(
@@ -147,12 +148,12 @@ def test_my_example_form_adds_and_edits(qtbot: QtBot, data_dir: Path) -> None:
     assert window.reader.toPlainText().startswith("My example: not from a report")
 
     def rename() -> None:
-        dialog = window._example_dialog
+        dialog = window.commands.example_dialog
         assert dialog.title.text() == "Peer supervision circles"
         dialog.title.setText("Peer circles")
         dialog.ok_button.click()
 
     QTimer.singleShot(100, rename)
-    window.on_example()  # the example is the item being read, so this edits it
+    window.commands.on_example()  # the example is the item being read, so this edits it
     assert [e.title for e in window.library.examples()] == ["Peer circles"]
     assert window.library.search("fortnightly circles").hits[0].title == "Peer circles"

@@ -18,6 +18,7 @@ from safedesk.render import render_html
 from safedesk.search.analysis import WORD, word_stems
 from safedesk.search.glossary import Glossary
 from safedesk.search.querylang import FUNCTION_WORDS, OPERATORS
+from safedesk.ui.rows import hit_title
 from safedesk.views import (
     AuthorityInfo,
     CaseStudyInfo,
@@ -172,11 +173,10 @@ def _practice_links(library: Library, practice: PracticeInfo) -> str:
             f"Theme: {item_link(practice.theme_key, theme)} (review findings and evidence)"
         )
     if practice.authority_key:
-        authority = library.get(practice.authority_key)
         links.append(
             f"{item_link(practice.authority_key, practice.authority)} (context and grades)"
         )
-        account = _full_account(library, practice, authority)
+        account = library.full_account(practice.key)
         if account:
             links.append(item_link(account, "Read the full account"))
     out = "<p class='links'>" + "<br>".join(links) + "</p>" if links else ""
@@ -192,32 +192,6 @@ def _practice_links(library: Library, practice: PracticeInfo) -> str:
             + "</ul>"
         )
     return out
-
-
-def _full_account(library: Library, practice: PracticeInfo, authority: View) -> str | None:
-    """The case-study section that tells this practice's story at length, else the case study."""
-    if not isinstance(authority, AuthorityInfo) or not authority.case_study:
-        return None
-    study = library.get(authority.case_study)
-    if not isinstance(study, CaseStudyInfo):
-        return authority.case_study
-    words = _stems(practice.title + " " + practice.text)
-    best, best_score = authority.case_study, 0.0
-    for section in study.sections:
-        other = _stems(section.title + " " + section.text)
-        score = len(words & other) / (len(words | other) or 1)
-        if score > best_score and section.key:
-            best, best_score = section.key, score
-    return best if best_score >= 0.08 else authority.case_study
-
-
-def _stems(text: str) -> set[str]:
-    return {s for w in WORD.findall(text) if w.lower() not in FUNCTION_WORDS for s in word_stems(w)}
-
-
-def hit_title(kind: str, number: object, title: str) -> str:
-    """How a search hit or related item is named: practice boxes by their number."""
-    return f"Box {number}: {title}" if kind == "practice" and number is not None else title
 
 
 def _practice_list(heading: str, practices: list[PracticeInfo], by: str) -> str:

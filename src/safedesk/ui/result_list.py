@@ -3,10 +3,9 @@ and drag and drop (rows drag out as library keys; a collection's rows can be reo
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import replace
 from html import escape
 from typing import Any
 
@@ -36,34 +35,12 @@ from PySide6.QtWidgets import (
 
 from safedesk.ui.colours import quiet_text
 from safedesk.ui.plain import tooltip
+from safedesk.ui.rows import SORTS, Row, label_of, marked, passes
 
 KEYS_MIME = "application/x-safedesk-keys"  # newline-separated library keys
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1  # the library key a row (or a sidebar node) stands for
 ROW_ROLE = Qt.ItemDataRole.UserRole + 3  # what a row is: "item" or "trash"
 ModelIndex = QModelIndex | QPersistentModelIndex
-
-
-@dataclass(frozen=True)
-class Row:
-    """One line of the list. Facet values are keys; `*_label` say them to people."""
-
-    key: str
-    title: str
-    meta: str = ""  # authority · theme, or a note
-    snippet: str = ""  # with [marks] around matched words
-    kind: str = "practice"
-    theme: str = ""
-    theme_label: str = ""
-    authority: str = ""
-    authority_label: str = ""
-    number: int | None = None
-    row_kind: str = "item"  # "trash" rows are restored, not opened
-    order: int = 0  # the order the rows came in (relevance, or the collection's order)
-
-    @property
-    def text(self) -> str:
-        """Everything the row says, as plain text (for tooltips, screen readers and tests)."""
-        return "\n".join(x for x in (self.title, self.meta, self.snippet) if x)
 
 
 def keys_mime(keys: Sequence[str], titles: Sequence[str] = ()) -> QMimeData:
@@ -164,7 +141,7 @@ class RowDelegate(QStyledItemDelegate):
         if row.meta:
             parts.append(f"<span style='color:{quiet}'>{escape(row.meta)}</span>")
         if row.snippet:
-            parts.append(_marked(row.snippet))
+            parts.append(marked(row.snippet))
         doc.setHtml("<br>".join(parts))
         return doc
 
@@ -193,24 +170,6 @@ class RowDelegate(QStyledItemDelegate):
         return QSize(int(doc.idealWidth()), int(doc.size().height()) + 2)
 
 
-def _marked(snippet: str) -> str:
-    """A snippet's [matched words] in bold; everything else escaped."""
-    out, pos = [], 0
-    for match in re.finditer(r"\[([^\[\]]+)\]", snippet):
-        out.append(escape(snippet[pos : match.start()]))
-        out.append(f"<b>{escape(match.group(1))}</b>")
-        pos = match.end()
-    out.append(escape(snippet[pos:]))
-    return "".join(out)
-
-
-SORTS: dict[str, Callable[[Row], Any]] = {
-    "Relevance": lambda r: r.order,
-    "Box number": lambda r: (r.number is None, r.number or 0, r.order),
-    "Title": lambda r: re.sub(r"^Box \d+: ", "", r.title).casefold(),
-    "Authority": lambda r: (r.authority_label.casefold() or "~", r.number or 0, r.order),
-    "Theme": lambda r: (r.theme_label.casefold() or "~", r.number or 0, r.order),
-}
 FACETS = (("theme", "All themes"), ("authority", "All authorities"), ("kind", "All kinds"))
 
 
@@ -310,7 +269,7 @@ class ListPane(QWidget):
         filtering = not self.filter_bar.isHidden()
         if filtering:
             self._refill_facets(self._chosen)
-        rows = [r for r in self._rows if not filtering or _passes(r, self._chosen)]
+        rows = [r for r in self._rows if not filtering or passes(r, self._chosen)]
         if filtering:
             rows.sort(key=SORTS.get(self.sort.currentText(), SORTS["Relevance"]))
         current = self.view.currentIndex().data(KEY_ROLE)
@@ -332,11 +291,11 @@ class ListPane(QWidget):
             counts: Counter[str] = Counter()
             labels: dict[str, str] = {}
             for r in self._rows:
-                if _passes(r, others):
+                if passes(r, others):
                     value = getattr(r, name)
                     if value:
                         counts[value] += 1
-                        labels[value] = _label_of(r, name)
+                        labels[value] = label_of(r, name)
             box = self.facets[name]
             box.blockSignals(True)
             box.clear()
@@ -358,23 +317,3 @@ class ListPane(QWidget):
                 self.view.setCurrentIndex(self.model.index(n))
                 return True
         return False
-
-
-def _passes(row: Row, chosen: dict[str, str]) -> bool:
-    return all(not value or getattr(row, name) == value for name, value in chosen.items())
-
-
-KIND_LABELS = {
-    "practice": "Practice (boxes)", "finding": "Review findings", "section": "Case-study sections",
-    "key-learning": "Key learning", "enabler": "Enablers", "barrier": "Barriers",
-    "outcome": "Outcomes", "next-steps": "Next steps", "factor": "Supporting factors",
-    "example": "My examples",
-}  # fmt: skip
-
-
-def _label_of(row: Row, name: str) -> str:
-    if name == "theme":
-        return row.theme_label or row.theme
-    if name == "authority":
-        return row.authority_label or row.authority
-    return KIND_LABELS.get(row.kind, row.kind.replace("-", " ").capitalize())

@@ -1,48 +1,27 @@
 """The export & print dialog: choose a briefing and paper, see the real PDF, save or print it.
 
-The preview *is* the PDF that Save writes and Print prints: `Library.export_brief` renders it off
-the GUI thread into a temporary folder (removed when the dialog closes), one render at a time.
-Only the newest choice's render is ever shown; renders for choices the user has moved past are
-dropped, and a render already made for a choice is reused.
-
     dialog = ExportDialog(library, ExportTargets(key=..., collection=...), parent)
     dialog.open()                                   # Ctrl+E
     print_now(library, ExportTargets(key=...), parent)   # Ctrl+P: the same dialog, printing
+
+What is offered is `choices.py`; the preview is rendered by `preview.py`; printing is `printing.py`.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import (
-    QDir,
-    QLocale,
-    QMargins,
-    QPointF,
-    QRectF,
-    QSettings,
-    QSize,
-    QSizeF,
-    QStandardPaths,
-    Qt,
-    QTemporaryDir,
-    QTimer,
-    Signal,
-)
-from PySide6.QtGui import QCloseEvent, QImage, QKeySequence, QPageSize, QPainter, QPalette
+from PySide6.QtCore import QLocale, QMargins, QPointF, QSettings, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QPalette
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
-    QApplication,
     QButtonGroup,
     QCheckBox,
     QComboBox,
@@ -65,92 +44,33 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from safedesk.briefing.request import BriefRequest
 from safedesk.errors import LibraryError
 from safedesk.fileio import write_atomically
 from safedesk.library import Library
+from safedesk.ui.export.choices import (
+    KIND_LABELS,
+    PAPER_LABELS,
+    ExportTargets,
+    Offer,
+    offers_for,
+    slug,
+)
+from safedesk.ui.export.preview import PreviewRenderer
+from safedesk.ui.export.printing import make_printer, pages_to_print, print_document
 from safedesk.ui.plain import message
-from safedesk.ui.workers import Worker
-from safedesk.userlib import title_of
-from safedesk.views import AuthorityInfo, PracticeInfo, ThemeInfo
 
 log = logging.getLogger(__name__)
+__all__ = ["ExportDialog", "ExportTargets", "default_paper", "print_now", "slug"]
 
 PREVIEW_DELAY_MS = 250  # debounce: a burst of changes makes one render
-PRINT_DPI_MAX = 300  # pages are rasterised for printing at the printer's resolution, up to this
-# kind -> (label with mnemonic, what export_brief calls it)
-KINDS: dict[str, tuple[str, str]] = {
-    "sheet": ("Pra&ctice sheet", "Practice sheet"),
-    "theme": ("&Theme brief", "Theme brief"),
-    "authority": ("&Authority profile", "Authority profile"),
-    "pack": ("Session pac&k", "Session pack"),
-    "handout": ("&Handout", "Participant handout"),
-}
-PAPERS: dict[str, tuple[str, QPageSize.PageSizeId]] = {
-    "a4": ("A4 (210 × 297 mm)", QPageSize.PageSizeId.A4),
-    "letter": ("US Letter (8.5 × 11 in)", QPageSize.PageSizeId.Letter),
-}
 LETTER_TERRITORIES = {QLocale.Country.UnitedStates, QLocale.Country.Canada}
-
-
-@dataclass(frozen=True)
-class ExportTargets:
-    """What the user has in front of them; each one set offers its kinds of PDF.
-
-    `key`: the item being read (a practice sheet); `theme` / `authority`: a theme or authority key
-    (a theme brief / authority profile); `collection`: a collection name (a session pack and a
-    participant handout).
-    """
-
-    key: str | None = None
-    theme: str | None = None
-    authority: str | None = None
-    collection: str | None = None
-
-
-@dataclass(frozen=True)
-class Choice:
-    """Everything one PDF depends on; equal choices make identical PDFs."""
-
-    kind: str
-    target: str
-    paper: str
-    notes_space: bool
-
-    def export_args(self) -> dict[str, Any]:
-        """Keyword arguments for `Library.export_brief`."""
-        if self.kind == "sheet":
-            return {"key": self.target, "paper": self.paper, "notes_space": self.notes_space}
-        if self.kind in ("pack", "handout"):
-            return {
-                "collection": self.target,
-                "paper": self.paper,
-                "handout": self.kind == "handout",
-            }
-        return {self.kind: self.target, "paper": self.paper}
-
-
-@dataclass(frozen=True)
-class Offer:
-    """One kind of PDF the dialog offers: its target and how to name it to people."""
-
-    kind: str
-    target: str
-    title: str  # e.g. "Box 3: Restructuring of social care teams…"
-    detail: str = ""  # e.g. "London borough" or "4 items"
 
 
 def default_paper(locale: QLocale | None = None) -> str:
     """US Letter where people use it (the US and Canada), else A4."""
     territory = (locale or QLocale()).territory()
     return "letter" if territory in LETTER_TERRITORIES else "a4"
-
-
-def slug(text: str, limit: int = 60) -> str:
-    """`text` as a calm file name stem: lower case words joined by hyphens."""
-    words = re.sub(r"[\W_]+", "-", text.lower()).strip("-")
-    if len(words) > limit:
-        words = words[:limit].rsplit("-", 1)[0]
-    return words or "briefing"
 
 
 def _plain_label(text: str = "", muted: bool = False) -> QLabel:
@@ -179,18 +99,16 @@ class ExportDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.library = library
-        self.offers = self._offers(targets)
+        self.offers = offers_for(library, targets)
         self.close_after_print = False
-        self.renders_started = 0
-        self._tmp: QTemporaryDir | None = None
-        self._wanted: Choice | None = None  # the choice the preview should show
-        self._shown: Choice | None = None  # the choice it does show
+        self.renderer = PreviewRenderer(library, self)
+        self.renderer.ready.connect(self._show)
+        self.renderer.failed.connect(self._fail)
+        self._shown: BriefRequest | None = None  # the choice the preview shows
         self._shown_path: Path | None = None
-        self._running: Choice | None = None  # at most one render at a time
-        self._pending: Choice | None = None  # the newest choice asked for while one ran
-        self._rendered: dict[Choice, Path] = {}
-        self._workers: list[Worker] = []
-        self._waiting: tuple[Choice, Callable[[], None]] | None = None  # save/print, once ready
+        self._waiting: tuple[BriefRequest, Callable[[], None]] | None = (
+            None  # save/print, once ready
+        )
         self._progress: QProgressDialog | None = None
         self._closed = False
 
@@ -222,49 +140,6 @@ class ExportDialog(QDialog):
         self._choose_initial(kind or str(settings.value("export/kind", "") or ""))
 
     # -- building -----------------------------------------------------------------------------
-    def _offers(self, targets: ExportTargets) -> list[Offer]:
-        offers: list[Offer] = []
-        lib = self.library
-        if targets.key:
-            item = self._lookup(targets.key)
-            if isinstance(item, PracticeInfo):
-                title, detail = f"Box {item.number}: {item.title}", item.authority
-            else:
-                title, detail = title_of(item, targets.key), ""
-            offers.append(Offer("sheet", targets.key, title, detail))
-        if targets.theme:
-            theme = self._lookup(targets.theme)
-            if isinstance(theme, ThemeInfo):
-                title = f"Theme {theme.number}: {theme.title}"
-                detail = f"{theme.practices} examples of good practice"
-            else:
-                title, detail = title_of(theme, targets.theme), ""
-            offers.append(Offer("theme", targets.theme, title, detail))
-        if targets.authority:
-            authority = self._lookup(targets.authority)
-            if isinstance(authority, AuthorityInfo):
-                title, detail = authority.name, authority.type or ""
-            else:
-                title, detail = title_of(authority, targets.authority), ""
-            offers.append(Offer("authority", targets.authority, title, detail))
-        if targets.collection:
-            name = targets.collection
-            try:
-                count = len(lib.collection(name).items)
-                detail = f"{count} item" + ("" if count == 1 else "s")
-            except LibraryError:
-                detail = ""
-            offers.append(Offer("pack", name, name, detail + " · with your facilitator's notes"))
-            offers.append(Offer("handout", name, name, detail + " · without your notes"))
-        return offers
-
-    def _lookup(self, key: str) -> object:
-        """The library's view of `key`, or None (the render then says what is wrong)."""
-        try:
-            return self.library.get(key)
-        except LibraryError:
-            return None
-
     def _build_options(self, settings: QSettings) -> QWidget:
         panel = QWidget()
         panel.setFixedWidth(310)
@@ -280,7 +155,7 @@ class ExportDialog(QDialog):
         self.kind_buttons: dict[str, QRadioButton] = {}
         indent = self.style().pixelMetric(QStyle.PixelMetric.PM_ExclusiveIndicatorWidth) + 8
         for n, offer in enumerate(self.offers):
-            label, name = KINDS[offer.kind]
+            label, name = KIND_LABELS[offer.kind], offer.name
             button = QRadioButton(label)
             button.setAccessibleName(name)
             button.setAccessibleDescription(f"{offer.title}. {offer.detail}".strip(". "))
@@ -309,10 +184,10 @@ class ExportDialog(QDialog):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.paper = QComboBox()
         self.paper.setAccessibleName("Paper size")
-        for key, (text, _size) in PAPERS.items():
+        for key, text in PAPER_LABELS.items():
             self.paper.addItem(text, key)
         remembered = str(settings.value("export/paper", "") or "")
-        paper = remembered if remembered in PAPERS else default_paper()
+        paper = remembered if remembered in PAPER_LABELS else default_paper()
         self.paper.setCurrentIndex(max(0, self.paper.findData(paper)))
         self.paper.currentIndexChanged.connect(self._paper_changed)
         paper_label = QLabel("&Paper size")
@@ -431,12 +306,12 @@ class ExportDialog(QDialog):
         n = self.kind_group.checkedId()
         return self.offers[n] if 0 <= n < len(self.offers) else None
 
-    def current_choice(self) -> Choice | None:
+    def current_choice(self) -> BriefRequest | None:
         offer = self.offer
         if offer is None:
             return None
         notes = self.notes_space.isChecked() if offer.kind == "sheet" else False
-        return Choice(offer.kind, offer.target, str(self.paper.currentData()), notes)
+        return offer.request(str(self.paper.currentData()), notes)
 
     def choose(self, kind: str, paper: str | None = None) -> None:
         """Select a kind (and paper) as a user would; the preview follows after the delay."""
@@ -466,7 +341,7 @@ class ExportDialog(QDialog):
         if offer is None:
             return
         self.notes_space.setEnabled(offer.kind == "sheet")
-        name = KINDS[offer.kind][1]
+        name = offer.name
         self.setWindowTitle(f"Export {name.lower()}: {offer.title}")
 
     def _changed(self) -> None:
@@ -482,80 +357,23 @@ class ExportDialog(QDialog):
         choice = self.current_choice()
         if choice is None or self._closed:
             return
-        self._wanted = choice
         if choice == self._shown:
+            self.renderer.wanted = choice
+            self.renderer.forget_pending()
             self._set_busy(False)
-            self._pending = None
             return
-        cached = self._rendered.get(choice)
+        cached = self.renderer.want(choice)
         if cached is not None:
-            self._pending = None
             self._show(choice, cached)
-            return
-        self._set_busy(True)
-        if self._running is not None:
-            self._pending = None if choice == self._running else choice
-            return
-        self._start(choice)
+        else:
+            self._set_busy(True)
 
-    def _start(self, choice: Choice) -> None:
-        self.renders_started += 1
-        try:
-            path = self._temp_dir() / f"preview-{self.renders_started}.pdf"
-        except LibraryError as exc:
-            if choice == self._wanted:
-                self._fail(choice, str(exc))
-            return
-        library, args = self.library, choice.export_args()
-
-        def job(_progress: Any) -> Path:
-            library.export_brief(path, **args)
-            return path
-
-        worker = Worker(job)
-        # bound methods of this dialog, so that Qt delivers them on the GUI thread
-        worker.finished.connect(self._render_finished)
-        worker.failed.connect(self._render_failed)
-        worker.worker_thread.finished.connect(self._reap)
-        self._running = choice
-        self._workers.append(worker)
-        worker.start()
-
-    def _render_finished(self, path: Path) -> None:
-        choice, self._running = self._running, None
-        if choice is None or self._closed:
-            return
-        self._rendered[choice] = path
-        self._next()
-        if choice == self._wanted:
-            self._show(choice, path)
-
-    def _render_failed(self, message: str) -> None:
-        choice, self._running = self._running, None
-        if choice is None or self._closed:
-            return
-        log.warning("the export preview failed: %s", message)
-        self._next()
-        if choice == self._wanted:
-            self._fail(choice, message)
-
-    def _next(self) -> None:
-        pending, self._pending = self._pending, None
-        if pending is not None and pending not in self._rendered:
-            self._start(pending)
-
-    def _reap(self) -> None:
-        self._workers = [w for w in self._workers if not w.worker_thread.wait(0)]
-
-    def _temp_dir(self) -> Path:
-        if self._tmp is None or not self._tmp.isValid():
-            self._tmp = QTemporaryDir(str(Path(QDir.tempPath()) / "safedesk-export-XXXXXX"))
-            if not self._tmp.isValid():
-                raise LibraryError(f"cannot make a temporary folder: {self._tmp.errorString()}")
-        return Path(self._tmp.path())
+    @property
+    def renders_started(self) -> int:
+        return self.renderer.renders_started
 
     # -- showing ------------------------------------------------------------------------------
-    def _show(self, choice: Choice, path: Path) -> None:
+    def _show(self, choice: BriefRequest, path: Path) -> None:
         self.document.close()
         error = self.document.load(str(path))
         if error != QPdfDocument.Error.None_:
@@ -563,7 +381,7 @@ class ExportDialog(QDialog):
             return
         self._shown, self._shown_path = choice, path
         pages = self.document.pageCount()
-        paper = PAPERS[choice.paper][0].split(" (")[0]
+        paper = PAPER_LABELS[choice.paper].split(" (")[0]
         self.page_count.setText(f"{pages} page{'' if pages == 1 else 's'} · {paper}")
         self.stack.setCurrentWidget(self.view)
         self.view.pageNavigator().jump(0, QPointF(), 0)
@@ -574,7 +392,7 @@ class ExportDialog(QDialog):
             self._end_waiting()
             action()
 
-    def _fail(self, choice: Choice, message: str) -> None:
+    def _fail(self, choice: BriefRequest, message: str) -> None:
         self._shown, self._shown_path = None, None
         self.document.close()
         self.page_count.setText("")
@@ -595,7 +413,7 @@ class ExportDialog(QDialog):
             self.page_count.setText("Updating…" if self._shown else "Making the preview…")
 
     @property
-    def shown(self) -> Choice | None:
+    def shown(self) -> BriefRequest | None:
         """The choice whose PDF the preview shows (it may lag behind `current_choice()`)."""
         return self._shown
 
@@ -607,10 +425,7 @@ class ExportDialog(QDialog):
     # -- save and print -----------------------------------------------------------------------
     def suggested_name(self) -> str:
         offer = self.offer
-        if offer is None:
-            return "briefing.pdf"
-        suffix = {"authority": "-profile", "pack": "-session-pack", "handout": "-handout"}
-        return slug(offer.title) + suffix.get(offer.kind, "") + ".pdf"
+        return offer.suggested_name() if offer is not None else "briefing.pdf"
 
     def on_save(self) -> None:
         """Save…: ask where, then copy the rendered PDF there (all or nothing)."""
@@ -653,14 +468,9 @@ class ExportDialog(QDialog):
 
     def make_printer(self) -> QPrinter:
         """A printer set up for the chosen paper, named after the document."""
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         choice = self.current_choice()
-        paper = choice.paper if choice else "a4"
-        printer.setPageSize(QPageSize(PAPERS[paper][1]))
-        printer.setFullPage(True)  # the PDF has its own margins
         offer = self.offer
-        printer.setDocName(offer.title if offer else "safedesk")
-        return printer
+        return make_printer(choice.paper if choice else "a4", offer.title if offer else "safedesk")
 
     def _print_with_dialog(self) -> None:
         printer = self.make_printer()
@@ -682,64 +492,15 @@ class ExportDialog(QDialog):
             self.done(QDialog.DialogCode.Accepted if accepted else QDialog.DialogCode.Rejected)
 
     def print_to(self, printer: QPrinter) -> int:
-        """Paint the preview's pages (the range `printer` asks for) onto it; returns the count.
-
-        Each page is rendered to an image at the printer's resolution (at most PRINT_DPI_MAX) and
-        scaled to fill the printer's page, keeping its shape.
-        """
+        """Paint the preview's pages (the range `printer` asks for) onto it; returns the count."""
         if self.preview_path is None or self.document.status() != QPdfDocument.Status.Ready:
             raise LibraryError("the PDF is not ready to print yet")
-        pages = self._pages_to_print(printer, self.document.pageCount())
-        if not pages:
-            return 0
-        painter = QPainter()
-        if not painter.begin(printer):
-            raise LibraryError("the printer could not be started")
-        dpi = min(printer.resolution(), PRINT_DPI_MAX)
-        area = QRectF(0, 0, printer.width(), printer.height())
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            for n, page in enumerate(pages):
-                if n and not printer.newPage():
-                    raise LibraryError("the printer could not start a new page")
-                points: QSizeF = self.document.pagePointSize(page - 1)
-                pixels = QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72))
-                image = self._opaque(self.document.render(page - 1, pixels))
-                scale = min(area.width() / points.width(), area.height() / points.height())
-                size = QSizeF(points.width() * scale, points.height() * scale)
-                corner = area.center() - QPointF(size.width() / 2, size.height() / 2)
-                painter.drawImage(QRectF(corner, size), image)
-        finally:
-            painter.end()
-            QApplication.restoreOverrideCursor()
-        self.printed.emit(len(pages))
-        return len(pages)
-
-    @staticmethod
-    def _opaque(rendered: QImage) -> QImage:
-        """The page on white paper: QtPdf renders onto a transparent background."""
-        page = QImage(rendered.size(), QImage.Format.Format_RGB32)
-        page.fill(Qt.GlobalColor.white)
-        painter = QPainter(page)
-        painter.drawImage(0, 0, rendered)
-        painter.end()
-        return page
-
-    def _pages_to_print(self, printer: QPrinter, total: int) -> list[int]:
-        """1-based page numbers the user picked in the print dialog, in printing order."""
-        pages = list(range(1, total + 1))
-        if printer.printRange() == QPrinter.PrintRange.PageRange:
-            ranges = printer.pageRanges()
-            if not ranges.isEmpty():
-                pages = [p for p in pages if ranges.contains(p)]
-            elif printer.fromPage() > 0:
-                last = printer.toPage() or total
-                pages = [p for p in pages if printer.fromPage() <= p <= last]
-        elif printer.printRange() == QPrinter.PrintRange.CurrentPage:
-            pages = [min(total, self.view.pageNavigator().currentPage() + 1)]
-        if printer.pageOrder() == QPrinter.PageOrder.LastPageFirst:
-            pages.reverse()
-        return pages
+        current = self.view.pageNavigator().currentPage() + 1
+        pages = pages_to_print(printer, self.document.pageCount(), current)
+        printed = print_document(self.document, printer, pages)
+        if printed:
+            self.printed.emit(printed)
+        return printed
 
     def _when_ready(self, action: Callable[[], None], label: str) -> None:
         """Run `action` now if the preview is current, else once it is (with a progress dialog)."""
@@ -786,16 +547,9 @@ class ExportDialog(QDialog):
         self._closed = True
         self._timer.stop()
         self._end_waiting()
-        for worker in self._workers:
-            worker.worker_thread.wait(15_000)
-        self._workers.clear()
-        self._running = self._pending = None
+        self.renderer.shutdown()
         self.document.close()
-        self._rendered.clear()
         self._shown = self._shown_path = None
-        if self._tmp is not None:
-            self._tmp.remove()
-            self._tmp = None
 
 
 def print_now(

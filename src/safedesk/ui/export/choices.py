@@ -1,0 +1,125 @@
+"""What the export dialog offers for what the user has open, and the request each choice makes.
+
+Qt-free: the dialog shows these; tests check them without a window.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from safedesk.briefing.request import KIND_NAMES, BriefRequest
+from safedesk.errors import LibraryError
+from safedesk.interfaces import Source
+from safedesk.userlib import title_of
+from safedesk.views import AuthorityInfo, PracticeInfo, ThemeInfo
+
+# kind -> the radio button's label, with its mnemonic
+KIND_LABELS = {
+    "sheet": "Pra&ctice sheet",
+    "theme": "&Theme brief",
+    "authority": "&Authority profile",
+    "pack": "Session pac&k",
+    "handout": "&Handout",
+}
+PAPER_LABELS = {"a4": "A4 (210 × 297 mm)", "letter": "US Letter (8.5 × 11 in)"}
+NAME_SUFFIX = {"authority": "-profile", "pack": "-session-pack", "handout": "-handout"}
+
+
+@dataclass(frozen=True)
+class ExportTargets:
+    """What the user has in front of them; each one set offers its kinds of PDF.
+
+    `key`: the item being read (a practice sheet); `theme` / `authority`: a theme or authority key
+    (a theme brief / authority profile); `collection`: a collection name (a session pack and a
+    participant handout).
+    """
+
+    key: str | None = None
+    theme: str | None = None
+    authority: str | None = None
+    collection: str | None = None
+
+
+@dataclass(frozen=True)
+class Offer:
+    """One kind of PDF the dialog offers: its target and how to name it to people."""
+
+    kind: str
+    target: str
+    title: str  # e.g. "Box 3: Restructuring of social care teams…"
+    detail: str = ""  # e.g. "London borough" or "4 items"
+
+    @property
+    def name(self) -> str:
+        """What the kind is called: "Practice sheet", "Participant handout"…"""
+        return KIND_NAMES[self.kind]
+
+    def request(self, paper: str, notes_space: bool) -> BriefRequest:
+        """The briefing this offer makes on `paper` (space for notes only on a sheet)."""
+        if self.kind == "sheet":
+            return BriefRequest(key=self.target, paper=paper, notes_space=notes_space)
+        if self.kind in ("pack", "handout"):
+            return BriefRequest(
+                collection=self.target, handout=self.kind == "handout", paper=paper,
+                notes_space=False,
+            )  # fmt: skip
+        if self.kind == "theme":
+            return BriefRequest(theme=self.target, paper=paper, notes_space=False)
+        return BriefRequest(authority=self.target, paper=paper, notes_space=False)
+
+    def suggested_name(self) -> str:
+        return slug(self.title) + NAME_SUFFIX.get(self.kind, "") + ".pdf"
+
+
+def offers_for(library: Source, targets: ExportTargets) -> list[Offer]:
+    """The kinds of PDF that fit `targets`, in the order they are offered."""
+    offers: list[Offer] = []
+    if targets.key:
+        item = _lookup(library, targets.key)
+        if isinstance(item, PracticeInfo):
+            title, detail = f"Box {item.number}: {item.title}", item.authority
+        else:
+            title, detail = title_of(item, targets.key), ""
+        offers.append(Offer("sheet", targets.key, title, detail))
+    if targets.theme:
+        theme = _lookup(library, targets.theme)
+        if isinstance(theme, ThemeInfo):
+            title = f"Theme {theme.number}: {theme.title}"
+            detail = f"{theme.practices} examples of good practice"
+        else:
+            title, detail = title_of(theme, targets.theme), ""
+        offers.append(Offer("theme", targets.theme, title, detail))
+    if targets.authority:
+        authority = _lookup(library, targets.authority)
+        if isinstance(authority, AuthorityInfo):
+            title, detail = authority.name, authority.type or ""
+        else:
+            title, detail = title_of(authority, targets.authority), ""
+        offers.append(Offer("authority", targets.authority, title, detail))
+    if targets.collection:
+        name = targets.collection
+        try:
+            count = len(library.collection(name).items)
+            detail = f"{count} item" + ("" if count == 1 else "s")
+        except LibraryError:
+            detail = ""
+        offers.append(Offer("pack", name, name, detail + " · with your facilitator's notes"))
+        offers.append(Offer("handout", name, name, detail + " · without your notes"))
+    return offers
+
+
+def _lookup(library: Source, key: str) -> object:
+    """The library's view of `key`, or None (the render then says what is wrong)."""
+    try:
+        return library.get(key)
+    except LibraryError:
+        return None
+
+
+def slug(text: str, limit: int = 60) -> str:
+    """`text` as a calm file name stem: lower case words joined by hyphens."""
+    words = re.sub(r"[\W_]+", "-", text.lower()).strip("-")
+    if len(words) > limit:
+        words = words[:limit].rsplit("-", 1)[0]
+    return words or "briefing"

@@ -1,0 +1,226 @@
+"""Moving around the library: the sidebar node chosen fills the list; the row chosen opens in the
+reading pane; Back and Forward; and coming back to where the user was after a restart."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QSettings
+from PySide6.QtGui import QStandardItem
+
+from safedesk.errors import LibraryError
+from safedesk.ui import rows
+from safedesk.ui.result_list import KEY_ROLE
+from safedesk.ui.sidebar import NODE_ROLE
+
+if TYPE_CHECKING:
+    from safedesk.library import Library
+    from safedesk.ui.shell import Shell
+
+
+class Navigator(QObject):
+    """Where the window is: the sidebar node, the item being read, and the way back."""
+
+    def __init__(self, shell: Shell) -> None:
+        super().__init__(shell.window())
+        self.shell = shell
+        self.widget = shell.window()  # the parent of its dialogs
+        self.history: list[str] = []
+        self.place = -1
+        self.reading_key: str | None = None  # the item in the reading pane
+        self.theme_labels: dict[tuple[str, str], str] = {}  # (report, title) -> "3.2 …"
+
+    @property
+    def library(self) -> Library | None:
+        return self.shell.library
+
+    # -- the sidebar ------------------------------------------------------------------------------
+    def refresh_sidebar(self) -> None:
+        """Rebuild the sidebar's counts and lists, keeping the current node."""
+        w = self.shell
+        if self.library is None:
+            return
+        current = w.tree.currentIndex()
+        path = (current.data(NODE_ROLE), current.data(KEY_ROLE)) if current.isValid() else None
+        w.tree_model.refresh(self.library)
+        w.tree.expandToDepth(0)
+        if path:
+            row = self.find_node(*path)
+            if row is not None:
+                w.tree.selectionModel().blockSignals(True)
+                w.tree.setCurrentIndex(row.index())
+                w.tree.selectionModel().blockSignals(False)
+
+    def content_changed(self) -> None:
+        """Reports were opened, imported or restored: redo what is derived from them. Not on
+        every note saved."""
+        assert self.library is not None
+        self.theme_labels = {  # search hits name a theme by title; the filters add its number
+            (t.report, t.title): f"{t.number} {t.title}" for t in self.library.themes()
+        }
+        self.refresh_sidebar()
+
+    def find_node(self, node: str, key: str) -> QStandardItem | None:
+        for row in self._all_rows():
+            if (row.data(NODE_ROLE), row.data(KEY_ROLE)) == (node, key):
+                return row
+        return None
+
+    def _all_rows(self) -> list[QStandardItem]:
+        out: list[QStandardItem] = []
+
+        def walk(item: QStandardItem) -> None:
+            out.append(item)
+            for r in range(item.rowCount()):
+                walk(item.child(r))
+
+        model = self.shell.tree_model
+        for r in range(model.rowCount()):
+            walk(model.item(r))
+        return out
+
+    def select_node(self, node: str, key: str) -> None:
+        row = self.find_node(node, key)
+        if row is not None:
+            self.shell.tree.setCurrentIndex(row.index())
+
+    def current_node(self) -> tuple[str, str]:
+        index = self.shell.tree.currentIndex()
+        if not index.isValid():
+            return "bookmarks", ""
+        return str(index.data(NODE_ROLE)), str(index.data(KEY_ROLE) or "")
+
+    def selected_collection(self) -> str | None:
+        index = self.shell.tree.currentIndex()
+        return str(index.data(KEY_ROLE)) if index.data(NODE_ROLE) == "collection" else None
+
+    def tree_changed(self, current: Any, _previous: Any = None) -> None:
+        if self.library is None or not current.isValid():
+            return
+        node, key = current.data(NODE_ROLE), current.data(KEY_ROLE)
+        settings = QSettings()
+        settings.setValue("window/node", node)
+        settings.setValue("window/node-key", key)
+        self.shell.search.end()
+        self.show_node(node, key)
+
+    def show_current(self) -> None:
+        """Show what the sidebar has selected (after a search is cleared)."""
+        self.tree_changed(self.shell.tree.currentIndex())
+
+    # -- the list ---------------------------------------------------------------------------------
+    def show_node(self, node: str, key: str) -> None:
+        lib, pane = self.library, self.shell.pane
+        assert lib is not None
+        pane.set_accept_drops(node == "collection")
+        if node in ("theme", "authority", "report"):
+            practices = lib.practices(**{node: key})
+            pane.show_rows(f"{len(practices)} practices", [rows.practice_row(p) for p in practices])
+            self.open(key, remember=False)
+        elif node == "item":
+            self.open(key)
+        elif node == "bookmarks":
+            marks = lib.bookmarks()
+            pane.show_rows(
+                f"{len(marks)} bookmarks", [rows.bookmark_row(b) for b in marks], filters=False
+            )
+        elif node == "collection":
+            c = lib.collection(key)
+            pane.show_rows(
+                f"{c.name}: {len(c.items)} items", rows.collection_rows(c), filters=False
+            )
+            self.shell.statusBar().showMessage(
+                "Drag items to reorder them; drop practice here to add it", 6000
+            )
+        elif node == "examples":
+            examples = lib.examples()
+            pane.show_rows(
+                f"{len(examples)} of your own examples", [rows.example_row(e) for e in examples]
+            )
+        elif node == "trash":
+            entries = lib.trash()
+            pane.show_rows(
+                f"{len(entries)} in the Trash (right-click to restore)",
+                [rows.trash_row(t) for t in entries],
+                filters=False,
+            )
+
+    def show_cell(self, theme: str, authority: str, label: str) -> None:
+        """The practice map asked for one cell (or a whole row or column)."""
+        if self.library is None:
+            return
+        w = self.shell
+        report = w.practice_map.report.currentData()
+        practices = self.library.practices(
+            report=report, theme=theme or None, authority=authority or None
+        )
+        w.pane.set_accept_drops(False)
+        w.pane.show_rows(
+            f"{label}: {len(practices)} practices", [rows.practice_row(p) for p in practices]
+        )
+        if practices:
+            w.pane.select_key(practices[0].key)
+        w.statusBar().showMessage(f"Practice map: {label}", 4000)
+
+    def list_changed(self, key: str, row_kind: str) -> None:
+        if row_kind == "item":
+            self.open(key)
+
+    # -- reading ----------------------------------------------------------------------------------
+    def open(self, key: str, remember: bool = True) -> None:
+        """Show `key` in the reading pane (and remember it for Back/Forward)."""
+        if self.library is None:
+            return
+        w = self.shell
+        try:
+            item = self.library.get(key)
+        except LibraryError as exc:
+            w.reader.setPlainText(str(exc))
+            return
+        self.reading_key = key
+        w.reader.show_item(self.library, item, w.search.emphasis)
+        w.notes.show_item(self.library, key if item.kind not in ("report",) else None)
+        QSettings().setValue("window/item", key)
+        if remember and (self.place < 0 or self.history[self.place] != key):
+            del self.history[self.place + 1 :]
+            self.history.append(key)
+            self.place = len(self.history) - 1
+
+    def redraw(self) -> None:
+        """Draw the item being read again, in place (the palette changed)."""
+        if self.library is not None and self.reading_key:
+            with contextlib.suppress(LibraryError):
+                item = self.library.get(self.reading_key)
+                self.shell.reader.show_item(
+                    self.library, item, self.shell.search.emphasis, keep_scroll=True
+                )
+
+    def on_back(self) -> None:
+        if self.place > 0:
+            self.place -= 1
+            self.open(self.history[self.place], remember=False)
+
+    def on_forward(self) -> None:
+        if self.place + 1 < len(self.history):
+            self.place += 1
+            self.open(self.history[self.place], remember=False)
+
+    def restore_selection(self) -> bool:
+        """Back where the user was: the sidebar node, then the item being read."""
+        settings = QSettings()
+        node, key = settings.value("window/node"), settings.value("window/node-key")
+        item = settings.value("window/item")  # read first: showing the node changes it
+        row = self.find_node(str(node), str(key or "")) if node else None
+        if row is None:
+            return False
+        self.shell.tree.setCurrentIndex(row.index())
+        self.shell.tree.scrollTo(row.index())
+        if item and self.library is not None:
+            try:
+                self.library.get(str(item))
+            except LibraryError:
+                return True
+            if not self.shell.pane.select_key(str(item)):
+                self.open(str(item))
+        return True

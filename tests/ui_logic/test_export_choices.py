@@ -1,0 +1,43 @@
+"""What the export dialog offers and the request each choice makes (Qt-free)."""
+
+from __future__ import annotations
+
+import pytest
+
+from safedesk.briefing.request import BriefRequest
+from safedesk.errors import LibraryError
+from safedesk.library import Library
+from safedesk.ui.export.choices import ExportTargets, offers_for, slug
+
+B = "nfer-2011-safeguarding-children-council-developments/"
+
+
+def test_offers_follow_what_is_open(library: Library) -> None:
+    library.create_collection("March")
+    library.add_to_collection("March", B + "box-9")
+    offers = offers_for(
+        library,
+        ExportTargets(key=B + "box-3", theme=B + "theme-3.1", authority=B + "authority-d",
+                      collection="March"),
+    )  # fmt: skip
+    assert [o.kind for o in offers] == ["sheet", "theme", "authority", "pack", "handout"]
+    sheet, theme, authority, pack, handout = offers
+    assert sheet.title.startswith("Box 3: ") and theme.title.startswith("Theme 3.1: ")
+    assert authority.title == "Authority D" and pack.detail.startswith("1 item ")
+    assert sheet.request("letter", True) == BriefRequest(key=B + "box-3", paper="letter")
+    assert handout.request("a4", True) == BriefRequest(
+        collection="March", handout=True, notes_space=False
+    )
+    assert theme.request("a4", True).kind == "theme"
+    assert handout.suggested_name() == "march-handout.pdf"
+    assert authority.suggested_name() == "authority-d-profile.pdf"
+
+
+def test_a_request_asks_for_exactly_one_thing() -> None:
+    with pytest.raises(LibraryError, match="say what to brief on"):
+        BriefRequest().checked()
+    with pytest.raises(LibraryError, match="--handout goes with --collection"):
+        BriefRequest(key="x", handout=True).checked()
+    with pytest.raises(LibraryError, match="paper must be"):
+        BriefRequest(key="x", paper="a5").checked()
+    assert slug("../../etc/passwd") == "etc-passwd"
