@@ -64,10 +64,12 @@ def read_pdf(
 
 
 def _open_error(name: str, why: str) -> str:
+    inner = re.findall(r"\(PDFium: ([^()]+)\)", why)
+    why = inner[-1].lower() if inner else why
     if any(word.lower() in why.lower() for word in _PASSWORD_ERRORS):
         return f"{name} is encrypted (password-protected); save a copy without a password first"
     if "format" in why.lower() or "file" in why.lower():
-        return f"{name} is damaged or not a complete PDF (PDFium: {why.rstrip('.')})"
+        return f"{name} is damaged or not a complete PDF (PDFium says: {why.rstrip('.')})"
     return f"{name} cannot be read as a PDF ({why.rstrip('.')})"
 
 

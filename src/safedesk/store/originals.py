@@ -1,0 +1,62 @@
+"""Original files kept in the library folder (``originals/``), named by their content hash.
+
+Importing the same bytes twice keeps one file; a file is written under a temporary name, flushed
+to disk and renamed, so a crash or a full disk never leaves half an original under the real name
+(the temporary is removed on failure; `leftovers` lists one a killed process left behind).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from safedesk.errors import LibraryError
+
+FOLDER = "originals"
+
+
+def original_name(sha256: str, suffix: str) -> str:
+    """The name an original with this content hash and suffix (".pdf") is kept under."""
+    suffix = suffix.lower() if suffix.lower() in (".pdf", ".docx", ".txt", ".md") else ""
+    return f"{sha256}{suffix}"
+
+
+def original_path(data_dir: Path, name: str) -> Path:
+    return data_dir / FOLDER / name
+
+
+def keep_original(data_dir: Path, data: bytes, suffix: str) -> str:
+    """Keep `data` in `data_dir/originals/` (once per content) and return the name it has there.
+
+    LibraryError (one line) if it cannot be written; nothing is left behind then.
+    """
+    digest = hashlib.sha256(data).hexdigest()
+    name = original_name(digest, suffix)
+    folder = data_dir / FOLDER
+    target = folder / name
+    if target.is_file() and target.stat().st_size == len(data):
+        return name
+    partial = folder / f".{name}.partial"
+    try:
+        folder.mkdir(exist_ok=True)
+        with partial.open("wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        partial.replace(target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise LibraryError(
+            f"cannot keep the original file in {folder}: {exc.strerror or exc}; nothing was changed"
+        ) from None
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return name
+
+
+def forget_original(data_dir: Path, name: str) -> None:
+    """Remove a kept original no report row refers to any more (missing is fine)."""
+    if name and "/" not in name and not name.startswith("."):
+        (data_dir / FOLDER / name).unlink(missing_ok=True)
