@@ -181,11 +181,11 @@ def rejoin(pieces: Sequence[Piece], words: Counter[str] | None = None) -> list[T
         block = piece.block
         if open_at is not None and open_piece is not None:
             target = out[open_at]
-            if block.kind in ("heading", "table_row"):
-                open_at = open_piece = None
-            elif block.frame != target.frame:
+            if block.frame != target.frame:
                 held.append(block)
                 continue
+            if block.kind in ("heading", "table_row"):
+                open_at = open_piece = None
             elif _continues(open_piece, block, bool(held)):
                 _append(target, block, words or Counter())
                 out += held

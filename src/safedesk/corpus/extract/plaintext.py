@@ -1,8 +1,9 @@
 """The text reader (.txt, .md): the existing decoding and page-break rejoining, as blocks.
 
 A report laid out as text is parsed from `Extracted.text` exactly as before; the blocks serve the
-document parser. Headings are short unpunctuated lines standing alone ("#" marks give Markdown
-levels, "3.1" numbers give a level per dot); "- " lines are list items.
+document parser. In a file with Markdown "#" headings those are the headings (one level per "#");
+otherwise headings are short unpunctuated lines standing alone ("3.1" numbers give a level per
+dot). "- " lines are list items.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ _NUMBERED_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+\S")
 
 def read_text(data: bytes, name: str) -> tuple[list[TextBlock], str]:
     text = decode(data, name)
-    raw_lines = {line.strip() for line in normalise(text).split("\n")}
+    markdown = any(_MARKDOWN_HEADING.match(line) for line in normalise(text).split("\n"))
     out: list[TextBlock] = []
     parsed = blocks(normalise(text))
     for i, b in enumerate(parsed):
@@ -30,12 +31,12 @@ def read_text(data: bytes, name: str) -> tuple[list[TextBlock], str]:
         if b.bullet:
             out.append(TextBlock("list_item", body))
             continue
-        markdown = _MARKDOWN_HEADING.match(body)
-        if markdown and any(line.startswith("#") for line in raw_lines):
-            out.append(TextBlock("heading", markdown.group(2), level=len(markdown.group(1))))
+        marked = _MARKDOWN_HEADING.match(body)
+        if marked and markdown:
+            out.append(TextBlock("heading", marked.group(2), level=len(marked.group(1))))
             continue
         alone = b.after_blank and (i + 1 == len(parsed) or parsed[i + 1].after_blank)
-        if alone and b.looks_like_heading() and len(body) <= 100:
+        if alone and not markdown and b.looks_like_heading() and len(body) <= 100:
             numbered = _NUMBERED_HEADING.match(body)
             level = numbered.group(1).count(".") + 1 if numbered else 1
             out.append(TextBlock("heading", body, level=level))

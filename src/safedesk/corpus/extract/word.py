@@ -114,6 +114,7 @@ class _Walker:
         self.document = document
         self.counters: dict[str, list[int]] = {}
         self.levels: dict[tuple[str, int], tuple[str, str, int]] = {}  # -> (format, text, start)
+        self._styles: dict[str | None, Any] = {}
         self._read_numbering()
 
     def _read_numbering(self) -> None:
@@ -234,11 +235,15 @@ class _Walker:
 
     def _style(self, ppr: Any) -> Any:
         style_id = _val(ppr.find(f"{W}pStyle")) if ppr is not None else None
+        if style_id in self._styles:
+            return self._styles[style_id]
         styles = self.document.styles
         try:
-            return styles.get_by_id(style_id, 1) if style_id else styles.default(1)
+            found = styles.get_by_id(style_id, 1) if style_id else styles.default(1)
         except (KeyError, ValueError):
-            return None
+            found = None
+        self._styles[style_id] = found
+        return found
 
     def _heading_level(self, ppr: Any, style: Any) -> int | None:
         outline = _val(ppr.find(f"{W}outlineLvl")) if ppr is not None else None
