@@ -46,14 +46,21 @@ def keep_original(data_dir: Path, data: bytes, suffix: str) -> str:
             os.fsync(stream.fileno())
         partial.replace(target)
     except OSError as exc:
-        partial.unlink(missing_ok=True)
+        _discard(partial)
         raise LibraryError(
             f"cannot keep the original file in {folder}: {exc.strerror or exc}; nothing was changed"
         ) from None
     except BaseException:
-        partial.unlink(missing_ok=True)
+        _discard(partial)
         raise
     return name
+
+
+def _discard(partial: Path) -> None:
+    try:
+        partial.unlink(missing_ok=True)
+    except OSError:  # the folder is not there (or not a folder): nothing was written
+        pass
 
 
 def forget_original(data_dir: Path, name: str) -> None:
