@@ -191,7 +191,11 @@ def main() -> None:
         joined = files[-1]
         report = DOCS / FILES[1]
         whole = [
-            [path.name, str(_pages(path)), f"{min(_import_process(path, work) for _ in range(2)):.2f}"]
+            [
+                path.name,
+                str(_pages(path)),
+                f"{min(_import_process(path, work) for _ in range(2)):.2f}",
+            ]
             for path in (joined, report)
         ]
         print_table(["whole import in a new process", "pages", "seconds (target ≤ 5)"], whole)
@@ -200,7 +204,14 @@ def main() -> None:
 
 
 def _row(label: str, path: Path, pages: int, seconds: float, text: str) -> list[str]:
-    return [label, path.name, str(pages), f"{seconds:.3f}", f"{pages / seconds:.0f}", *_quality(text)]
+    return [
+        label,
+        path.name,
+        str(pages),
+        f"{seconds:.3f}",
+        f"{pages / seconds:.0f}",
+        *_quality(text),
+    ]
 
 
 if __name__ == "__main__":

@@ -27,9 +27,7 @@ def _report_fk() -> sa.Column:
 
 def upgrade() -> None:
     with op.batch_alter_table("report") as batch:
-        batch.add_column(
-            sa.Column("kind", sa.String(), nullable=False, server_default="report")
-        )
+        batch.add_column(sa.Column("kind", sa.String(), nullable=False, server_default="report"))
         batch.add_column(sa.Column("pages", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("original_sha256", sa.String(), nullable=True))
         batch.add_column(sa.Column("original_name", sa.String(), nullable=True))

@@ -64,9 +64,7 @@ def _refused(path: Path, *phrases: str) -> str:
         ("old-word.docx", ["old binary Office file", "save it as .docx"]),
     ],
 )
-def test_committed_bad_files_are_refused(
-    name: str, phrases: list[str], scratch: Path
-) -> None:
+def test_committed_bad_files_are_refused(name: str, phrases: list[str], scratch: Path) -> None:
     target = scratch / name
     target.write_bytes((BAD / name).read_bytes())
     _refused(target, *phrases)
@@ -108,11 +106,12 @@ def test_a_docx_bomb_is_refused_by_declared_size(scratch: Path) -> None:
     """A real .docx with a 300 MiB part of zeros added (a few hundred KB compressed)."""
     target = scratch / "bomb.docx"
     buffer = io.BytesIO(GOOD_DOCX.read_bytes())
-    with zipfile.ZipFile(buffer, "a", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as z:
-        with z.open("word/media/padding.bin", "w", force_zip64=True) as member:
-            block = bytes(MiB)
-            for _ in range(300):
-                member.write(block)
+    with (
+        zipfile.ZipFile(buffer, "a", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as z,
+        z.open("word/media/padding.bin", "w", force_zip64=True) as member,
+    ):
+        for _ in range(300):
+            member.write(bytes(MiB))
     target.write_bytes(buffer.getvalue())
     assert target.stat().st_size < 2 * MiB
     _refused(target, "inflates past", "hostile")
@@ -122,11 +121,13 @@ def test_a_docx_part_bigger_than_it_declares_is_refused(scratch: Path) -> None:
     """Sizes in the zip headers lowered by hand: zipfile stops at the declared size and its
     check fails, so the part is never inflated past what it claims."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(GOOD_DOCX.read_bytes())) as source:
-        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as z:
-            for info in source.infolist():
-                z.writestr(info, source.read(info))
-            z.writestr("word/media/padding.bin", bytes(8 * MiB))
+    with (
+        zipfile.ZipFile(io.BytesIO(GOOD_DOCX.read_bytes())) as source,
+        zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as z,
+    ):
+        for info in source.infolist():
+            z.writestr(info, source.read(info))
+        z.writestr("word/media/padding.bin", bytes(8 * MiB))
     data = bytearray(buffer.getvalue())
     size = (8 * MiB).to_bytes(4, "little")
     found = 0
@@ -169,7 +170,9 @@ def _pdf_with_stream(content: bytes, *, deflate_zeros: int = 0) -> bytes:
     out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
     for offset in offsets:
         out += f"{offset:010d} 00000 n \n".encode()
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
     return bytes(out)
 
 

@@ -108,7 +108,7 @@ def test_passage_pages_match_pdftotext() -> None:
     doc = _document(PDF)
     assert doc.pages == 5
     numbered = [p for p in doc.passages if p.number is not None]
-    for passage in numbered[::4] + [doc.passages[-1]]:
+    for passage in [*numbered[::4], doc.passages[-1]]:
         assert passage.page is not None
         opening = " ".join(passage.text.split()[:6])
         assert opening in _page_text(passage.page), (passage.number, passage.page)

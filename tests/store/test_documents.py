@@ -123,7 +123,9 @@ def test_a_report_from_a_pdf_keeps_its_pages(db: Path) -> None:
     pages = {p.number: p.page for p in reader.practices()}
     assert pages == {p.number: p.page for p in source.report.practices}
     study = reader.case_studies(source.report.slug)[0]
-    assert [s.page for s in study.sections] == [s.page for s in source.report.case_studies[0].sections]
+    assert [s.page for s in study.sections] == [
+        s.page for s in source.report.case_studies[0].sections
+    ]
     section = reader.get(study.sections[1].key)
     assert section.to_json()["page"] == study.sections[1].page is not None
     paged = [d for d in reader.documents() if d.page is not None]

@@ -79,13 +79,9 @@ def looks_like_report(blocks: Sequence[TextBlock]) -> bool:
     if not any(_CHAPTER.match(_one_line(b)) for b in blocks if b.kind == "heading"):
         return False
     named = {m.group(2).strip().casefold() for m in boxes}
-    rows = {
-        b.text.split("\t")[0].strip().casefold() for b in blocks if b.kind == "table_row"
-    }
+    rows = {b.text.split("\t")[0].strip().casefold() for b in blocks if b.kind == "table_row"}
     studies = {
-        m.group(2).strip().casefold()
-        for b in blocks
-        if (m := _CASE_STUDY.match(_one_line(b)))
+        m.group(2).strip().casefold() for b in blocks if (m := _CASE_STUDY.match(_one_line(b)))
     }
     return bool(named & rows) or bool(named & studies)
 

@@ -7,6 +7,7 @@ to disk and renamed, so a crash or a full disk never leaves half an original und
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from pathlib import Path
@@ -57,10 +58,8 @@ def keep_original(data_dir: Path, data: bytes, suffix: str) -> str:
 
 
 def _discard(partial: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):  # no folder (or not a folder): nothing was written
         partial.unlink(missing_ok=True)
-    except OSError:  # the folder is not there (or not a folder): nothing was written
-        pass
 
 
 def forget_original(data_dir: Path, name: str) -> None:

@@ -335,9 +335,7 @@ class Reader:
         if kind == "passage":
             return self.passages(keys=[key])[0]
         if kind == "document_section":
-            section = next(
-                s for s in self.document_sections(key.split("/")[0]) if s.key == key
-            )
+            section = next(s for s in self.document_sections(key.split("/")[0]) if s.key == key)
             section.passages = self.passages(section=key)
             return section
         if kind == "finding":

@@ -11,7 +11,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from safedesk.corpus.extract.limits import DEFAULT_LIMITS, MiB, Limits
+from safedesk.corpus.extract.limits import DEFAULT_LIMITS, Limits, MiB
 from safedesk.corpus.extract.model import Extracted, Metadata, Progress, TextBlock
 from safedesk.corpus.extract.sniff import choose_reader
 from safedesk.errors import LibraryError, ReportFormatError

@@ -68,16 +68,16 @@ def drop_running_lines(pages: Sequence[Sequence[L]], heights: Sequence[float]) -
         page_keys: list[tuple[str, int] | None] = []
         for line in lines:
             in_band = line.bottom < height * BAND or line.top > height * (1 - BAND)
-            key = (re.sub(r"\d+", "#", " ".join(line.text.lower().split())), round(line.top / 4))
-            page_keys.append(key if in_band else None)
+            words = re.sub(r"\d+", "#", " ".join(line.text.lower().split()))
+            page_keys.append((words, round(line.top / 4)) if in_band else None)
         keys.append(page_keys)
         seen.update({k for k in page_keys if k is not None})
     needed = max(2, len(pages) // 5)
     out: list[list[L]] = []
     for lines, page_keys in zip(pages, keys, strict=True):
         kept = []
-        for line, key in zip(lines, page_keys, strict=True):
-            if key is not None and (seen[key] >= needed or _PAGE_NUMBER.match(line.text)):
+        for line, found in zip(lines, page_keys, strict=True):
+            if found is not None and (seen[found] >= needed or _PAGE_NUMBER.match(line.text)):
                 continue
             kept.append(line)
         out.append(kept)

@@ -109,7 +109,9 @@ def _metadata(info: dict[str, str]) -> Metadata:
 
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 _BY = re.compile(r"(?:^|\n)(?:published\s+)?by\s+(?:the\s+)?(.+?)[,.]?(?:\n|$)", re.I)
-_COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?:\d{4}\s+)?(?:the\s+)?(.+?)(?:\s+\d{4})?[,.]?$", re.I | re.M)
+_COPYRIGHT = re.compile(
+    r"(?:©|\(c\)|copyright)\s*(?:\d{4}\s+)?(?:the\s+)?(.+?)(?:\s+\d{4})?[,.]?$", re.I | re.M
+)
 
 
 def first_page_metadata(meta: Metadata, blocks: Sequence[TextBlock]) -> None:

@@ -187,7 +187,10 @@ def _rules(page: Any, height: float) -> tuple[list[_Grid], list[_Rect]]:
             if fill_mode.value:
                 frames.append(rect)
     rules = sorted(
-        {(round(r.x0), round(r.x1), round((r.top + r.bottom) / 2, 1)) for r in horizontal},
+        {
+            (float(round(r.x0)), float(round(r.x1)), round((r.top + r.bottom) / 2, 1))
+            for r in horizontal
+        },
         key=lambda r: (r[2], r[0]),
     )
     bands: list[tuple[float, float, float, float, list[float]]] = []  # x0, x1, top, bottom, xs
@@ -201,7 +204,9 @@ def _rules(page: Any, height: float) -> tuple[list[_Grid], list[_Rect]]:
             sorted(
                 (v.x0 + v.x1) / 2
                 for v in vertical
-                if x0 - 3 <= (v.x0 + v.x1) / 2 <= x1 + 3 and v.top <= y + 3 and v.bottom >= below[2] - 3
+                if x0 - 3 <= (v.x0 + v.x1) / 2 <= x1 + 3
+                and v.top <= y + 3
+                and v.bottom >= below[2] - 3
             )
         )
         if len(xs) >= 2:
@@ -286,9 +291,7 @@ def page_lines(textpage: Any, page: Any, height: float) -> list[Line]:
     return lines
 
 
-def _table_rows(
-    g: int, grid: _Grid, cells: dict[tuple[int, int, int], _LineBuilder]
-) -> list[Line]:
+def _table_rows(g: int, grid: _Grid, cells: dict[tuple[int, int, int], _LineBuilder]) -> list[Line]:
     rows: list[Line] = []
     ncols = len(grid.xs) - 1
     for row in range(len(grid.ys) - 1):

@@ -9,6 +9,7 @@ a deliberate break and stays one ("\\n"). Headings are short blocks set bigger t
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -21,7 +22,9 @@ from safedesk.corpus.extract.pdf_chars import Line
 _GLYPHS = "•◦▪▫■□●○‣⁃∙·\uf0a7\uf0b7\uf0d8\uf0fc\uf076"
 _BULLET_GLYPH = re.compile(rf"^[{_GLYPHS}]\s+(?=\S)")  # starts a list item wherever it stands
 _BULLET = re.compile(rf"^[{_GLYPHS}\-–*]\s+(?=\S)")  # a dash only where a paragraph starts anyway
-_NUMBER = re.compile(r"^(\(?\d{1,3}(?:\.\d{1,3})*\)|\d{1,3}(?:\.\d{1,3})+\.?|\d{1,3}\.|\(?[a-z]\))\s+(?=\S)")
+_NUMBER = re.compile(
+    r"^(\(?\d{1,3}(?:\.\d{1,3})*\)|\d{1,3}(?:\.\d{1,3})+\.?|\d{1,3}\.|\(?[a-z]\))\s+(?=\S)"
+)
 _HEADING_MAX = 200  # characters: a longer block is never a heading
 
 
@@ -42,7 +45,7 @@ def _gaps(pages: Sequence[Sequence[Line]]) -> tuple[float, dict[bool, float]]:
     body = sizes.most_common(1)[0][0] if sizes else 10.0
     seen: dict[bool, Counter[float]] = {False: Counter(), True: Counter()}
     for lines in pages:
-        for prev, line in zip(lines, lines[1:], strict=False):
+        for prev, line in itertools.pairwise(lines):
             if prev.table or line.table or prev.frame != line.frame:
                 continue
             if round(line.size * 2) / 2 != body or round(prev.size * 2) / 2 != body:
@@ -178,7 +181,9 @@ def _block(
     text, starts = join_lines([line.text for line in para.lines], words, para.breaks)
     if not text.strip():
         return None
-    emphasis = [(s + a, s + b) for line, s in zip(para.lines, starts, strict=True) for a, b in line.italic]
+    emphasis = [
+        (s + a, s + b) for line, s in zip(para.lines, starts, strict=True) for a, b in line.italic
+    ]
     size = round(first.size * 2) / 2
     kind: BlockKind = "paragraph"
     level = 0

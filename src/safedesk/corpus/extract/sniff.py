@@ -13,7 +13,7 @@ _WHAT = {"pdf": "a PDF", "docx": "a Word (.docx) file", "text": "a text file"}
 
 
 def content_format(data: bytes) -> Format | None:
-    """"pdf", "docx" or "text" from the bytes themselves; None for anything else."""
+    """ "pdf", "docx" or "text" from the bytes themselves; None for anything else."""
     head = data[:1024]
     if b"%PDF-" in head:
         return "pdf"

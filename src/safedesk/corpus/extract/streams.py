@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import zlib
 
-from safedesk.corpus.extract.limits import MiB, Limits
+from safedesk.corpus.extract.limits import Limits, MiB
 from safedesk.errors import ReportFormatError
 
 _STREAM = re.compile(rb"stream\r?\n")

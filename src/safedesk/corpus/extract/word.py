@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from safedesk.corpus.extract import cleanup
-from safedesk.corpus.extract.limits import MiB, Limits
+from safedesk.corpus.extract.limits import Limits, MiB
 from safedesk.corpus.extract.model import Metadata, Progress, TextBlock
 from safedesk.errors import ReportFormatError
 
@@ -31,11 +31,15 @@ def check_zip(data: bytes, name: str, limits: Limits) -> zipfile.ZipFile:
         package = zipfile.ZipFile(io.BytesIO(data))
         members = package.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
-        raise ReportFormatError(f"{name} is damaged: it is not a complete Word (.docx) file") from None
+        raise ReportFormatError(
+            f"{name} is damaged: it is not a complete Word (.docx) file"
+        ) from None
     if len(members) > limits.max_parts:
         raise ReportFormatError(f"{name} has {len(members):,} parts; it is refused as hostile")
     if "word/document.xml" not in package.namelist():
-        raise ReportFormatError(f"{name} is a zip file but not a Word document (no word/document.xml)")
+        raise ReportFormatError(
+            f"{name} is a zip file but not a Word document (no word/document.xml)"
+        )
     declared = sum(m.file_size for m in members)
     if declared > limits.max_inflated_bytes or any(
         m.file_size > limits.max_part_bytes for m in members
@@ -275,7 +279,7 @@ class _Walker:
         ilvl = int(_val(num_pr.find(f"{W}ilvl")) or "0")
         if num_id in ("", "0"):
             return None
-        fmt, pattern, start = self.levels.get((num_id, ilvl), ("decimal", f"%{ilvl + 1}.", 1))
+        fmt, pattern, _start = self.levels.get((num_id, ilvl), ("decimal", f"%{ilvl + 1}.", 1))
         counters = self.counters.setdefault(num_id, [])
         while len(counters) <= ilvl:
             counters.append(self.levels.get((num_id, len(counters)), ("", "", 1))[2] - 1)
