@@ -13,7 +13,7 @@ MiB = 1024 * 1024
 @dataclass(frozen=True)
 class Limits:
     max_file_bytes: int = 100 * MiB  # a PDF or Word file on disk
-    max_pages: int = 1000  # longer PDFs are refused: split them (a 1,000-page import takes ~30 s)
+    max_pages: int = 1000  # longer PDFs are refused: split them (1,000 pages take 20-60 s here)
     max_stream_bytes: int = 64 * MiB  # one PDF stream (not an image) once inflated
     max_inflated_bytes: int = 256 * MiB  # all of a PDF's streams, or a .docx's parts, inflated
     max_part_bytes: int = 64 * MiB  # one part (zip member) of a .docx once inflated
