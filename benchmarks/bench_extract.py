@@ -9,7 +9,8 @@ the reference. The files are the committed fixtures (two reports and a guidance 
 LibreOffice) and a 60-page PDF joined from them.
 
 Besides seconds and pages/s, the table says what the parser would receive from each: ligature
-characters left ("ﬁ"), words still split by a line-end hyphen, running header lines left, and
+characters left ("ﬁ"), words still split by a line-end hyphen, lines with the running header's
+words (the cover and title pages print the title once each, and keep it: 2 per report), and
 whether a box split by a page break reads on in order. The last table times a whole import of the
 60-page PDF in a fresh process on an empty library (read, parse, store; the index is separate).
 """

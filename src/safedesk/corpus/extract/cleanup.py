@@ -169,9 +169,9 @@ class Piece:
 def rejoin(pieces: Sequence[Piece], words: Counter[str] | None = None) -> list[TextBlock]:
     """Join paragraphs that a page break or a box split in two.
 
-    A paragraph that does not end a sentence continues in the next paragraph outside any box
-    (the same side of a box border as itself) when that one starts in lower case, or, after a
-    page break, when its own last line ran to the right margin.
+    A paragraph that does not end a sentence continues in the next paragraph on the same side of
+    any box border (boxes printed in its middle are kept, after it) when that one starts in lower
+    case, or, after a page break, when its own last line ran to the right margin.
     """
     out: list[TextBlock] = []
     held: list[TextBlock] = []  # blocks printed between the two parts (a box, the other side)
@@ -181,12 +181,12 @@ def rejoin(pieces: Sequence[Piece], words: Counter[str] | None = None) -> list[T
         block = piece.block
         if open_at is not None and open_piece is not None:
             target = out[open_at]
-            if block.frame != target.frame:
+            if block.frame and not target.frame:  # a box printed inside the paragraph
                 held.append(block)
                 continue
             if block.kind in ("heading", "table_row"):
                 open_at = open_piece = None
-            elif _continues(open_piece, block, bool(held)):
+            elif block.frame == target.frame and _continues(open_piece, block, bool(held)):
                 _append(target, block, words or Counter())
                 out += held
                 held = []
