@@ -151,3 +151,11 @@ def test_a_box_split_by_a_page_break_reads_on_in_order() -> None:
     assert "closed by children's social care. Referrals come" in box.text
     assert "closed by" in _pdftotext_page(path, box.page)
     assert "children's social care. Referrals" in _pdftotext_page(path, box.page + 1)
+
+
+@pytest.mark.parametrize("text", [SECOND, SEED], ids=["second", "bundled"])
+def test_a_text_report_reads_exactly_as_the_text_parser_reads_it(text: Path) -> None:
+    source = read_source(text)
+    assert source.kind == "report" and source.extracted.format == "text"
+    assert source.report == parse_report(text.read_bytes(), text.name)
+    assert source.pages is None and source.extracted.data == text.read_bytes()

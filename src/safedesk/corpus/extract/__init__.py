@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 from safedesk.corpus.extract.limits import DEFAULT_LIMITS, Limits, MiB
+from safedesk.corpus.extract.metadata import first_page_metadata
 from safedesk.corpus.extract.model import Extracted, Metadata, Progress, TextBlock
 from safedesk.corpus.extract.sniff import choose_reader
 from safedesk.errors import LibraryError, ReportFormatError
@@ -85,7 +86,5 @@ def extract(
 
 
 def _first_blocks_metadata(meta: Metadata, blocks: list[TextBlock]) -> None:
-    from safedesk.corpus.extract.pdf import first_page_metadata
-
     first = blocks[:15]
     first_page_metadata(meta, first)

@@ -8,11 +8,11 @@ refused with one line saying which.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from typing import Any
 
 from safedesk.corpus.extract import cleanup, pdf_layout
 from safedesk.corpus.extract.limits import Limits
+from safedesk.corpus.extract.metadata import first_page_metadata, from_pdf_info
 from safedesk.corpus.extract.model import Metadata, Progress, TextBlock
 from safedesk.corpus.extract.pdf_chars import Line, page_lines
 from safedesk.corpus.extract.streams import check_inflation
@@ -47,7 +47,7 @@ def read_pdf(
             pages.append(_read_page(pdf, n, heights, name))
             if progress and (n % 5 == 4 or n + 1 == count):
                 progress(f"Reading page {n + 1} of {count}", (n + 1) / count)
-        metadata = _metadata(pdf.get_metadata_dict(skip_empty=True))
+        metadata = from_pdf_info(pdf.get_metadata_dict(skip_empty=True))
     finally:
         pdf.close()
     if not any(line.text.strip() for lines in pages for line in lines):
@@ -90,45 +90,3 @@ def _read_page(pdf: Any, n: int, heights: list[float], name: str) -> list[Line]:
             textpage.close()
     finally:
         page.close()
-
-
-def _metadata(info: dict[str, str]) -> Metadata:
-    meta = Metadata()
-    title = " ".join(info.get("Title", "").split())
-    if title and not re.search(r"\.(?:docx?|pdf|indd|odt)$|^untitled|^microsoft word", title, re.I):
-        meta.title = title
-    author = " ".join(info.get("Author", "").split())
-    if author:
-        meta.authors = [a.strip() for a in re.split(r";|\s+and\s+|,\s*(?=[A-Z][a-z]+\s)", author)]
-        meta.authors = [a for a in meta.authors if a]
-    year = re.match(r"D?:?(\d{4})", info.get("CreationDate", ""))
-    if year:
-        meta.year = int(year.group(1))
-    return meta
-
-
-_YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
-_BY = re.compile(r"(?:^|\n)(?:published\s+)?by\s+(?:the\s+)?(.+?)[,.]?(?:\n|$)", re.I)
-_COPYRIGHT = re.compile(
-    r"(?:©|\(c\)|copyright)\s*(?:\d{4}\s+)?(?:the\s+)?(.+?)(?:\s+\d{4})?[,.]?$", re.I | re.M
-)
-
-
-def first_page_metadata(meta: Metadata, blocks: Sequence[TextBlock]) -> None:
-    """Fill what the document metadata lacks from the first page: title, year, organisation."""
-    first = [b for b in blocks if b.page == 1] or list(blocks[:15])
-    if not meta.title:
-        headings = [b for b in first if b.kind == "heading"]
-        if headings:
-            top = min(b.level for b in headings)
-            meta.title = next(b.text for b in headings if b.level == top).replace("\n", " ")
-        elif first:
-            meta.title = first[0].text.split("\n")[0][:200]
-    text = "\n".join(b.text for b in first)
-    printed = _YEAR.search(text)
-    if printed:  # the year printed on the first page beats the file's creation date
-        meta.year = int(printed.group(1))
-    if not meta.organisation:
-        found = _BY.search(text) or _COPYRIGHT.search(text)
-        if found:
-            meta.organisation = found.group(1).strip()
