@@ -22,6 +22,7 @@ DOCUMENTS = FIXTURES / "documents"
 CASES = {
     "second.pdf": (SECOND, DOCUMENTS / "northfield-2019-early-help.pdf"),
     "second.docx": (SECOND, DOCUMENTS / "northfield-2019-early-help.docx"),
+    "second.lo.docx": (SECOND, DOCUMENTS / "northfield-2019-early-help.libreoffice.docx"),
     "bundled.pdf": (SEED, DOCUMENTS / "safeguarding-council-developments-2011.pdf"),
     "bundled.docx": (SEED, DOCUMENTS / "safeguarding-council-developments-2011.docx"),
 }
