@@ -18,7 +18,12 @@ from safedesk.errors import LibraryError, NotFoundError
 from safedesk.library import Library
 from safedesk.store import database
 from safedesk.store.importer import write_document, write_report
-from safedesk.store.originals import forget_original, keep_original, original_path
+from safedesk.store.originals import (
+    forget_original,
+    keep_original,
+    original_path,
+    prune_originals,
+)
 from safedesk.store.reader import Reader
 from safedesk.views import DocumentSectionInfo, PassageInfo
 from tests.conftest import FIXTURES
@@ -171,6 +176,15 @@ def test_the_original_is_kept_once_by_content(tmp_path: Path) -> None:
     assert original_path(tmp_path, first).read_bytes() == data
     forget_original(tmp_path, first)
     assert list((tmp_path / "originals").iterdir()) == []
+
+
+def test_originals_no_report_names_are_pruned(tmp_path: Path) -> None:
+    old = keep_original(tmp_path, b"%PDF-1.7 first edition", ".pdf")
+    new = keep_original(tmp_path, b"%PDF-1.7 second edition", ".pdf")
+    (tmp_path / "originals" / f".{new}.partial").write_bytes(b"half")
+    assert prune_originals(tmp_path, {new}) == [old]
+    assert sorted(p.name for p in (tmp_path / "originals").iterdir()) == [f".{new}.partial", new]
+    assert prune_originals(tmp_path / "nowhere", set()) == []
 
 
 def test_keeping_an_original_that_cannot_be_written_leaves_nothing(tmp_path: Path) -> None:

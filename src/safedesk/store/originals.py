@@ -66,3 +66,18 @@ def forget_original(data_dir: Path, name: str) -> None:
     """Remove a kept original no report row refers to any more (missing is fine)."""
     if name and "/" not in name and not name.startswith("."):
         (data_dir / FOLDER / name).unlink(missing_ok=True)
+
+
+def prune_originals(data_dir: Path, referenced: set[str]) -> list[str]:
+    """Remove kept originals that no report row names (`referenced`: every `original_name`),
+    e.g. the old edition's file once a new edition replaced it, or the file kept for an import
+    that then failed. Temporaries are left to `leftovers`. Returns the names removed."""
+    folder = data_dir / FOLDER
+    removed = []
+    if folder.is_dir():
+        for path in sorted(folder.iterdir()):
+            if path.is_file() and not path.name.startswith(".") and path.name not in referenced:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+                    removed.append(path.name)
+    return removed
