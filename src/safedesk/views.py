@@ -28,6 +28,8 @@ class ReportInfo(_View):
     bundled: bool = False
     source_name: str = ""
     imported_at: str = ""
+    kind: str = "report"  # "report" (themes, boxes...) or "document" (sections and passages)
+    pages: int | None = None  # the original's page count (PDF)
 
 
 @dataclass
@@ -36,7 +38,6 @@ class ReportDetail(ReportInfo):
     key_findings: list[str] = field(default_factory=list)
     summary: str = ""
     references: list[str] = field(default_factory=list)
-    kind: str = "report"
 
 
 @dataclass
@@ -85,6 +86,7 @@ class PracticeInfo(_View):
     theme_key: str = ""
     theme_number: str = ""
     kind: str = "practice"
+    page: int | None = None  # where the box starts in the original (PDF)
 
 
 @dataclass
@@ -92,6 +94,7 @@ class Section(_View):
     title: str
     text: str
     key: str = ""
+    page: int | None = None  # where the section starts in the original (PDF)
 
 
 @dataclass
@@ -126,6 +129,35 @@ class Item(_View):
     authority: str | None = None
     theme: str | None = None
     parent: str | None = None
+    page: int | None = None
+
+
+@dataclass
+class PassageInfo(_View):
+    """A passage of a document: a paragraph (with its list) or a table, and where it stands."""
+
+    key: str
+    report: str
+    text: str
+    page: int | None  # 1-based page of the original where it starts; None for Word and text
+    section: str | None  # the heading it stands under
+    section_key: str | None = None
+    number: str | None = None  # the printed paragraph number
+    title: str = ""  # a short label: its first words
+    kind: str = "passage"
+
+
+@dataclass
+class DocumentSectionInfo(_View):
+    """A heading of a document with the passages under it (up to the next heading)."""
+
+    key: str
+    report: str
+    title: str
+    level: int
+    page: int | None
+    passages: list[PassageInfo] = field(default_factory=list)
+    kind: str = "document-section"
 
 
 @dataclass
@@ -139,6 +171,7 @@ class SearchHit(_View):
     score: float
     snippet: str
     report: str = ""
+    page: int | None = None  # for passages, and for items of reports imported from a PDF
 
 
 @dataclass
@@ -247,4 +280,14 @@ class TrashEntry(_View):
     deleted_at: str
 
 
-View = ReportDetail | ThemeInfo | AuthorityInfo | PracticeInfo | CaseStudyInfo | Item | ExampleInfo
+View = (
+    ReportDetail
+    | ThemeInfo
+    | AuthorityInfo
+    | PracticeInfo
+    | CaseStudyInfo
+    | Item
+    | ExampleInfo
+    | PassageInfo
+    | DocumentSectionInfo
+)

@@ -19,12 +19,12 @@ from tests.reliability.conftest import cli, one_line_error, user_columns, user_r
 OLD = FIXTURES / "libraries" / "first-user-schema.sqlite3"
 B = "nfer-2011-safeguarding-children-council-developments/"
 
-FUTURE_MIGRATION = '''"""Test-only revision 0003: rebuilds every user table."""
+FUTURE_MIGRATION = '''"""Test-only revision 0099: rebuilds every user table."""
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
+revision = "0099"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
@@ -72,15 +72,15 @@ def test_it_opens_with_every_user_row_byte_identical(old_library: Path) -> None:
 def test_an_upgrade_backs_up_first_and_keeps_every_byte(
     old_library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A real next migration (test-only revision 0003 that rebuilds every user table)."""
+    """A real next migration (test-only revision 0099 that rebuilds every user table)."""
     migrations = tmp_path / "db"
     shutil.copytree(paths.migrations_dir(), migrations)
-    (migrations / "versions" / "0003_test_rebuild.py").write_text(FUTURE_MIGRATION)
+    (migrations / "versions" / "0099_test_rebuild.py").write_text(FUTURE_MIGRATION)
     monkeypatch.setattr(paths, "migrations_dir", lambda: migrations)
-    monkeypatch.setattr(database, "KNOWN_REVISIONS", [*database.KNOWN_REVISIONS, "0003"])
+    monkeypatch.setattr(database, "KNOWN_REVISIONS", [*database.KNOWN_REVISIONS, "0099"])
     expected, columns = user_rows(OLD), user_columns(OLD)
     with Library.open(old_library, bundled=False) as lib:
-        assert database.current_revision(lib.store.conn) == "0003"
+        assert database.current_revision(lib.store.conn) == "0099"
     db = old_library / "library.sqlite3"
     assert "colour" in user_columns(db)["bookmark"]  # the tables really were rebuilt
     assert user_rows(db, columns) == expected

@@ -36,6 +36,7 @@ class Practice:
     authority: str  # name as printed, e.g. "Authority A"
     theme: str  # theme number, e.g. "3.4"
     text: str
+    page: int | None = None  # 1-based page of the original where the box starts (PDF only)
 
     @property
     def key(self) -> str:
@@ -53,6 +54,7 @@ class Authority:
 class CaseSection:
     title: str
     text: str
+    page: int | None = None  # 1-based page of the original where the section starts (PDF only)
 
 
 @dataclass
@@ -69,6 +71,7 @@ class CaseStudy:
     outcomes: str = ""
     could_do_better: str = ""
     next_steps: str = ""
+    page: int | None = None  # 1-based page where the case study starts (PDF only)
 
     @property
     def key(self) -> str:

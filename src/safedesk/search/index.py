@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-INDEX_SCHEMA_VERSION = 5  # 5: the stamp fingerprints the index files
+INDEX_SCHEMA_VERSION = 6  # 5: the stamp fingerprints the index files; 6: a stored page
 VOCABULARY_NAME = "vocabulary.json"
 STAMP_NAME = "safedesk-stamp.json"
 Progress = Callable[[str, float], None]
@@ -41,6 +41,7 @@ def _schema() -> Any:
         authority=ID(stored=True),
         facets=KEYWORD(commas=True),
         number=STORED,
+        page=STORED,  # the original's page (passages; boxes and sections from a PDF)
         theme_title=STORED,
         authority_name=STORED,
         title=TEXT(analyzer=stemming_analyzer(), stored=True, field_boost=2.0),
@@ -295,6 +296,7 @@ def _fields(doc: Document) -> dict[str, Any]:
         "authority": doc.authority,
         "facets": ",".join(facets),
         "number": doc.number,
+        "page": doc.page,
         "theme_title": doc.theme_title,
         "authority_name": doc.authority_name,
         "title": doc.title,

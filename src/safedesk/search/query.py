@@ -223,6 +223,7 @@ def _hit(
         score=round(hit.score * KIND_WEIGHT.get(hit["kind"], 0.9), 4),
         snippet=snippet(hit["body"], *highlight),
         report=hit["report"],
+        page=hit.get("page"),
     )
 
 

@@ -10,10 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from safedesk.corpus.model import Report
 from safedesk.corpus.text import slugify
+
+if TYPE_CHECKING:
+    from safedesk.corpus.document import Document
 
 Progress = Callable[[str, float], None]
 
@@ -104,6 +107,7 @@ def content_rows(report: Report, position: int = 0) -> dict[str, list[dict[str, 
                 "authority_key": authority_keys[p.authority],
                 "theme_key": theme_keys[p.theme],
                 "text": p.text,
+                "page": p.page,
             }
         )
     for c in report.case_studies:
@@ -141,6 +145,7 @@ def content_rows(report: Report, position: int = 0) -> dict[str, list[dict[str, 
                     "title": s.title,
                     "text": s.text,
                     "position": j,
+                    "page": s.page,
                 }
             )
     for i, factor in enumerate(report.factors):
@@ -161,9 +166,16 @@ def content_rows(report: Report, position: int = 0) -> dict[str, list[dict[str, 
 
 
 def report_row(
-    report: Report, source: Path, sha256: str, bundled: bool, position: int
+    report: Report,
+    source: Path,
+    sha256: str,
+    bundled: bool,
+    position: int,
+    pages: int | None = None,
+    original_name: str | None = None,
 ) -> dict[str, Any]:
     return {
+        **_origin(source, sha256, bundled, position, pages, original_name),
         "key": report.slug,
         "title": report.title,
         "authors": report.authors,
@@ -180,11 +192,87 @@ def report_row(
         "barriers_intro": report.barriers_intro,
         "authority_columns": report.authority_columns,
         "references": report.references,
+    }
+
+
+def _origin(
+    source: Path,
+    sha256: str,
+    bundled: bool,
+    position: int,
+    pages: int | None,
+    original_name: str | None,
+    kind: str = "report",
+) -> dict[str, Any]:
+    return {
         "source_name": source.name,
         "source_sha256": sha256,
         "imported_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "bundled": bundled,
         "position": position,
+        "kind": kind,
+        "pages": pages,
+        "original_sha256": sha256 if original_name else None,
+        "original_name": original_name,
+    }
+
+
+def document_row(
+    doc: Document,
+    source: Path,
+    sha256: str,
+    position: int,
+    original_name: str | None = None,
+) -> dict[str, Any]:
+    """The report-table row of a document (kind "document"); report-only fields stay empty."""
+    return {
+        **_origin(source, sha256, False, position, doc.pages, original_name, "document"),
+        "key": doc.slug,
+        "title": doc.title,
+        "authors": doc.authors,
+        "year": doc.year,
+        "isbn": None,
+        "publisher": doc.organisation or None,
+        "publisher_short": None,
+        "citation": doc.citation,
+        "series": None,
+        "executive_summary": "",
+        "key_findings": [],
+        "summary": "",
+        "factors_intro": "",
+        "barriers_intro": "",
+        "authority_columns": [],
+        "references": [],
+    }
+
+
+def document_rows(doc: Document) -> dict[str, list[dict[str, Any]]]:
+    """A document's sections and passages as rows, with keys prefixed by its slug."""
+    slug = doc.slug
+    return {
+        "document_section": [
+            {
+                "key": f"{slug}/{s.key}",
+                "report_key": slug,
+                "title": s.title,
+                "level": s.level,
+                "page": s.page,
+                "position": s.position,
+            }
+            for s in doc.sections
+        ],
+        "passage": [
+            {
+                "key": f"{slug}/{p.key}",
+                "report_key": slug,
+                "section_key": f"{slug}/{p.section}" if p.section else None,
+                "number": p.number,
+                "text": p.text,
+                "page": p.page,
+                "position": p.position,
+            }
+            for p in doc.passages
+        ],
     }
 
 
@@ -195,8 +283,55 @@ def write_report(
     sha256: str,
     bundled: bool = False,
     progress: Progress | None = None,
+    *,
+    pages: int | None = None,
+    original_name: str | None = None,
 ) -> int:
-    """Replace `report`'s content in the database in one transaction; return the new generation."""
+    """Replace `report`'s content in the database in one transaction; return the new generation.
+
+    `pages` is the original's page count (PDF), `original_name` the file kept for it in
+    originals/ (see store.originals), both None for a text import.
+    """
+    return _write(
+        db_path,
+        report.slug,
+        lambda position: report_row(
+            report, source, sha256, bundled, position, pages, original_name
+        ),
+        lambda: content_rows(report),
+        source.name,
+        progress,
+    )
+
+
+def write_document(
+    db_path: Path,
+    doc: Document,
+    source: Path,
+    sha256: str,
+    progress: Progress | None = None,
+    *,
+    original_name: str | None = None,
+) -> int:
+    """Replace a document (its row, sections and passages) in one transaction, like a report."""
+    return _write(
+        db_path,
+        doc.slug,
+        lambda position: document_row(doc, source, sha256, position, original_name),
+        lambda: document_rows(doc),
+        source.name,
+        progress,
+    )
+
+
+def _write(
+    db_path: Path,
+    slug: str,
+    make_row: Callable[[int], dict[str, Any]],
+    make_rows: Callable[[], dict[str, list[dict[str, Any]]]],
+    source_name: str,
+    progress: Progress | None,
+) -> int:
     from sqlalchemy import create_engine, delete, event, insert, select, update
     from sqlalchemy.exc import DBAPIError
 
@@ -219,7 +354,7 @@ def write_report(
     try:
         with engine.begin() as conn:
             existing = conn.execute(
-                select(report_table.c.position).where(report_table.c.key == report.slug)
+                select(report_table.c.position).where(report_table.c.key == slug)
             ).scalar()
             if existing is None:
                 count = conn.execute(select(report_table.c.key)).fetchall()
@@ -227,12 +362,10 @@ def write_report(
             else:
                 position = existing
             for table in by_name.values():
-                conn.execute(delete(table).where(table.c.report_key == report.slug))
-            conn.execute(delete(report_table).where(report_table.c.key == report.slug))
-            conn.execute(
-                insert(report_table), [report_row(report, source, sha256, bundled, position)]
-            )
-            rows = content_rows(report, position)
+                conn.execute(delete(table).where(table.c.report_key == slug))
+            conn.execute(delete(report_table).where(report_table.c.key == slug))
+            conn.execute(insert(report_table), [make_row(position)])
+            rows = make_rows()
             for done, (name, table_rows) in enumerate(rows.items(), start=1):
                 if table_rows:
                     conn.execute(insert(by_name[name]), table_rows)
@@ -256,7 +389,7 @@ def write_report(
                     .values(value=str(generation))
                 )
     except DBAPIError as exc:  # the transaction was rolled back: the library is as it was
-        raise write_error(exc, f"import {source.name}") from None
+        raise write_error(exc, f"import {source_name}") from None
     finally:
         engine.dispose()
     return generation

@@ -22,6 +22,7 @@ PATTERNS = [
     (".", ".*.partial"),  # a database being restored, or the damage marker being written
     ("index", "*.partial"),  # the index stamp or vocabulary being written
     ("backups", "*.partial"),  # a backup being made
+    ("originals", ".*.partial"),  # an imported file being kept (store.originals)
 ]
 
 

@@ -17,8 +17,10 @@ from safedesk.store.importer import CASE_PARTS
 from safedesk.views import (
     AuthorityInfo,
     CaseStudyInfo,
+    DocumentSectionInfo,
     Finding,
     Item,
+    PassageInfo,
     PracticeInfo,
     ReportDetail,
     ReportInfo,
@@ -71,6 +73,7 @@ class Document:
     theme_title: str = ""
     authority: str = ""  # authority key
     authority_name: str = ""
+    page: int | None = None  # the original's page, where known
 
 
 class Reader:
@@ -100,6 +103,8 @@ class Reader:
             bundled=bool(r["bundled"]),
             source_name=r["source_name"],
             imported_at=r["imported_at"],
+            kind=r["kind"],
+            pages=r["pages"],
         )
 
     def has_report(self, key: str | None = None) -> bool:
@@ -222,6 +227,7 @@ class Reader:
             authority_key=p["authority_key"],
             theme_key=p["theme_key"],
             theme_number=p["theme_number"],
+            page=p["page"],
         )
 
     def case_studies(
@@ -235,7 +241,7 @@ class Reader:
         sections: dict[str, list[Section]] = {}
         for s in self.conn.execute("SELECT * FROM case_section ORDER BY case_study_key, position"):
             sections.setdefault(s["case_study_key"], []).append(
-                Section(s["title"], s["text"], s["key"])
+                Section(s["title"], s["text"], s["key"], s["page"])
             )
         return [
             CaseStudyInfo(
@@ -283,6 +289,32 @@ class Reader:
         )
         return [(g["report_key"], g["term"], g["expansion"]) for g in rows]
 
+    # -- documents --------------------------------------------------------------------------
+    def document_sections(self, report: str | None = None) -> list[DocumentSectionInfo]:
+        """Every document's headings in order (without their passages: see `get`)."""
+        rows = self._where(
+            "SELECT s.* FROM document_section s JOIN report r ON r.key = s.report_key",
+            {"s.report_key": report},
+            "r.position, s.position",
+        )
+        return [
+            DocumentSectionInfo(s["key"], s["report_key"], s["title"], s["level"], s["page"])
+            for s in rows
+        ]
+
+    def passages(
+        self, report: str | None = None, section: str | None = None, keys: list[str] | None = None
+    ) -> list[PassageInfo]:
+        """Documents' passages in order, with the heading each stands under."""
+        rows = self._where(
+            "SELECT p.*, s.title AS section_title FROM passage p "
+            "JOIN report r ON r.key = p.report_key "
+            "LEFT JOIN document_section s ON s.key = p.section_key",
+            {"p.report_key": report, "p.section_key": section, "p.key": keys},
+            "r.position, p.position",
+        )
+        return [_passage(p) for p in rows]
+
     # -- one item ---------------------------------------------------------------------------
     def get(self, key: str) -> View:
         """Whatever `key` names, in full; NotFoundError if nothing does."""
@@ -301,7 +333,9 @@ class Reader:
             "SELECT 'case_study' FROM case_study WHERE key = ?1 UNION ALL "
             "SELECT 'finding' FROM finding WHERE key = ?1 UNION ALL "
             "SELECT 'case_section' FROM case_section WHERE key = ?1 UNION ALL "
-            "SELECT 'factor' FROM factor WHERE key = ?1",
+            "SELECT 'factor' FROM factor WHERE key = ?1 UNION ALL "
+            "SELECT 'passage' FROM passage WHERE key = ?1 UNION ALL "
+            "SELECT 'document_section' FROM document_section WHERE key = ?1",
             (key,),
         ).fetchone()
         if table is None:
@@ -317,6 +351,12 @@ class Reader:
             return self.case_studies(key=key)[0]
         if kind == "factor":
             return next(f for f in self.factors(key.split("/")[0]) if f.key == key)
+        if kind == "passage":
+            return self.passages(keys=[key])[0]
+        if kind == "document_section":
+            section = next(s for s in self.document_sections(key.split("/")[0]) if s.key == key)
+            section.passages = self.passages(section=key)
+            return section
         if kind == "finding":
             f = self.conn.execute(
                 "SELECT f.*, t.title AS theme_title "
@@ -348,6 +388,7 @@ class Reader:
             text=s["text"],
             authority=s["authority_name"],
             parent=s["case_study_key"],
+            page=s["page"],
         )
 
     def _case_part(self, key: str) -> Item | None:
@@ -386,6 +427,7 @@ class Reader:
                 p.theme,
                 p.authority_key,
                 p.authority,
+                p.page,
             )
         for t in themes.values():
             for f in t.findings:
@@ -412,6 +454,7 @@ class Reader:
                     "",
                     c.authority_key,
                     c.authority,
+                    s.page,
                 )
             for part in CASE_PARTS:
                 item = self._case_part(f"{c.key}/{part}")
@@ -430,6 +473,16 @@ class Reader:
                     )
         for factor in self.factors(report):
             yield Document(factor.key, factor.kind, factor.report, factor.title, factor.text, "")
+        for passage in self.passages(report):
+            yield Document(
+                passage.key,
+                "passage",
+                passage.report,
+                passage.section or passage.title,  # a hit's title is the section heading
+                passage.text,
+                passage.number or "",
+                page=passage.page,
+            )
 
     # -- helpers ----------------------------------------------------------------------------
     def _where(self, sql: str, filters: dict[str, Any], order: str) -> list[sqlite3.Row]:
@@ -444,3 +497,18 @@ class Reader:
         if clauses:
             sql += " WHERE " + " AND ".join(clauses)
         return self.conn.execute(f"{sql} ORDER BY {order}", params).fetchall()
+
+
+def _passage(p: sqlite3.Row) -> PassageInfo:
+    words = " ".join(p["text"].split())
+    title = words if len(words) <= 80 else words[:79].rsplit(" ", 1)[0] + "…"
+    return PassageInfo(
+        key=p["key"],
+        report=p["report_key"],
+        text=p["text"],
+        page=p["page"],
+        section=p["section_title"],
+        section_key=p["section_key"],
+        number=p["number"],
+        title=title,
+    )

@@ -54,6 +54,10 @@ class ReportRow(SQLModel, table=True):
     imported_at: str
     bundled: bool = False
     position: int = 0
+    kind: str = Field(default="report", sa_column_kwargs={"server_default": "report"})
+    pages: int | None = None  # the original's page count (PDF), else None
+    original_sha256: str | None = None  # the original file kept in originals/, by content hash
+    original_name: str | None = None  # its file name there ("<sha256>.pdf")
 
 
 class ThemeRow(SQLModel, table=True):
@@ -97,6 +101,7 @@ class PracticeRow(SQLModel, table=True):
     authority_key: str = Field(index=True)
     theme_key: str = Field(index=True)
     text: str
+    page: int | None = None  # where the box starts in the original (PDF)
 
 
 class CaseStudyRow(SQLModel, table=True):
@@ -124,6 +129,7 @@ class CaseSectionRow(SQLModel, table=True):
     title: str
     text: str
     position: int
+    page: int | None = None  # where the section starts in the original (PDF)
 
 
 class FactorRow(SQLModel, table=True):
@@ -137,6 +143,31 @@ class FactorRow(SQLModel, table=True):
     position: int
 
 
+class DocumentSectionRow(SQLModel, table=True):
+    """A heading of a document (any file not laid out as a report)."""
+
+    __tablename__ = "document_section"
+    key: str = Field(primary_key=True)  # "<doc-slug>/s-<heading slug>"
+    report_key: str = _report_fk()
+    title: str
+    level: int
+    page: int | None = None
+    position: int
+
+
+class PassageRow(SQLModel, table=True):
+    """A paragraph (with its list, or a table) of a document; see corpus.document for keys."""
+
+    __tablename__ = "passage"
+    key: str = Field(primary_key=True)  # "<doc-slug>/p-<hash of its words>"
+    report_key: str = _report_fk()
+    section_key: str | None = Field(default=None, index=True)
+    number: str | None = None
+    text: str
+    page: int | None = None
+    position: int
+
+
 class GlossaryRow(SQLModel, table=True):
     __tablename__ = "glossary_term"
     id: int | None = Field(default=None, primary_key=True)
@@ -146,6 +177,8 @@ class GlossaryRow(SQLModel, table=True):
 
 
 CONTENT_TABLES: list[type[SQLModel]] = [
+    PassageRow,
+    DocumentSectionRow,
     GlossaryRow,
     FactorRow,
     CaseSectionRow,
