@@ -143,14 +143,17 @@ def _setup_logging(data_dir: str | None) -> None:
 
 def _open(args: argparse.Namespace) -> Library:
     from safedesk.library import Library
+    from safedesk.paths import data_dir
 
     started = time.perf_counter()
+    first = not (data_dir(args.data_dir) / "library.sqlite3").exists()
     announced = False
 
     def progress(message: str, fraction: float) -> None:
         nonlocal announced
         if not announced:
-            print("safedesk: setting up your library (first run)...", file=sys.stderr)
+            doing = "setting up your library (first run)" if first else "updating your library"
+            print(f"safedesk: {doing}...", file=sys.stderr)
             announced = True
         if sys.stderr.isatty():
             print(f"\r  {message:<40} {fraction:4.0%}", end="", file=sys.stderr, flush=True)

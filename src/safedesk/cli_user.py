@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from safedesk.errors import DamagedLibraryError, LibraryError
+from safedesk.store.database import NewerSchemaError
 
 if TYPE_CHECKING:
     from safedesk.library import Library
@@ -192,22 +193,46 @@ def commands(open_library: Opener, emit: Emitter) -> dict[str, Handler]:
         from safedesk.library import Library
         from safedesk.store.recovery import newest_healthy_backup
 
-        if args.empty:
-            Library.start_empty(args.data_dir)
-            print("The next start makes a new, empty library (the damaged file was kept)")
-            return 0
         earlier = Library.list_backups(args.data_dir)  # opening may add a daily one: not that
+        problem: LibraryError | None = None
         try:
-            lib = open_library(args)
+            lib: Library | None = open_library(args)
+        except NewerSchemaError:
+            raise  # never replaced: the newer safedesk opens it
         except DamagedLibraryError:
-            used = Library.restore_into(args.data_dir, args.file)
-            print(f"Restored the library from {used} (the damaged file was kept)")
-            open_library(args).close()  # the backup opens (and is upgraded if it is older)
-            return 0
+            lib = None  # moved aside already; a backup goes in its place
+        except LibraryError as why:  # it cannot be opened (and it is not a full disk): a way out
+            if _disk_is_full(args.data_dir):
+                raise
+            lib, problem = None, why
+        if lib is None or args.empty:
+            if lib is not None:
+                lib.close()
+                raise LibraryError(
+                    "your library opens normally, so it was not replaced; use "
+                    "`safedesk restore-backup FILE` to go back to a backup"
+                )
+            return _way_out(args, problem)
         with lib:
             source = Path(args.file) if args.file else newest_healthy_backup(lib.data_dir, earlier)
             safety = lib.restore_backup(source)
         print(f"Restored the library from {source}; the previous state was saved to {safety}")
+        return 0
+
+    def _way_out(args: argparse.Namespace, problem: LibraryError | None) -> int:
+        """The library cannot be opened: restore a backup into its place, or start empty."""
+        from safedesk.library import Library
+
+        if args.empty:
+            kept = Library.start_empty(args.data_dir)
+            where = f" (your library was moved aside as {kept.name})" if kept else ""
+            print(f"The next start makes a new, empty library; nothing was deleted{where}")
+            return 0
+        used = Library.restore_into(args.data_dir, args.file)
+        print(f"Restored the library from {used} (the file it replaced was kept)")
+        if problem is not None:
+            print(f"It could not be opened before: {problem}")
+        open_library(args).close()  # the backup opens (and is upgraded if it is older)
         return 0
 
     def doctor(args: argparse.Namespace) -> int:
@@ -290,3 +315,13 @@ def _text_arg(args: argparse.Namespace) -> str | None:
         except (OSError, UnicodeDecodeError) as exc:
             raise LibraryError(f"cannot read {path}: {exc}") from None
     return getattr(args, "text", None)
+
+
+def _disk_is_full(data_dir: str | None) -> bool:
+    import shutil
+
+    from safedesk.paths import data_dir as resolve
+    from safedesk.safekeeping import LOW_SPACE
+
+    folder = resolve(data_dir)
+    return folder.exists() and shutil.disk_usage(folder).free < LOW_SPACE

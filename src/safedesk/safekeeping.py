@@ -8,6 +8,7 @@ Uses the store and the search index only through their public faces (`LocalStore
 from __future__ import annotations
 
 import logging
+import shutil
 import sqlite3
 import time
 from dataclasses import asdict, dataclass, field
@@ -23,6 +24,7 @@ from safedesk.views import BookmarkInfo, CollectionInfo
 
 log = logging.getLogger(__name__)
 DAY_SECONDS = 24 * 3600
+LOW_SPACE = 256 * 1024  # below this, opening (SQLite's -shm, a journal) can fail for want of space
 
 
 class Kept(Protocol):
@@ -186,12 +188,19 @@ def precheck(data_dir: Path) -> DoctorReport | None:
             "folder", False, f"{data_dir} is read-only: safedesk cannot save there and will not "
             "open it; make it writable or copy it somewhere writable",
         ))  # fmt: skip
-    if (data_dir / recovery.MARKER_NAME).exists() and not db_path.exists():
+    free = shutil.disk_usage(data_dir).free
+    if free < LOW_SPACE:
+        checks.append(Check(
+            "disk", False, f"the disk holding {data_dir} is full ({free // 1024} KiB free): "
+            "safedesk cannot open or change the library until some space is freed; nothing in "
+            "it was changed",
+        ))  # fmt: skip
+    if not db_path.exists():
         try:
             recovery.refuse_if_damaged(data_dir)
         except DamagedLibraryError as damaged:
             checks.append(Check("database", False, str(damaged)))
-    elif db_path.exists():
+    else:
         checks += _peek(db_path, writable=not checks)
     if not checks:
         return None
@@ -207,7 +216,11 @@ def precheck(data_dir: Path) -> DoctorReport | None:
 
 def _peek(db_path: Path, writable: bool) -> list[Check]:
     """Integrity and schema of the database through a read-only connection."""
-    integrity, revision = database.peek(db_path, writable)
+    integrity, revision, disk_trouble = database.peek(db_path, writable)
+    if disk_trouble and writable:  # the check itself needs space: look without writing
+        integrity, revision, disk_trouble = database.peek(db_path, writable=False)
+    if disk_trouble:
+        return [Check("database", False, f"{db_path} could not be checked: {integrity[0]}")]
     if integrity != ["ok"]:
         newest = recovery.backups(db_path.parent)
         offer = (

@@ -7,6 +7,7 @@ reason are kept. Everything here works on files and connections, without an open
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sqlite3
 from datetime import UTC, datetime
@@ -29,6 +30,7 @@ def backups(backups_dir: Path) -> list[Path]:
 
 def backup(conn: sqlite3.Connection, backups_dir: Path, reason: str) -> Path:
     """Copy the live database with SQLite's online backup API; keep the newest few copies."""
+    made = not backups_dir.exists()
     backups_dir.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = backups_dir / f"library-{stamp}-{reason}.sqlite3"
@@ -42,6 +44,9 @@ def backup(conn: sqlite3.Connection, backups_dir: Path, reason: str) -> Path:
         partial.replace(target)
     except BaseException:
         partial.unlink(missing_ok=True)  # never leave half a backup behind (disk full...)
+        if made:
+            with contextlib.suppress(OSError):
+                backups_dir.rmdir()
         raise
     # rotate per reason, so that many imports never push out the daily copies
     for old in sorted(backups_dir.glob(f"library-*-{reason}.sqlite3"))[:-BACKUPS_KEPT]:

@@ -30,7 +30,8 @@ class CorruptDatabaseError(LibraryError):
 
 # SQLite's primary result codes that matter to users (the low byte of an extended code)
 SQLITE_IOERR, SQLITE_CORRUPT, SQLITE_FULL, SQLITE_NOTADB = 10, 11, 13, 26
-SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY = 5, 6, 8
+SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_CANTOPEN = 5, 6, 8, 14
+DISK_TROUBLE = (SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN)  # space or I/O: never damage
 
 
 def error_code(exc: BaseException) -> int | None:
@@ -41,26 +42,39 @@ def error_code(exc: BaseException) -> int | None:
 
 
 def is_damage(exc: BaseException) -> bool:
-    """True if SQLite says the file is not a (healthy) database."""
+    """True if SQLite says the file is not a (healthy) database. Only this is damage: I/O and
+    space errors (a full disk) say nothing about the file."""
     return error_code(exc) in (SQLITE_CORRUPT, SQLITE_NOTADB)
+
+
+def disk_trouble(exc: BaseException) -> bool:
+    """True for a full disk or an I/O error (including SQLite failing to make its -shm file)."""
+    return error_code(exc) in DISK_TROUBLE
+
+
+def reason(exc: BaseException) -> str:
+    """Why SQLite failed, in words for people."""
+    code = error_code(exc)
+    if code == SQLITE_FULL:
+        return "the disk is full; free some space and try again"
+    if code in (SQLITE_IOERR, SQLITE_CANTOPEN):
+        return (
+            "the disk is full or cannot be written (SQLite: "
+            f"{getattr(exc, 'orig', None) or exc}); free some space or check the disk, then try "
+            "again"
+        )
+    if code in (SQLITE_BUSY, SQLITE_LOCKED):
+        return "the library is busy (another safedesk is writing to it); try again"
+    if code == SQLITE_READONLY:
+        return "the library is read-only here"
+    if is_damage(exc):
+        return "the library database is damaged; run `safedesk doctor`"
+    return str(getattr(exc, "orig", None) or exc)
 
 
 def write_error(exc: BaseException, doing: str) -> LibraryError:
     """A one-line LibraryError for a failed write to the library (`doing`: "save the note")."""
-    code = error_code(exc)
-    if code == SQLITE_FULL:
-        why = "the disk is full; free some space and try again"
-    elif code in (SQLITE_BUSY, SQLITE_LOCKED):
-        why = "the library is busy (another safedesk is writing to it); try again"
-    elif code == SQLITE_READONLY:
-        why = "the library is read-only here"
-    elif code == SQLITE_IOERR:
-        why = "the disk reported an error while writing; check the disk and try again"
-    elif is_damage(exc):
-        why = "the library database is damaged; run `safedesk doctor`"
-    else:
-        why = str(getattr(exc, "orig", None) or exc)
-    return LibraryError(f"cannot {doing}: {why}; nothing was changed")
+    return LibraryError(f"cannot {doing}: {reason(exc)}; nothing was changed")
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -80,7 +94,7 @@ def connect(path: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA synchronous=FULL")
     except sqlite3.DatabaseError as exc:
         conn.close()
-        if error_code(exc) in (SQLITE_BUSY, SQLITE_LOCKED):
+        if not is_damage(exc):  # a full disk, an I/O error, a busy library: not the file's fault
             raise write_error(exc, "open the library") from None
         raise CorruptDatabaseError(f"{path} is not a readable safedesk library ({exc})") from None
     except BaseException:
@@ -102,13 +116,16 @@ def check_health(conn: sqlite3.Connection, path: Path) -> None:
 
 
 def current_revision(conn: sqlite3.Connection) -> str | None:
+    """The schema revision Alembic stamped; None for a database it has not touched (new)."""
     try:
         row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
     except sqlite3.OperationalError as exc:
-        if error_code(exc) in (SQLITE_BUSY, SQLITE_LOCKED):
-            raise
-        return None
+        if "no such table" in str(exc):
+            return None
+        raise  # busy, a full disk, an I/O error: say so, never take it for a new library
     except sqlite3.DatabaseError as exc:
+        if not is_damage(exc):
+            raise
         raise CorruptDatabaseError(f"the library database is damaged ({exc})") from None
     return row[0] if row else None
 
@@ -123,14 +140,21 @@ def needs_migration(conn: sqlite3.Connection) -> bool:
     return revision != KNOWN_REVISIONS[-1]
 
 
-def move_aside(db_path: Path) -> Path:
-    """Move a damaged database (and its WAL files) out of the way without overwriting anything."""
+def aside_path(db_path: Path) -> Path:
+    """A name beside `db_path` for moving it aside (`library.damaged-<time>.sqlite3`) that no
+    file (nor its -wal or -shm) has yet."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = db_path.with_name(f"{db_path.stem}.damaged-{stamp}{db_path.suffix}")
     n = 1
     while any(Path(f"{target}{s}").exists() for s in ("", "-wal", "-shm")):
         n += 1
         target = db_path.with_name(f"{db_path.stem}.damaged-{stamp}-{n}{db_path.suffix}")
+    return target
+
+
+def move_aside(db_path: Path, target: Path | None = None) -> Path:
+    """Move a database (and its WAL files) out of the way without overwriting anything."""
+    target = target or aside_path(db_path)
     for suffix in ("", "-wal", "-shm"):
         src = Path(f"{db_path}{suffix}")
         if src.exists():
@@ -138,9 +162,10 @@ def move_aside(db_path: Path) -> Path:
     return target
 
 
-def peek(db_path: Path, writable: bool) -> tuple[list[str], str | None]:
+def peek(db_path: Path, writable: bool) -> tuple[list[str], str | None, bool]:
     """Integrity check and schema revision through a read-only connection (changes nothing; with
-    `writable` False the file is opened immutable, as on a read-only mount)."""
+    `writable` False the file is opened immutable, as on a read-only mount). The flag says the
+    check could not run for want of disk space or through an I/O error (not damage)."""
     uri = f"file:{db_path}?mode=ro" + ("" if writable else "&immutable=1")
     try:
         conn = sqlite3.connect(uri, uri=True)
@@ -149,9 +174,11 @@ def peek(db_path: Path, writable: bool) -> tuple[list[str], str | None]:
             revision = current_revision(conn) if integrity == ["ok"] else None
         finally:
             conn.close()
-    except (sqlite3.Error, LibraryError) as exc:
-        return [str(exc)], None
-    return integrity, revision
+    except sqlite3.Error as exc:
+        return [reason(exc)], None, not is_damage(exc)
+    except LibraryError as exc:
+        return [str(exc)], None, False
+    return integrity, revision, False
 
 
 def integrity(conn: sqlite3.Connection) -> tuple[list[str], int]:

@@ -56,6 +56,7 @@ class LocalStore:
         refuse_read_only(folder)
         recovery.refuse_if_damaged(folder)
         db_path = folder / DB_NAME
+        existed = db_path.exists()
         conn: sqlite3.Connection | None = None
         try:
             conn = database.connect(db_path)
@@ -72,6 +73,9 @@ class LocalStore:
         except BaseException as exc:
             if conn is not None:
                 conn.close()
+            if not existed:  # a first start that failed (a full disk): leave no empty library
+                for suffix in ("", "-wal", "-shm", "-journal"):
+                    Path(f"{db_path}{suffix}").unlink(missing_ok=True)
             error = opening_error(folder, exc)
             if error is exc:
                 raise

@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 DB_NAME = "library.sqlite3"
 MARKER_NAME = "library.damaged.json"
+EMPTY_NAME = "library.started-empty.json"  # moved-aside files the user chose to leave
 
 
 def read_only_part(data_dir: Path) -> Path | None:
@@ -39,37 +40,55 @@ def backups(data_dir: Path) -> list[Path]:
 
 
 def quarantine(data_dir: Path, why: str) -> DamagedLibraryError:
-    """Move the damaged database aside, leave the marker, and return the error to raise."""
+    """Move the damaged database aside and return the error to raise. The marker that stops a
+    later start from making an empty library is written first: if it cannot be (a full disk),
+    nothing is moved."""
     db_path = data_dir / DB_NAME
-    moved: Path | None
+    target = database.aside_path(db_path)
+    moved: Path | None = None
     try:
-        moved = database.move_aside(db_path)
-    except OSError as exc:  # e.g. another process holds it on Windows; say so, change nothing
+        _write_marker(data_dir, target, why)
+        moved = database.move_aside(db_path, target)
+    except (LibraryError, OSError) as exc:  # no space for the marker, or the file is held
         log.error("cannot move the damaged library %s aside: %s", db_path, exc)
-        moved = None
+        clear_marker(data_dir)
     else:
         log.error("the library database was damaged (%s); moved it to %s", why, moved)
-        try:
-            _write_marker(data_dir, moved, why)
-        except LibraryError as exc:
-            log.error("%s", exc)
     return damaged_error(data_dir, moved)
 
 
 def refuse_if_damaged(data_dir: Path) -> None:
-    """Raise DamagedLibraryError if an earlier start moved a damaged database aside and nothing
-    has replaced it yet (so a new, empty library is never made by accident)."""
+    """Raise DamagedLibraryError if the library database is missing while one moved aside is
+    still there (a marker, or a `library.damaged-*` file the user has not chosen to leave with
+    `restore-backup --empty`): a new, empty library is never made by accident."""
     marker = data_dir / MARKER_NAME
-    if not marker.exists():
-        return
     if (data_dir / DB_NAME).exists():
-        marker.unlink(missing_ok=True)  # a database is back (put there by hand): use it
+        marker.unlink(missing_ok=True)  # a database is back (restored, or put there by hand)
         return
     try:
-        moved = Path(json.loads(marker.read_text("utf-8"))["moved_to"])
+        moved: Path | None = Path(json.loads(marker.read_text("utf-8"))["moved_to"])
     except (OSError, ValueError, KeyError, TypeError):
         moved = None
-    raise damaged_error(data_dir, moved)
+    waiting = _unacknowledged(data_dir)
+    if moved is None and not waiting:
+        return
+    raise damaged_error(data_dir, moved or waiting[-1])
+
+
+def _moved_aside(data_dir: Path) -> list[Path]:
+    return sorted(
+        p for p in data_dir.glob(f"{Path(DB_NAME).stem}.damaged-*{Path(DB_NAME).suffix}")
+        if p.is_file()
+    )  # fmt: skip
+
+
+def _unacknowledged(data_dir: Path) -> list[Path]:
+    """Moved-aside databases the user has not chosen to leave behind."""
+    try:
+        left = set(json.loads((data_dir / EMPTY_NAME).read_text("utf-8"))["left"])
+    except (OSError, ValueError, KeyError, TypeError):
+        left = set()
+    return [p for p in _moved_aside(data_dir) if p.name not in left]
 
 
 def damaged_error(data_dir: Path, moved: Path | None) -> DamagedLibraryError:
@@ -117,11 +136,17 @@ def newest_healthy_backup(data_dir: Path, candidates: list[Path] | None = None) 
     return backup_files.newest_healthy(found, data_dir / "backups")
 
 
-def start_empty(data_dir: Path) -> None:
-    """Forget the damaged database (it stays where it was moved): the next open starts afresh."""
-    if (data_dir / DB_NAME).exists():
-        raise LibraryError(f"{data_dir / DB_NAME} exists; it was not replaced")
+def start_empty(data_dir: Path) -> Path | None:
+    """The user's choice after damage: let the next open make a new, empty library. Every
+    moved-aside database stays where it is (it is only recorded as left behind); a database that
+    is still in place is moved aside first (returned), never deleted."""
+    db_path = data_dir / DB_NAME
+    kept = database.move_aside(db_path) if db_path.exists() else None
+    names = sorted(p.name for p in _moved_aside(data_dir))
+    record = json.dumps({"left": names})
+    write_atomically(data_dir / EMPTY_NAME, lambda p: p.write_text(record, "utf-8"), "the record")
     clear_marker(data_dir)
+    return kept
 
 
 def clear_marker(data_dir: Path) -> None:
