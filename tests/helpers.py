@@ -17,16 +17,6 @@ def dump_database(db: Path) -> str:
 
 def database_at_revision(db: Path, revision: str) -> None:
     """Create `db` with the schema as Alembic migration `revision` left it (an older library)."""
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import create_engine
+    from safedesk.store.migrations import upgrade
 
-    from safedesk.paths import migrations_dir
-
-    config = Config()
-    config.set_main_option("script_location", str(migrations_dir()))
-    engine = create_engine(f"sqlite:///{db}")
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, revision)
-    engine.dispose()
+    upgrade(db, revision)

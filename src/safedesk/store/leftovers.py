@@ -20,6 +20,7 @@ PATTERNS = [
     (".", ".index-build-*"),  # a search index being built (SearchIndex.rebuild)
     (".", "index.old"),  # the previous index, mid-swap
     (".", ".*.partial"),  # a database being restored, or the damage marker being written
+    (".", ".migrating-*"),  # a copy of the database being upgraded (store/migrations.py)
     ("index", "*.partial"),  # the index stamp or vocabulary being written
     ("backups", "*.partial"),  # a backup being made
     ("originals", ".*.partial"),  # an imported file being kept (store.originals)
