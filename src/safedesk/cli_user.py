@@ -232,7 +232,8 @@ def commands(open_library: Opener, emit: Emitter) -> dict[str, Handler]:
         print(f"Restored the library from {used} (the file it replaced was kept)")
         if problem is not None:
             print(f"It could not be opened before: {problem}")
-        open_library(args).close()  # the backup opens (and is upgraded if it is older)
+        with open_library(args) as lib:  # the backup opens (and is upgraded if it is older)
+            lib.ensure_index()
         return 0
 
     def doctor(args: argparse.Namespace) -> int:

@@ -389,12 +389,16 @@ class Library(UserLibraryMixin):
 
         return backup_to(self.store, Path(path) if path else None)
 
-    def restore_backup(self, path: str | os.PathLike[str]) -> Path:
-        """Replace the library with a backup; the current state is backed up first (returned)."""
+    def restore_backup(
+        self, path: str | os.PathLike[str], progress: Progress | None = None
+    ) -> Path:
+        """Replace the library with a backup; the current state is backed up first (returned).
+        The search index is rebuilt for the restored library before this returns."""
         from safedesk.safekeeping import restore_backup
 
         safety = restore_backup(self.store, self.index, Path(path))
         self._glossary = None
+        self.index.ensure(progress)
         return safety
 
     def doctor(self, repair: bool = False) -> DoctorReport:

@@ -62,7 +62,9 @@ def backup_to(store: LocalStore, target: Path | None) -> Path:
 
 def restore_backup(store: LocalStore, index: IndexKeeper, source: Path) -> Path:
     """Replace the library's database with `source`, after backing up the current one (returned)."""
-    backups.check_backup(source)
+    from safedesk.store.schema_check import check_backup
+
+    check_backup(source)
     safety = store.backup("before-restore")
     store.replace_with(source)
     index.forget()
@@ -118,6 +120,12 @@ def doctor(store: LocalStore, index: IndexKeeper, kept: Kept, repair: bool = Fal
     report.checks.append(Check(
         "schema", revision == head, f"up to date (revision {revision})" if revision == head
         else f"revision {revision}, expected {head}",
+    ))  # fmt: skip
+    foreign = store.foreign_objects()
+    report.checks.append(Check(
+        "schema objects", not foreign, "exactly the tables and indexes safedesk makes"
+        if not foreign else f"the database has {'; '.join(foreign[:3])}: it was changed outside "
+        "safedesk; restore a backup (`safedesk restore-backup`)",
     ))  # fmt: skip
     ok, message = index.check(store.search_documents())
     report.checks.append(Check("search index", ok, message, True))

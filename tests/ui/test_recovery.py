@@ -84,12 +84,12 @@ def test_library_menu_backs_up_restores_checks_and_reindexes(
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (backup, ""))
     monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: QMessageBox.StandardButton.Yes)
     window.action_map["restore_backup"].trigger()
+    worker = window.background.worker
+    assert worker is not None  # the restore and the index rebuild run in the background
+    qtbot.waitUntil(worker.worker_thread.isFinished, timeout=20_000)
+    qtbot.waitUntil(lambda: "the state before is" in window.statusBar().currentMessage())
     assert window.library.bookmarked(B + "box-3") is None
     assert window.nav.find_node("bookmarks", "").text() == "My bookmarks (0)"
-    assert "the state before is" in window.statusBar().currentMessage()
-    worker = window.background.worker
-    assert worker is not None  # bringing the index up to date, in the background
-    qtbot.waitUntil(worker.worker_thread.isFinished, timeout=20_000)
     seen: list[str] = []
 
     def read() -> None:

@@ -1,8 +1,9 @@
-"""Backups of the library database: making them, listing them, and checking one before it is used.
+"""Backups of the library database: making them, listing them, copying them.
 
-A backup is a whole copy of `library.sqlite3` made with SQLite's online backup API, named
-`library-<UTC time>-<reason>.sqlite3` in the library's `backups/` folder; the newest few of each
-reason are kept. Everything here works on files and connections, without an open `Library`.
+A backup is a whole copy of `library.sqlite3` made with SQLite's online backup API, in
+rollback-journal mode (one self-contained file), named `library-<UTC time>-<reason>.sqlite3` in
+the library's `backups/` folder; the newest few of each reason are kept. Checking one before it is
+used is `schema_check.py`. Everything here works on files and connections, without a `Library`.
 """
 
 from __future__ import annotations
@@ -12,9 +13,6 @@ import logging
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
-
-from safedesk.errors import LibraryError
-from safedesk.store import database
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +37,7 @@ def backup(conn: sqlite3.Connection, backups_dir: Path, reason: str) -> Path:
         dest = sqlite3.connect(partial)
         try:
             conn.backup(dest)
+            dest.execute("PRAGMA journal_mode=DELETE")  # one file: no -wal or -shm to check it
         finally:
             dest.close()
         partial.replace(target)
@@ -63,41 +62,6 @@ def has_user_data(conn: sqlite3.Connection) -> bool:
         )
     except sqlite3.OperationalError:
         return False
-
-
-def check_backup(source: Path) -> str:
-    """Check that `source` is a healthy safedesk library (read-only); return its schema revision."""
-    if not source.is_file():
-        raise LibraryError(f"no such file: {source}")
-    try:
-        conn = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-        try:
-            ok = conn.execute("PRAGMA integrity_check").fetchone()[0]
-            revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        raise LibraryError(f"{source.name} is not a safedesk library backup") from None
-    if ok != "ok":
-        raise LibraryError(f"{source.name} is damaged (SQLite says: {ok})")
-    if revision is None or revision[0] not in database.KNOWN_REVISIONS:
-        raise LibraryError(
-            f"{source.name} comes from another version of safedesk; it was not restored"
-        )
-    return str(revision[0])
-
-
-def newest_healthy(candidates: list[Path], folder: Path) -> Path:
-    """The first of `candidates` (newest first) that passes `check_backup`; LibraryError naming
-    `folder` if none does."""
-    for candidate in candidates:
-        try:
-            check_backup(candidate)
-        except LibraryError as why:
-            log.warning("skipping backup %s: %s", candidate.name, why)
-            continue
-        return candidate
-    raise LibraryError(f"there are no usable backups in {folder}")
 
 
 def copy_database(source: Path, dest: sqlite3.Connection | Path) -> None:

@@ -122,15 +122,23 @@ class LocalStore:
         return sum(1 for _ in self.content.documents()) + len(self.user.examples())
 
     def replace_with(self, source: Path) -> None:
-        """Make the database's contents those of the backup `source` (already checked), then
-        bring the schema up to date if the backup is older."""
-        backups.copy_database(source, self.conn)
-        if database.needs_migration(self.conn):
-            from safedesk.store.migrations import migrate
+        """Make the database's contents the rows of the backup `source` (checked first; copied
+        into a fresh library of this one's page size, so nothing of the file but its rows is
+        adopted), at the newest schema."""
+        from safedesk.store.schema_check import rebuilt_copy
 
-            self.conn.close()
-            migrate(self.db_path, self.backups_dir)
-            self._attach(database.connect(self.db_path))
+        page_size = int(self.conn.execute("PRAGMA page_size").fetchone()[0])
+        fresh = rebuilt_copy(source, self.data_dir, page_size)
+        try:
+            backups.copy_database(fresh, self.conn)
+        finally:
+            fresh.unlink(missing_ok=True)
+
+    def foreign_objects(self) -> list[str]:
+        """Schema objects safedesk did not make (a trigger, a view...), or missing ones."""
+        from safedesk.store.schema_check import foreign_objects
+
+        return foreign_objects(self.conn)
 
 
 def refuse_read_only(folder: Path) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from safedesk.errors import DamagedLibraryError, LibraryError
 from safedesk.fileio import write_atomically
 from safedesk.store import backups as backup_files
-from safedesk.store import database
+from safedesk.store import database, schema_check
 
 log = logging.getLogger(__name__)
 
@@ -113,16 +113,16 @@ def restore_into(data_dir: Path, source: Path | None = None) -> Path:
     Returns the backup that was restored."""
     if source is None:
         source = newest_healthy_backup(data_dir)
-    backup_files.check_backup(source)
+    fresh = schema_check.rebuilt_copy(source, data_dir)  # checked; only its rows are copied
     db_path = data_dir / DB_NAME
-    if any(Path(f"{db_path}{s}").exists() for s in ("", "-wal", "-shm")):
-        kept = database.move_aside(db_path)
-        log.warning("moved %s aside to %s before restoring a backup", db_path, kept)
-
-    write_atomically(
-        db_path, lambda partial: backup_files.copy_database(source, partial),
-        f"the backup {source.name}",
-    )  # fmt: skip
+    try:
+        if any(Path(f"{db_path}{s}").exists() for s in ("", "-wal", "-shm")):
+            kept = database.move_aside(db_path)
+            log.warning("moved %s aside to %s before restoring a backup", db_path, kept)
+        fresh.replace(db_path)
+    except OSError as exc:
+        fresh.unlink(missing_ok=True)
+        raise LibraryError(f"cannot restore {source.name}: {exc.strerror or exc}") from None
     clear_marker(data_dir)
     (data_dir / "index" / "safedesk-stamp.json").unlink(missing_ok=True)  # rebuilt on open
     log.info("restored the library from %s", source)
@@ -133,7 +133,7 @@ def newest_healthy_backup(data_dir: Path, candidates: list[Path] | None = None) 
     """The newest backup (of `candidates`, default all) that passes the backup check;
     LibraryError if there is none."""
     found = backups(data_dir) if candidates is None else candidates
-    return backup_files.newest_healthy(found, data_dir / "backups")
+    return schema_check.newest_healthy(found, data_dir / "backups")
 
 
 def start_empty(data_dir: Path) -> Path | None:

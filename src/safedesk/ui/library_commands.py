@@ -261,14 +261,15 @@ class LibraryCommands(QObject):
         if answer != QMessageBox.StandardButton.Yes:
             return
         self.shell.notes.save()
-        safety = library.restore_backup(path)
-        self.shell.content_changed()
-        self.shell.nav.show_node(*self.shell.nav.current_node())
-        restored = f"Restored {Path(path).name}; the state before is {safety.name}"
-        self._status(restored)
+
+        def done(safety: Path) -> None:
+            self.shell.content_changed()
+            self.shell.nav.show_node(*self.shell.nav.current_node())
+            self._status(f"Restored {Path(path).name}; the state before is {safety.name}")
+
         self.shell.background.run(
-            "Bringing the search index up to date…", library.ensure_index,
-            lambda _index: self._status(restored), "The search index could not be rebuilt",
+            "Restoring the backup…", lambda progress: library.restore_backup(path, progress),
+            done, "The backup could not be restored",
         )  # fmt: skip
 
     def on_doctor(self) -> None:
