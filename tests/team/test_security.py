@@ -169,3 +169,13 @@ def test_a_push_to_someone_elses_collection_is_refused_but_kept(team: Team) -> N
         ("c1-new", "not-permitted", bo.role, "Bo's extra item"),
     ]
     assert results[0].conflict_id is not None and results[2].conflict_id is None
+
+
+def test_a_member_cannot_become_the_group(team: Team) -> None:
+    bo = team.add("Bo")
+    with connect(team.admin_url) as admin:
+        member_role = admin.execute("SELECT safedesk.setting('member_role')").fetchone()
+    assert member_role is not None
+    # on PostgreSQL 16+ membership is granted WITH SET FALSE: rights are inherited, never assumed
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        bo.sql(f'SET ROLE "{member_role[0]}"')

@@ -22,7 +22,6 @@ MAX_TEXT = 200_000
 MAX_PROMPTS = 50
 MAX_MINUTES = 24 * 60
 MAX_FILE_BYTES = 50 * 1024 * 1024  # a shared document's original file: 50 MiB
-MAX_ITEMS_PER_COLLECTION = 500
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
