@@ -55,7 +55,7 @@ def test_server_stopped_mid_push_leaves_nothing_half_applied(team: Team, restart
         item("c2-i0", "c2", "report/box-4", 0.0, note="new"),
         edit("collection_item", start, note="changed"),
     ]
-    holder = connect(team.admin_url)
+    holder = connect(team.admin_url, autocommit=False)  # holds the row lock until closed
     holder.execute("SELECT * FROM safedesk.collection_item WHERE uid = 'c1-i0' FOR UPDATE")
     pusher = connect(team.url_for(asha.role))
     outcome: list[Any] = []

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import logging
+import subprocess
+import sys
+from collections.abc import Iterator
 
 import pytest
 
@@ -166,8 +170,19 @@ def test_upgrade_of_a_current_library_changes_nothing(team: Team) -> None:
     assert (info.schema, info.revision) == (TEAM_SCHEMA, KNOWN_REVISIONS[-1])
 
 
+@pytest.fixture
+def cli_logging() -> Iterator[None]:
+    """The CLI, run in this process, adds a log file handler: take it away afterwards."""
+    root = logging.getLogger("safedesk")
+    before = list(root.handlers)
+    yield
+    for handler in [h for h in root.handlers if h not in before]:
+        root.removeHandler(handler)
+        handler.close()
+
+
 def test_cli_create_and_members(
-    pg_server: PgServer, database: str, capsys: pytest.CaptureFixture[str]
+    pg_server: PgServer, database: str, capsys: pytest.CaptureFixture[str], cli_logging: None
 ) -> None:
     from safedesk.cli import main
 
@@ -185,8 +200,11 @@ def test_cli_create_and_members(
     assert [(m["name"], m["role"], m["editor"]) for m in listed] == [
         ("Asha", f"asha_{database}", True)
     ]
-    # errors are one line and exit 1, no traceback
-    assert main(["team", "create", url, "--name", "Again"]) == 1
-    err = capsys.readouterr().err
-    assert err.startswith("safedesk: error: ") and err.count("\n") == 1
-    assert "already the team library 'Early help'" in err
+    # errors are one line and exit 1, no traceback (a real process, as users run it)
+    done = subprocess.run(
+        [sys.executable, "-m", "safedesk", "team", "create", url, "--name", "Again"],
+        capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert done.stderr.startswith("safedesk: error: ") and done.stderr.count("\n") == 1
+    assert "already the team library 'Early help'" in done.stderr

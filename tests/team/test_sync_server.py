@@ -202,7 +202,7 @@ def test_revisions_become_visible_in_commit_order(team: Team) -> None:
     asha, bo = team.add("Asha"), team.add("Bo")
     share_collection(asha.conn, "c1", "One", items=0)
     cursor = pull(bo.conn, 0).upto
-    slow = connect(team.url_for(asha.role))
+    slow = connect(team.url_for(asha.role), autocommit=False)  # its transaction stays open
     try:
         slow.execute("INSERT INTO safedesk.example (uid, title) VALUES ('e-slow', 'Slow')")
         # a second writer waits for the first to commit rather than taking a later revision

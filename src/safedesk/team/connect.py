@@ -60,9 +60,12 @@ def without_password(url: str) -> str:
 
 
 def connect(
-    url: str, *, prompt: PasswordPrompt | None = None, autocommit: bool = False
+    url: str, *, prompt: PasswordPrompt | None = None, autocommit: bool = True
 ) -> Connection:
-    """Open a connection as libpq would, asking `prompt` for a password only if libpq found none."""
+    """Open a connection as libpq would, asking `prompt` for a password only if libpq found none.
+
+    In autocommit mode (the default) every `with conn.transaction():` block is a real transaction
+    that commits at its end, and nothing is left open between operations."""
     params = parse_url(url)
     extra: dict[str, Any] = {}
     if "connect_timeout" not in params:

@@ -46,7 +46,7 @@ def create_team(
     name = name.strip()
     if not 1 <= len(name) <= MAX_TEAM_NAME:
         raise TeamError(f"a team's name has 1 to {MAX_TEAM_NAME} characters")
-    conn = connect(url, prompt=prompt)
+    conn = connect(url, prompt=prompt, autocommit=False)  # SQLAlchemy runs the transaction
     try:
         server = server_of(conn)
         _refuse_unless_empty(conn, server)
@@ -69,7 +69,7 @@ def create_team(
 
 def upgrade_team(url: str, *, prompt: PasswordPrompt | None = None) -> TeamInfo:
     """Bring a team library's schema up to this safedesk's (as its administrator)."""
-    conn = connect(url, prompt=prompt)
+    conn = connect(url, prompt=prompt, autocommit=False)
     try:
         server = server_of(conn)
         info = read_team_info(conn, allow_older=True)
