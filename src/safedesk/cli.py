@@ -89,9 +89,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-notes-space", action="store_true", help="leave out the space for notes")
     p.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
     command("gui", "open the desktop app (the default)", json_flag=False)
-    from safedesk import cli_user
+    from safedesk import cli_team, cli_user
 
     cli_user.register(sub, command)
+    cli_team.register(sub, command)
     return parser
 
 
@@ -314,6 +315,6 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 
 def _user_commands() -> dict[str, Callable[[argparse.Namespace], int]]:
-    from safedesk import cli_user
+    from safedesk import cli_team, cli_user
 
-    return cli_user.commands(_open, _emit)
+    return {**cli_user.commands(_open, _emit), **cli_team.commands(_open, _emit)}
