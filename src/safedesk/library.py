@@ -65,6 +65,7 @@ class Library(UserLibraryMixin):
         self.db_path = store.db_path
         self.index = IndexKeeper(store.data_dir / "index", store.index_token, self._documents)
         self._glossary: tuple[int, Glossary] | None = None
+        self._seen_version = store.data_version()
 
     # -- opening ------------------------------------------------------------------------------
     @classmethod
@@ -144,6 +145,13 @@ class Library(UserLibraryMixin):
     def generation(self) -> int:
         """Bumped by every report import (derived data is checked against it)."""
         return self.store.generation()
+
+    def changed_elsewhere(self) -> bool:
+        """True once after another process (the command line, another window, a restore) has
+        changed the library since the last call. Cheap: a window may ask every second."""
+        version = self.store.data_version()
+        changed, self._seen_version = version != self._seen_version, version
+        return changed
 
     @property
     def index_lock(self) -> Any:

@@ -100,6 +100,10 @@ class UserLibraryMixin:
     def bookmarks(self, tag: str | None = None) -> list[BookmarkInfo]:
         return [self._bookmark_info(r) for r in self.store.user.bookmarks(tag)]
 
+    def bookmark_count(self) -> int:
+        """How many bookmarks there are (cheap: the sidebar asks after every change)."""
+        return self.store.user.count_bookmarks()
+
     def bookmarked(self, key: str) -> BookmarkInfo | None:
         row = self.store.user.bookmark_for(key)
         return self._bookmark_info(row) if row is not None else None

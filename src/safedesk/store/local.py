@@ -94,6 +94,10 @@ class LocalStore:
         """What the search index must be built from: content and local-example generations."""
         return f"{self.generation()}.{self.user.generation('examples_generation')}"
 
+    def data_version(self) -> int:
+        """Changes whenever another connection (another process) commits to the database."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
     # -- backups ---------------------------------------------------------------------------------
     def backup(self, reason: str) -> Path:
         """A copy of the whole database in the backups folder (kept: the newest ten per reason)."""

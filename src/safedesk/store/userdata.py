@@ -75,6 +75,11 @@ class UserData:
             ]
         return rows
 
+    def count_bookmarks(self) -> int:
+        return int(
+            self.conn.execute("SELECT count(*) FROM bookmark WHERE deleted_at IS NULL").fetchone()[0]
+        )
+
     def bookmark_for(self, key: str) -> sqlite3.Row | None:
         row: sqlite3.Row | None = self.conn.execute(
             "SELECT * FROM bookmark WHERE key = ? AND deleted_at IS NULL", (key,)

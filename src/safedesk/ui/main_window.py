@@ -14,7 +14,7 @@ from collections.abc import Callable
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt
+from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -44,6 +44,7 @@ from safedesk.ui.search_controller import SearchController
 from safedesk.ui.sidebar import SidebarModel
 
 log = logging.getLogger(__name__)
+WATCH_MS = 1000  # how often the window asks whether another process changed the library
 __all__ = ["KEY_ROLE", "ROW_ROLE", "MainWindow"]
 
 
@@ -53,6 +54,7 @@ class MainWindow(QMainWindow):
         self.data_dir = data_dir
         self.library: Library | None = None
         self.instance_server: Any = None  # set by app.run: later launches ask through it
+        self._generation = -1  # the reports' generation the window shows
         self.setWindowTitle("safedesk")
         self.setAcceptDrops(True)  # a collection file or a report dropped on the window imports
         screen = self.screen().availableGeometry()
@@ -100,6 +102,8 @@ class MainWindow(QMainWindow):
         self.reader.refused.connect(lambda text: self.statusBar().showMessage(text, 4000))
         self.notes = NotePanel()
         self.notes.changed.connect(self.nav.refresh_sidebar)
+        self.watch = QTimer(self, interval=WATCH_MS)  # changes made by another process
+        self.watch.timeout.connect(self._watch)
 
         self.reading = QSplitter(Qt.Orientation.Vertical)
         self.reading.addWidget(self.reader)
@@ -161,6 +165,7 @@ class MainWindow(QMainWindow):
     def opened(self, library: Library) -> None:
         self.library = library
         self.search.attach(library)
+        self.watch.start()
         self.content_changed()
         reports = library.reports()
         if reports:
@@ -177,9 +182,35 @@ class MainWindow(QMainWindow):
 
     def content_changed(self) -> None:
         """Reports were opened, imported or restored: the sidebar, filters and map follow."""
+        if self.library is not None:
+            self._generation = self.library.generation
         self.nav.content_changed()
         if self.map_dock.isVisible() and self.library is not None:
             self.practice_map.refresh(self.library)
+
+    def _watch(self) -> None:
+        if self.library is not None and self.library.changed_elsewhere():
+            self.guarded(self.changed_elsewhere)
+
+    def changed_elsewhere(self) -> None:
+        """Another process changed the library: show what is there now. What the user is typing
+        stays; the note panel keeps both versions if they differ."""
+        if self.library is None:
+            return
+        generation = self.library.generation
+        if generation != self._generation:
+            self._generation = generation
+            self.content_changed()
+        else:
+            self.nav.refresh_sidebar()
+        node, key = self.nav.current_node()
+        if node in ("bookmarks", "collection", "examples", "trash") and not self.search.active():
+            reading = self.nav.reading_key
+            self.nav.show_node(node, key)
+            if reading:
+                self.pane.select_key(reading)
+        self.notes.reload()
+        self.nav.redraw()
 
     def is_ready(self) -> bool:
         return self.library is not None
@@ -293,6 +324,7 @@ class MainWindow(QMainWindow):
                 self.pane.sorts[mode] = sort
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.watch.stop()
         self.notes.save()
         settings = QSettings()
         settings.setValue("window/geometry", self.saveGeometry())

@@ -89,8 +89,7 @@ class SidebarModel(QStandardItemModel):
             for group in (themes, authorities, factors, barriers, findings):
                 root.appendRow(group)
             self.appendRow(root)
-        marks = library.bookmarks()
-        self.appendRow(_node(f"My bookmarks ({len(marks)})", "bookmarks"))
+        self.appendRow(_node(f"My bookmarks ({library.bookmark_count()})", "bookmarks"))
         collections = _node("Collections", "collections")
         for c in library.collections():
             collections.appendRow(
