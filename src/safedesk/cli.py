@@ -188,6 +188,12 @@ def _cmd_import(args: argparse.Namespace) -> int:
             f"{'Re-imported' if s.replaced else 'Imported'} {s.title!r} as {s.report}: "
             f"{s.practices} practices, {s.themes} themes, {s.authorities} authorities, "
             f"{s.case_studies} case studies, {s.findings} review findings"
+            + (
+                "; your copy now stands in for the bundled report (import the original file "
+                "to go back)"
+                if s.replaced_bundled
+                else ""
+            )
         ),
     )
 

@@ -124,6 +124,8 @@ class Library(UserLibraryMixin):
         recovery.start_empty(paths.data_dir(data_dir))
 
     def _ensure_bundled(self, progress: Progress | None) -> None:
+        if self.store.bundled_replaced():
+            return  # the user imported their own copy of it: theirs stays
         source = paths.bundled_report()
         known = self.store.content.bundled_digest(source.name)
         if known == "" or known == hashlib.sha256(source.read_bytes()).hexdigest():

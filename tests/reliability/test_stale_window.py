@@ -48,9 +48,7 @@ def test_leaving_an_item_never_writes_over_a_note_set_elsewhere(
     assert _note_on_disk(data_dir, BOX9) == ("again from the CLI", ["a"])
 
 
-def test_a_bookmark_added_or_restored_elsewhere_is_not_undone(
-    qtbot: QtBot, data_dir: Path
-) -> None:
+def test_a_bookmark_added_or_restored_elsewhere_is_not_undone(qtbot: QtBot, data_dir: Path) -> None:
     window = _window_on(qtbot, data_dir, BOX9)  # not bookmarked when the window loaded it
     assert cli(data_dir, "bookmark", "add", BOX9, "--note", "from elsewhere").returncode == 0
     window.nav.open(BOX3)

@@ -54,7 +54,7 @@ class _Strict(BaseModel):
 
 class CollectionPart(_Strict):
     uid: Uid
-    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=500)]  # made fit on import
     description: Long = ""
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,6 +57,10 @@ class IncomingCollection:
     description: str = ""
     items: list[IncomingItem] = field(default_factory=list)
     examples: list[IncomingExample] = field(default_factory=list)
+
+
+MAX_NAME = 200
+_INVISIBLE = {"Cc", "Cf", "Zl", "Zp"}
 
 
 class Collections:
@@ -110,10 +115,7 @@ class Collections:
         row = self.collection(name)
         new_name = clean_name(new_name)
         with transaction(self.conn) as conn:
-            if (
-                new_name.casefold() != row["name"].casefold()
-                and self.free_name(new_name, conn) != new_name
-            ):
+            if not same_name(new_name, row["name"]) and self.free_name(new_name, conn) != new_name:
                 raise LibraryError(f"a collection called {new_name!r} already exists")
             conn.execute(
                 "UPDATE collection SET name = ?, updated_at = ? WHERE id = ?",
@@ -258,7 +260,7 @@ class Collections:
             ).fetchone()
             renamed_from = None
             if row is None:
-                name = free_name(conn, incoming.name)
+                name = free_name(conn, incoming_name(incoming.name))
                 renamed_from = incoming.name if name != incoming.name else None
                 collection_id = insert_row(conn, "collection", {
                     "uid": incoming.uid, "name": name, "description": incoming.description,
@@ -304,11 +306,10 @@ class Collections:
 def free_name(conn: sqlite3.Connection, name: str) -> str:
     """`name`, or "name (2)", "name (3)"... whichever no live collection has."""
     taken = {
-        r[0].casefold()
-        for r in conn.execute("SELECT name FROM collection WHERE deleted_at IS NULL")
+        _fold(r[0]) for r in conn.execute("SELECT name FROM collection WHERE deleted_at IS NULL")
     }
     candidate, n = name, 1
-    while candidate.casefold() in taken:
+    while _fold(candidate) in taken:
         n += 1
         candidate = f"{name} ({n})"
     return candidate
@@ -336,10 +337,37 @@ def _insert_item(
 
 
 def clean_name(name: str) -> str:
-    """A collection name as stored: spaces folded; LibraryError if empty or too long."""
+    """A collection name as stored: Unicode composed (NFC), control and format characters (NUL,
+    bidi overrides, line breaks) made spaces, spaces folded; LibraryError if empty or too long.
+    Names made here, renamed, imported from a file or arriving by sync all go through it."""
+    name = unicodedata.normalize("NFC", name)
+    name = "".join(" " if unicodedata.category(ch) in _INVISIBLE else ch for ch in name)
     name = " ".join(name.split())
     if not name:
         raise LibraryError("a collection needs a name")
-    if len(name) > 200:
-        raise LibraryError("a collection name can be at most 200 characters")
+    if len(name) > MAX_NAME:
+        raise LibraryError(f"a collection name can be at most {MAX_NAME} characters")
     return name
+
+
+def incoming_name(name: str) -> str:
+    """An imported collection's name made to follow `clean_name`'s rules without refusing the
+    import: an empty name becomes "Imported collection", a long one is shortened."""
+    try:
+        return clean_name(name)
+    except LibraryError:
+        folded = " ".join(
+            "".join(" " if unicodedata.category(ch) in _INVISIBLE else ch for ch in name).split()
+        )
+        if not folded:
+            return "Imported collection"
+        return folded[:MAX_NAME].rsplit(" ", 1)[0] or folded[:MAX_NAME]
+
+
+def same_name(a: str, b: str) -> bool:
+    """Names that read alike (case, compatibility forms such as full-width letters) are one."""
+    return _fold(a) == _fold(b)
+
+
+def _fold(name: str) -> str:
+    return unicodedata.normalize("NFKC", name).casefold()

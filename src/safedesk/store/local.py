@@ -21,12 +21,14 @@ from safedesk.errors import ReadOnlyLibraryError
 from safedesk.store import backups, database, recovery
 from safedesk.store.collections import Collections
 from safedesk.store.reader import Reader
+from safedesk.store.transactions import meta, set_meta
 from safedesk.store.userdata import UserData
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, float], None]
 DB_NAME = recovery.DB_NAME
+BUNDLED_REPLACED = "bundled-replaced-by-user"
 
 
 class LocalStore:
@@ -93,6 +95,14 @@ class LocalStore:
     def index_token(self) -> str:
         """What the search index must be built from: content and local-example generations."""
         return f"{self.generation()}.{self.user.generation('examples_generation')}"
+
+    def bundled_replaced(self) -> str | None:
+        """The key of the bundled report if the user imported their own copy over it (then it is
+        never put back at start-up)."""
+        return meta(self.conn, BUNDLED_REPLACED)
+
+    def mark_bundled_replaced(self, key: str | None) -> None:
+        set_meta(self.conn, BUNDLED_REPLACED, key)
 
     def data_version(self) -> int:
         """Changes whenever another connection (another process) commits to the database."""

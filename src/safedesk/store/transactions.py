@@ -68,3 +68,22 @@ def bump_counter(conn: sqlite3.Connection, name: str) -> None:
 def counter(conn: sqlite3.Connection, name: str) -> int:
     row = conn.execute("SELECT value FROM library_meta WHERE name = ?", (name,)).fetchone()
     return int(row[0]) if row else 0
+
+
+def meta(conn: sqlite3.Connection, name: str) -> str | None:
+    """A value kept in `library_meta` (None if unset)."""
+    row = conn.execute("SELECT value FROM library_meta WHERE name = ?", (name,)).fetchone()
+    return str(row[0]) if row else None
+
+
+def set_meta(conn: sqlite3.Connection, name: str, value: str | None) -> None:
+    """Set (or, for None, clear) a value in `library_meta`, in its own transaction."""
+    with transaction(conn):
+        if value is None:
+            conn.execute("DELETE FROM library_meta WHERE name = ?", (name,))
+        else:
+            conn.execute(
+                "INSERT INTO library_meta (name, value) VALUES (?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+                (name, value),
+            )

@@ -77,7 +77,9 @@ class UserData:
 
     def count_bookmarks(self) -> int:
         return int(
-            self.conn.execute("SELECT count(*) FROM bookmark WHERE deleted_at IS NULL").fetchone()[0]
+            self.conn.execute("SELECT count(*) FROM bookmark WHERE deleted_at IS NULL").fetchone()[
+                0
+            ]
         )
 
     def bookmark_for(self, key: str) -> sqlite3.Row | None:

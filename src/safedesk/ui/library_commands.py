@@ -143,8 +143,10 @@ class LibraryCommands(QObject):
 
     def export_collection(self, name: str) -> None:
         assert self.shell.library is not None
+        from safedesk.ui.export.choices import slug
+
         path, _ = QFileDialog.getSaveFileName(
-            self.widget, "Export collection", f"{name}.json", "Collections (*.json)"
+            self.widget, "Export collection", f"{slug(name)}.json", "Collections (*.json)"
         )
         if path:
             self.shell.library.export_collection(name, path)
