@@ -69,9 +69,9 @@ class UserLibraryMixin:
             return self.snapshot(key)
         except NotFoundError:
             row = self._user.collection(collection)
-            for r in self._user.items(row["id"]):
-                if r["key"] == key:
-                    return Snapshot(r["title"], r["text"], r["report_key"], r["report_title"])
+            r = self._user.item(row["id"], key)
+            if r is not None:
+                return Snapshot(r["title"], r["text"], r["report_key"], r["report_title"])
             raise
 
     def _live(self, key: str) -> tuple[str, str, str] | None:

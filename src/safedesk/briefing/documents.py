@@ -44,8 +44,9 @@ def _words(text: str) -> set[str]:
     return {stem(w) for w in re.findall(r"[a-z]{4,}", text.lower()) if w not in _COMMON}
 
 
-def _overlap(a: str, b: str) -> float:
-    wa, wb = _words(a), _words(b)
+def _overlap(wa: set[str], b: str) -> float:
+    """How alike the words `wa` (of one text, worked out once) and those of `b` are."""
+    wb = _words(b)
     return len(wa & wb) / (len(wa | wb) or 1)
 
 
@@ -89,7 +90,8 @@ def practice_sheet(
         for finding in theme.findings:
             story += [para(f"{finding.review} review", "h3"), *blocks(finding.text)]
     if study is not None:
-        chosen = sorted(study.key_learning, key=lambda k: -_overlap(item.text, k))[:learning]
+        words = _words(item.text)
+        chosen = sorted(study.key_learning, key=lambda k: -_overlap(words, k))[:learning]
         shown = [k for k in study.key_learning if k in chosen]  # in the report's order
         more = len(study.key_learning) - len(shown)
         heading = f"Key learning for other councils ({authority.name})"
@@ -99,7 +101,7 @@ def practice_sheet(
                 f"The {len(shown)} points most related to this practice; {more} more are in the "
                 f"authority profile (safedesk brief --authority \"{authority.name}\").", "small",
             ))  # fmt: skip
-        section = max(study.sections, key=lambda s: _overlap(item.text, s.text), default=None)
+        section = max(study.sections, key=lambda s: _overlap(words, s.text), default=None)
         if section is not None:
             story.append(para(
                 f"Case study {study.number} ({authority.name}), section “{section.title}”.",
@@ -172,7 +174,7 @@ def theme_brief(lib: Library, theme_key: str, paper: str) -> tuple[Story, PageIn
             *blocks(p.text),
         ]
     factors = lib.factors(theme.report)
-    context = theme.title + " " + " ".join(p.text for p in practices)
+    context = _words(theme.title + " " + " ".join(p.text for p in practices))
     for kind, heading in (("factor", "Supporting factors"), ("barrier", "Barriers")):
         ranked = sorted(
             (f for f in factors if f.kind == kind), key=lambda f: -_overlap(context, f.text)

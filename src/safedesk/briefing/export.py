@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from safedesk.briefing import page
 from safedesk.errors import LibraryError
 from safedesk.fileio import write_atomically
 
@@ -35,8 +36,13 @@ def export_brief(
     handout: bool = False,
     paper: str = "a4",
     notes_space: bool = True,
+    progress: page.Progress | None = None,
+    cancelled: page.Cancelled | None = None,
 ) -> BriefResult:
-    from safedesk.briefing import documents, page
+    """Write the chosen briefing to `output`. `progress(message, fraction)` and `cancelled()`
+    (True: stop, raising `page.ExportCancelled` and leaving nothing behind) serve a window's
+    progress dialog; see `page.build`."""
+    from safedesk.briefing import documents
 
     chosen = [x for x in (key, theme, authority, collection) if x]
     if len(chosen) != 1:
@@ -59,13 +65,13 @@ def export_brief(
 
     def make(tmp: Path) -> None:
         nonlocal story, info
-        pages.append(page.build(story, str(tmp), info))
+        pages.append(page.build(story, str(tmp), info, progress, cancelled))
         # a practice sheet should fit one page: show fewer key-learning points until it does
         for fewer in range(documents.SHEET_LEARNING - 1, 1, -1):
             if not key or pages[-1] == 1:
                 break
             story, info = documents.practice_sheet(lib, key, paper, notes_space, learning=fewer)
-            pages.append(page.build(story, str(tmp), info))
+            pages.append(page.build(story, str(tmp), info, None, cancelled))
 
     write_atomically(output, make, "the PDF")
     return BriefResult(str(output), info.kind, pages[-1], round(time.perf_counter() - started, 3))

@@ -150,6 +150,14 @@ class UserData:
             (collection_id,),
         ).fetchall()
 
+    def item(self, collection_id: int, key: str) -> sqlite3.Row | None:
+        """One live item of a collection (not all of them: a pack asks once per item)."""
+        return self.conn.execute(
+            "SELECT * FROM collection_item WHERE collection_id = ? AND key = ? "
+            "AND deleted_at IS NULL ORDER BY position, id LIMIT 1",
+            (collection_id, key),
+        ).fetchone()
+
     def free_name(self, name: str, conn: sqlite3.Connection | None = None) -> str:
         """`name`, or "name (2)", "name (3)"... whichever no live collection has."""
         conn = conn or self.conn
