@@ -7,7 +7,6 @@ Qt is imported only for the GUI; ReportLab only for commands that write PDFs.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sqlite3
 import sys
@@ -96,6 +95,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. Everything it prints passes through `terminal.SafeStream`, which makes
+    control characters in report or user text visible instead of obeying them."""
+    from safedesk import terminal
+
+    out, err = sys.stdout, sys.stderr
+    if out is not None and err is not None:
+        sys.stdout, sys.stderr = terminal.SafeStream(out), terminal.SafeStream(err)  # type: ignore[assignment]
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     if args.self_test:
         from safedesk.selftest import run_self_test
@@ -142,6 +155,7 @@ def _setup_logging(data_dir: str | None) -> None:
 
 
 def _open(args: argparse.Namespace) -> Library:
+    from safedesk import terminal
     from safedesk.library import Library
 
     started = time.perf_counter()
@@ -152,8 +166,9 @@ def _open(args: argparse.Namespace) -> Library:
         if not announced:
             print("safedesk: setting up your library (first run)...", file=sys.stderr)
             announced = True
-        if sys.stderr.isatty():
-            print(f"\r  {message:<40} {fraction:4.0%}", end="", file=sys.stderr, flush=True)
+        if sys.stderr.isatty():  # our own carriage return: past the escaping of control characters
+            line = f"\r  {terminal.visible(message):<40} {fraction:4.0%}"
+            print(line, end="", file=terminal.raw(sys.stderr), flush=True)
 
     library = Library.open(args.data_dir, progress=progress)
     if announced:
@@ -167,7 +182,9 @@ def _open(args: argparse.Namespace) -> Library:
 
 def _emit(args: argparse.Namespace, data: Any, text: Callable[[], str]) -> int:
     if getattr(args, "json", False):
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        from safedesk.terminal import dumps
+
+        print(dumps(data))
     else:
         print(text())
     return 0
