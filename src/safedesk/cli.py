@@ -101,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     out, err = sys.stdout, sys.stderr
     if out is not None and err is not None:
-        sys.stdout, sys.stderr = terminal.SafeStream(out), terminal.SafeStream(err)  # type: ignore[assignment]
+        sys.stdout, sys.stderr = terminal.SafeStream(out), terminal.SafeStream(err)
     try:
         return _main(argv)
     finally:
@@ -121,7 +121,9 @@ def _main(argv: Sequence[str] | None) -> int:
     try:
         _setup_logging(args.data_dir)
         handler = COMMANDS.get(args.command) or _user_commands()[args.command]
-        return handler(args)
+        status = handler(args)
+        _say_notes(succeeded=status == 0)
+        return status
     except LibraryError as exc:
         print(f"safedesk: error: {exc}", file=sys.stderr)
         return 1
@@ -148,10 +150,44 @@ def _main(argv: Sequence[str] | None) -> int:
 
 def _setup_logging(data_dir: str | None) -> None:
     from safedesk.logsetup import configure
+    from safedesk.notices import notice
 
     # a log file that cannot be written (a full disk) must never put a traceback on the screen
     logging.raiseExceptions = False
+    if not any(isinstance(h, _Notes) for h in notice.handlers):
+        notice.addHandler(_Notes())
+    _say_notes(succeeded=False)  # none left over from an earlier command in this process
     configure(data_dir)
+
+
+class _Notes(logging.Handler):
+    """What the person should hear once (a daily backup that failed), kept until the command
+    has succeeded, then printed on stderr as "safedesk: note: ..." lines."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pending: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.pending.append(record)
+
+    def flush_to_stderr(self) -> None:
+        from safedesk.notices import said
+
+        for record in self.pending:
+            print(f"safedesk: note: {record.getMessage()}", file=sys.stderr)
+            said(record)
+        self.pending.clear()
+
+
+def _say_notes(succeeded: bool) -> None:
+    from safedesk.notices import notice
+
+    for handler in notice.handlers:
+        if isinstance(handler, _Notes):
+            if succeeded:
+                handler.flush_to_stderr()
+            handler.pending.clear()
 
 
 def _open(args: argparse.Namespace) -> Library:

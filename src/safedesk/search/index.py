@@ -360,6 +360,7 @@ def _digests(folder: Path, names: set[str] | None = None) -> dict[str, str]:
 
 
 def _write_json(path: Path, data: object) -> None:
-    partial = path.with_suffix(".partial")
-    partial.write_text(json.dumps(data, separators=(",", ":")), "utf-8")
-    partial.replace(path)
+    from safedesk.fileio import replace_atomically
+
+    text = json.dumps(data, separators=(",", ":"))
+    replace_atomically(path, lambda partial: partial.write_text(text, "utf-8"))

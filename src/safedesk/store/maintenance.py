@@ -33,10 +33,16 @@ def daily_backup(conn: sqlite3.Connection, backups_dir: Path) -> Path | None:
     if daily and time.time() - daily[-1].stat().st_mtime < DAY_SECONDS:
         return None
     try:
-        return database.backup(conn, backups_dir, "daily")
-    except (OSError, sqlite3.Error) as exc:  # a full disk must not stop anyone reading
-        log.warning("could not make the daily backup: %s", exc)
+        made = database.backup(conn, backups_dir, "daily")
+    except (OSError, sqlite3.Error, LibraryError) as exc:  # never stops anyone reading
+        from safedesk.notices import say_once
+
+        say_once(backups_dir.parent, "daily backup", f"today's backup was not made: {exc}")
         return None
+    from safedesk.notices import resolved
+
+    resolved(backups_dir.parent, "daily backup")
+    return made
 
 
 def _has_user_data(conn: sqlite3.Connection) -> bool:
