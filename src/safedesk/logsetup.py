@@ -35,7 +35,8 @@ def configure(override: str | os.PathLike[str] | None = None, level: int = loggi
         if library.is_dir() and os.access(library, os.W_OK):  # (a read-only one is refused)
             from safedesk.notices import say_once
 
-            why = "it is not a folder" if isinstance(exc, FileExistsError) else exc.strerror
+            why = "it is a file, not a folder" if isinstance(exc, FileExistsError) else exc.strerror
+            why = (why or str(exc)).lower()
             say_once(library, "log", f"cannot write the log in {folder}: {why}; "
                      "safedesk works, but the details of any error are not kept")  # fmt: skip
         return
