@@ -239,9 +239,10 @@ class Library(UserLibraryMixin):
             raise LibraryError(f"{source} is not a file")
         size = source.stat().st_size
         if size > MAX_REPORT_BYTES:
+            from safedesk.sizes import over_cap
+
             raise ReportFormatError(
-                f"{source.name} is {size / 1048576:.1f} MiB; reports are limited to "
-                f"{MAX_REPORT_BYTES // 1048576} MiB of text"
+                f"{source.name} is {over_cap(size, MAX_REPORT_BYTES)} of text (reports are capped)"
             )
         try:
             data = source.read_bytes()

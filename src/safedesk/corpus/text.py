@@ -13,6 +13,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from safedesk.errors import ReportFormatError
+from safedesk.sizes import over_cap
 
 __all__ = ["Block", "ReportFormatError", "as_text", "blocks", "decode", "normalise", "slugify"]
 
@@ -34,8 +35,7 @@ def decode(data: bytes, name: str = "file") -> str:
         raise ReportFormatError(f"{name} is empty")
     if len(data) > MAX_REPORT_BYTES:
         raise ReportFormatError(
-            f"{name} is {len(data) / 1048576:.1f} MiB; reports are limited to "
-            f"{MAX_REPORT_BYTES // 1048576} MiB of text"
+            f"{name} is {over_cap(len(data), MAX_REPORT_BYTES)} of text (reports are capped)"
         )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (
         data[:200].count(b"\x00") > 20 and _looks_utf16(data)

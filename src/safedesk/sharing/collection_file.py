@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from safedesk import __version__
 from safedesk.errors import LibraryError
 from safedesk.fileio import write_atomically
+from safedesk.sizes import over_cap
 
 if TYPE_CHECKING:
     from safedesk.library import Library
@@ -159,8 +160,7 @@ def read_collection_file(path: Path) -> CollectionFile:
         raise CollectionFileError(f"{path.name} is empty")
     if size > MAX_FILE_BYTES:
         raise CollectionFileError(
-            f"{path.name} is {size / 1048576:.1f} MiB; collection files are limited to "
-            f"{MAX_FILE_BYTES // 1048576} MiB"
+            f"{path.name} is {over_cap(size, MAX_FILE_BYTES)} (collection files are capped)"
         )
     data = path.read_bytes()
     try:
