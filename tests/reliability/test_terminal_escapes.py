@@ -6,7 +6,9 @@ fields and names all carry the same hostile sequences."""
 from __future__ import annotations
 
 import json
+import logging
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +78,20 @@ COMMANDS = [
 # commands whose output holds no report or user text (or that are exercised another way)
 QUIET = {"import", "brief", "gui", "bookmark", "collection", "example", "restore", "backup",
          "restore-backup", "doctor"}  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def _logging_as_it_was() -> Iterator[None]:
+    """cli.main in this process sets up logging to the library's log file: undo it after."""
+    loggers = [logging.getLogger(name) for name in ("safedesk", "safedesk.notice")]
+    saved = [(lg, lg.handlers[:], lg.level) for lg in loggers]
+    yield
+    for lg, handlers, level in saved:
+        for handler in lg.handlers:
+            if handler not in handlers:
+                handler.close()
+        lg.handlers[:] = handlers
+        lg.setLevel(level)
 
 
 def _run(data_dir: Path, args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[str, str]:

@@ -12,7 +12,7 @@ from xml.sax.saxutils import escape
 from safedesk.briefing.limits import excerpt, heading
 from safedesk.briefing.style import FAMILY, MUTED, RULE, styles
 
-HEADING_STYLES = frozenset({"kicker", "title", "h2", "h3", "meta"})
+HEADING_STYLES = frozenset({"kicker", "title", "h2", "h3"})
 
 # control characters have no glyph: they would print as empty boxes (or NULs in the text layer)
 _UNPRINTABLE = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])

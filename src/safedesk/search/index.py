@@ -335,9 +335,10 @@ def merge_bounded(writer: Any, segments: list[Any]) -> list[Any]:
 
 def _count_words(counts: dict[str, int], doc: Document) -> None:
     """Add each distinct word of `doc` (and each hyphenated word's parts and joined form)."""
+    seen = {match.group() for match in WORD.finditer(f"{doc.title}\n{doc.text}")}
     words: set[str] = set()
-    for match in WORD.finditer(f"{doc.title}\n{doc.text}"):
-        words |= word_forms(match.group())
+    for spelling in seen:  # each distinct spelling once (a text may repeat one word 10^6 times)
+        words |= word_forms(spelling)
     for word in words:
         counts[word] = counts.get(word, 0) + 1
 
