@@ -23,8 +23,8 @@ DEADLINE = 60  # seconds; each case takes 1-5 s here
 
 # bytes of report text per case: enough that the old code took minutes (at least 60 s) here
 SIZES = {"stars": 1_000_000, "links": 1_000_000, "tabs": 400_000, "capitals": 200_000,
-         "word": 200_000, "box blanks": 1_000_000}  # fmt: skip
-DEFAULT_SIZE = 4_500_000
+         "word": 200_000, "box blanks": 1_000_000, "page breaks": 4_500_000}  # fmt: skip
+DEFAULT_SIZE = 3_000_000
 
 
 def _parse_in_a_process(case: str, size: int, tmp_path: Path) -> str:
@@ -55,19 +55,11 @@ def test_a_worst_case_report_is_parsed_in_linear_time(case: str, tmp_path: Path)
 def test_a_table_naming_one_authority_on_every_row_imports(tmp_path: Path) -> None:
     """Repeated rows for one authority made duplicate keys (and quadratic key-making)."""
     source = tmp_path / "report.txt"
-    source.write_text(REPORTS["table rows"][1](1_000_000), "utf-8")
-    done = cli(tmp_path / "data", "import", str(source), "--json", timeout=DEADLINE * 3)
+    source.write_text(REPORTS["table rows"][1](200_000), "utf-8")  # (the old code: UNIQUE failed)
+    done = cli(tmp_path / "data", "import", str(source), "--json", timeout=DEADLINE)
     assert done.returncode == 0, done.stderr
     names = cli(tmp_path / "data", "authorities", "--json").stdout
     assert names.count('"name": "Northfield"') == 1
-
-
-@pytest.mark.slow
-def test_a_five_mib_line_of_stars_imports_through_the_command_line(tmp_path: Path) -> None:
-    source = tmp_path / "stars.txt"
-    source.write_text(REPORTS["stars"][1](5 * 1024 * 1024 - 70_000), "utf-8")
-    done = cli(tmp_path / "data", "import", str(source), timeout=DEADLINE * 3)
-    assert done.returncode == 0 and "13 practices" in done.stdout, done.stderr
 
 
 def _pack(data_dir: Path, file: Path, tmp_path: Path) -> tuple[int, str]:
