@@ -7,7 +7,6 @@ Qt is imported only for the GUI; ReportLab only for commands that write PDFs.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sqlite3
 import sys
@@ -97,6 +96,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. Everything it prints passes through `terminal.SafeStream`, which makes
+    control characters in report or user text visible instead of obeying them."""
+    from safedesk import terminal
+
+    out, err = sys.stdout, sys.stderr
+    if out is not None and err is not None:
+        sys.stdout, sys.stderr = terminal.SafeStream(out), terminal.SafeStream(err)
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     if args.self_test:
         from safedesk.selftest import run_self_test
@@ -109,7 +122,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         _setup_logging(args.data_dir)
         handler = COMMANDS.get(args.command) or _user_commands()[args.command]
-        return handler(args)
+        status = handler(args)
+        _say_notes(succeeded=status == 0)
+        return status
     except LibraryError as exc:
         print(f"safedesk: error: {exc}", file=sys.stderr)
         return 1
@@ -136,13 +151,48 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _setup_logging(data_dir: str | None) -> None:
     from safedesk.logsetup import configure
+    from safedesk.notices import notice
 
     # a log file that cannot be written (a full disk) must never put a traceback on the screen
     logging.raiseExceptions = False
+    if not any(isinstance(h, _Notes) for h in notice.handlers):
+        notice.addHandler(_Notes())
+    _say_notes(succeeded=False)  # none left over from an earlier command in this process
     configure(data_dir)
 
 
+class _Notes(logging.Handler):
+    """What the person should hear once (a daily backup that failed), kept until the command
+    has succeeded, then printed on stderr as "safedesk: note: ..." lines."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pending: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.pending.append(record)
+
+    def flush_to_stderr(self) -> None:
+        from safedesk.notices import said
+
+        for record in self.pending:
+            print(f"safedesk: note: {record.getMessage()}", file=sys.stderr)
+            said(record)
+        self.pending.clear()
+
+
+def _say_notes(succeeded: bool) -> None:
+    from safedesk.notices import notice
+
+    for handler in notice.handlers:
+        if isinstance(handler, _Notes):
+            if succeeded:
+                handler.flush_to_stderr()
+            handler.pending.clear()
+
+
 def _open(args: argparse.Namespace) -> Library:
+    from safedesk import terminal
     from safedesk.library import Library
     from safedesk.paths import data_dir
 
@@ -156,8 +206,9 @@ def _open(args: argparse.Namespace) -> Library:
             doing = "setting up your library (first run)" if first else "updating your library"
             print(f"safedesk: {doing}...", file=sys.stderr)
             announced = True
-        if sys.stderr.isatty():
-            print(f"\r  {message:<40} {fraction:4.0%}", end="", file=sys.stderr, flush=True)
+        if sys.stderr.isatty():  # our own carriage return: past the escaping of control characters
+            line = f"\r  {terminal.visible(message):<40} {fraction:4.0%}"
+            print(line, end="", file=terminal.raw(sys.stderr), flush=True)
 
     library = Library.open(args.data_dir, progress=progress)
     if announced:
@@ -171,7 +222,9 @@ def _open(args: argparse.Namespace) -> Library:
 
 def _emit(args: argparse.Namespace, data: Any, text: Callable[[], str]) -> int:
     if getattr(args, "json", False):
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        from safedesk.terminal import dumps
+
+        print(dumps(data))
     else:
         print(text())
     return 0

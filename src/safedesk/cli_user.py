@@ -85,7 +85,9 @@ def register(sub: Any, command: Callable[..., argparse.ArgumentParser]) -> None:
         a.add_argument("--theme", help="the theme it belongs to: key, number or title")
         a.add_argument("--team", help="team or authority name")
         a.add_argument("--text", help="what the team does")
-        a.add_argument("--text-file", metavar="FILE", help="read the text from a UTF-8 file")
+        a.add_argument(
+            "--text-file", metavar="FILE", help="read the text from a UTF-8 file (up to 1 MiB)"
+        )
         a.add_argument("--outcomes")
         a.add_argument("--json", action="store_true")
     a = actions.add_parser("remove", help="move an example to the trash")
@@ -310,11 +312,9 @@ def _collection_text(c: Any) -> str:
 
 def _text_arg(args: argparse.Namespace) -> str | None:
     if getattr(args, "text_file", None):
-        path = Path(args.text_file)
-        try:
-            return path.read_text("utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise LibraryError(f"cannot read {path}: {exc}") from None
+        from safedesk.textfile import read_text_file
+
+        return read_text_file(Path(args.text_file))
     return getattr(args, "text", None)
 
 

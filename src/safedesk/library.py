@@ -378,12 +378,18 @@ class Library(UserLibraryMixin):
         return result
 
     def export_brief(
-        self, output: str | os.PathLike[str], request: BriefRequest | None = None, **fields: Any
+        self,
+        output: str | os.PathLike[str],
+        request: BriefRequest | None = None,
+        progress: Progress | None = None,
+        cancelled: Callable[[], bool] | None = None,
+        **fields: Any,
     ) -> BriefResult:
         """Write a print-ready PDF for `request`, or for a request made of `fields`: a practice
         sheet (`key=`), a theme brief (`theme=`), an authority profile (`authority=`), or a
         session pack from a collection (`collection=`; `handout=True` leaves out the
-        facilitator's notes); `paper="a4"` or "letter", `notes_space=True`."""
+        facilitator's notes); `paper="a4"` or "letter", `notes_space=True`. `progress` hears
+        about long layouts; `cancelled()` returning True stops one, leaving no file."""
         from safedesk.briefing.export import export_brief
         from safedesk.briefing.request import BriefRequest
 
@@ -391,7 +397,7 @@ class Library(UserLibraryMixin):
             wanted = request or BriefRequest(**fields)
         except TypeError as exc:
             raise LibraryError(f"cannot make that briefing: {exc}") from None
-        return export_brief(self, Path(output), wanted)
+        return export_brief(self, Path(output), wanted, progress, cancelled)
 
     def backup(self, path: str | os.PathLike[str] | None = None) -> Path:
         """Copy the library (to `path`, or into the backups folder) with SQLite's backup API."""

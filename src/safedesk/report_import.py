@@ -99,9 +99,10 @@ def _read(source: Path, cap: int) -> bytes:
         raise LibraryError(f"{source} is not a file")
     size = source.stat().st_size
     if size > cap:
+        from safedesk.sizes import over_cap
+
         raise ReportFormatError(
-            f"{source.name} is {size / 1048576:.1f} MiB; reports are limited to "
-            f"{cap // 1048576} MiB of text"
+            f"{source.name} is {over_cap(size, cap)} of text (reports are capped)"
         )
     try:
         return source.read_bytes()

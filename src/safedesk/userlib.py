@@ -63,9 +63,9 @@ class UserLibraryMixin:
             return self.snapshot(key)
         except NotFoundError:
             collections = self.store.collections
-            for r in collections.items(collections.collection(collection)["id"]):
-                if r["key"] == key:
-                    return Snapshot(r["title"], r["text"], r["report_key"], r["report_title"])
+            r = collections.item(collections.collection(collection)["id"], key)
+            if r is not None:
+                return Snapshot(r["title"], r["text"], r["report_key"], r["report_title"])
             raise
 
     def _live(self, key: str) -> tuple[str, str, str] | None:

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from safedesk.briefing import page
 from safedesk.briefing.request import BriefRequest
 from safedesk.fileio import write_atomically
 from safedesk.interfaces import Source
@@ -23,9 +24,17 @@ class BriefResult:
         return asdict(self)
 
 
-def export_brief(source: Source, output: Path, request: BriefRequest) -> BriefResult:
-    """Write the briefing `request` asks for to `output`."""
-    from safedesk.briefing import documents, page
+def export_brief(
+    source: Source,
+    output: Path,
+    request: BriefRequest,
+    progress: page.Progress | None = None,
+    cancelled: page.Cancelled | None = None,
+) -> BriefResult:
+    """Write the briefing `request` asks for to `output`. `progress(message, fraction)` and
+    `cancelled()` (True: stop, raising `page.ExportCancelled` and leaving nothing behind) serve a
+    window's progress dialog; see `page.build`."""
+    from safedesk.briefing import documents
 
     request = request.checked()
     started = time.perf_counter()
@@ -34,13 +43,13 @@ def export_brief(source: Source, output: Path, request: BriefRequest) -> BriefRe
 
     def make(tmp: Path) -> None:
         nonlocal story, info
-        pages.append(page.build(story, str(tmp), info))
+        pages.append(page.build(story, str(tmp), info, progress, cancelled))
         # a practice sheet should fit one page: show fewer key-learning points until it does
         for fewer in range(documents.SHEET_LEARNING - 1, 1, -1):
             if request.kind != "sheet" or pages[-1] == 1:
                 break
             story, info = documents.build(source, request, learning=fewer)
-            pages.append(page.build(story, str(tmp), info))
+            pages.append(page.build(story, str(tmp), info, None, cancelled))
 
     write_atomically(output, make, "the PDF")
     return BriefResult(str(output), info.kind, pages[-1], round(time.perf_counter() - started, 3))

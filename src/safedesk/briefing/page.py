@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from safedesk import __version__
 from safedesk.briefing.style import ACCENT, FAMILY, MUTED, RULE, paper, register_fonts
+from safedesk.errors import LibraryError
 
 MARGIN_MM = 17
+Progress = Callable[[str, float], None]  # (what is happening, fraction done 0..1)
+Cancelled = Callable[[], bool]  # True once the user has asked to stop
+
+
+class ExportCancelled(LibraryError):
+    """The user stopped the export; nothing was written."""
 
 
 @dataclass
@@ -26,8 +34,19 @@ class PageInfo:
     exported: str = field(default_factory=lambda: date.today().strftime("%d %B %Y").lstrip("0"))
 
 
-def build(story: list[Any], target: str, info: PageInfo) -> int:
-    """Lay out `story` into the PDF at `target`; returns the number of pages."""
+def build(
+    story: list[Any],
+    target: str,
+    info: PageInfo,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> int:
+    """Lay out `story` into the PDF at `target`; returns the number of pages.
+
+    `progress("Laying out pages", fraction)` is called as the layout goes (about every 1%);
+    `cancelled()` is asked as often, and when it says True the build stops with ExportCancelled
+    (the caller's temporary file is then removed). Writing the finished pages is quick.
+    """
     from reportlab.lib.units import mm
     from reportlab.platypus import SimpleDocTemplate
 
@@ -45,8 +64,32 @@ def build(story: list[Any], target: str, info: PageInfo) -> int:
     def canvas_maker(*args: Any, **kwargs: Any) -> Any:
         return _numbered_canvas(info, counted)(*args, **kwargs)
 
+    if progress is not None or cancelled is not None:
+        doc.afterFlowable = _watcher(story, progress, cancelled)  # ReportLab's per-flowable hook
     doc.build(story, canvasmaker=canvas_maker)
     return counted.get("pages", 0)
+
+
+def _watcher(
+    story: list[Any], progress: Progress | None, cancelled: Cancelled | None
+) -> Callable[[Any], None]:
+    """Called after each flowable is placed. ReportLab consumes `story` from the front (putting
+    back the rest of a split flowable), so what is left of it says how far the layout is."""
+    total = max(1, len(story))
+    step = max(1, total // 100)
+    seen = 0
+
+    def after(_flowable: Any) -> None:
+        nonlocal seen
+        seen += 1
+        if seen % step:
+            return
+        if cancelled is not None and cancelled():
+            raise ExportCancelled("the export was cancelled; no file was written")
+        if progress is not None:
+            progress("Laying out pages", min(1.0, 1 - len(story) / total))
+
+    return after
 
 
 def _numbered_canvas(info: PageInfo, counted: dict[str, int]) -> Any:

@@ -337,9 +337,10 @@ def merge_bounded(writer: Any, segments: list[Any]) -> list[Any]:
 
 def _count_words(counts: dict[str, int], doc: Document) -> None:
     """Add each distinct word of `doc` (and each hyphenated word's parts and joined form)."""
+    seen = {match.group() for match in WORD.finditer(f"{doc.title}\n{doc.text}")}
     words: set[str] = set()
-    for match in WORD.finditer(f"{doc.title}\n{doc.text}"):
-        words |= word_forms(match.group())
+    for spelling in seen:  # each distinct spelling once (a text may repeat one word 10^6 times)
+        words |= word_forms(spelling)
     for word in words:
         counts[word] = counts.get(word, 0) + 1
 
@@ -362,6 +363,7 @@ def _digests(folder: Path, names: set[str] | None = None) -> dict[str, str]:
 
 
 def _write_json(path: Path, data: object) -> None:
-    partial = path.with_suffix(".partial")
-    partial.write_text(json.dumps(data, separators=(",", ":")), "utf-8")
-    partial.replace(path)
+    from safedesk.fileio import replace_atomically
+
+    text = json.dumps(data, separators=(",", ":"))
+    replace_atomically(path, lambda partial: partial.write_text(text, "utf-8"))

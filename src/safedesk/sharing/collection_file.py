@@ -30,6 +30,7 @@ from safedesk import __version__
 from safedesk.errors import LibraryError
 from safedesk.fileio import write_atomically
 from safedesk.interfaces import Source
+from safedesk.sizes import over_cap
 
 FORMAT = "safedesk-collection"
 SCHEMA = 1
@@ -157,8 +158,7 @@ def read_collection_file(path: Path) -> CollectionFile:
         raise CollectionFileError(f"{path.name} is empty")
     if size > MAX_FILE_BYTES:
         raise CollectionFileError(
-            f"{path.name} is {size / 1048576:.1f} MiB; collection files are limited to "
-            f"{MAX_FILE_BYTES // 1048576} MiB"
+            f"{path.name} is {over_cap(size, MAX_FILE_BYTES)} (collection files are capped)"
         )
     data = path.read_bytes()
     try:

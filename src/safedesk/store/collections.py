@@ -94,6 +94,15 @@ class Collections:
             (collection_id,),
         ).fetchall()
 
+    def item(self, collection_id: int, key: str) -> sqlite3.Row | None:
+        """One live item of a collection (not all of them: a pack asks once per item)."""
+        row: sqlite3.Row | None = self.conn.execute(
+            "SELECT * FROM collection_item WHERE collection_id = ? AND key = ? "
+            "AND deleted_at IS NULL ORDER BY position, id LIMIT 1",
+            (collection_id, key),
+        ).fetchone()
+        return row
+
     def free_name(self, name: str, conn: sqlite3.Connection | None = None) -> str:
         """`name`, or "name (2)", "name (3)"... whichever no live collection has."""
         return free_name(conn or self.conn, name)
