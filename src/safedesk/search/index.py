@@ -24,9 +24,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-INDEX_SCHEMA_VERSION = 5  # 5: the stamp fingerprints the index files
+INDEX_SCHEMA_VERSION = 6  # 5: the stamp fingerprints the index files; 6: acronym plurals
 VOCABULARY_NAME = "vocabulary.json"
 STAMP_NAME = "safedesk-stamp.json"
+TITLE_BOOST = 2.0  # a query's weight on title matches (the title field is also boosted at indexing)
 Progress = Callable[[str, float], None]
 
 
@@ -68,6 +69,8 @@ class SearchIndex:
         self._sorted_words: list[str] | None = None
         self._facets: dict[str, list[str]] = {}
         self._parsers: dict[bool, Any] = {}
+        # worked out from the open index and kept until it closes (e.g. each concept's items)
+        self.derived: dict[str, Any] = {}
 
     # -- lifecycle ----------------------------------------------------------------------------
     def stamp(self) -> dict[str, Any] | None:
@@ -190,7 +193,7 @@ class SearchIndex:
 
             group = qparser.AndGroup if every_word else qparser.OrGroup.factory(0.9)
             self._parsers[every_word] = qparser.MultifieldParser(
-                ["title", "body"], self.schema, group=group
+                ["title", "body"], self.schema, group=group, fieldboosts={"title": TITLE_BOOST}
             )
         return self._parsers[every_word]
 
@@ -267,6 +270,7 @@ class SearchIndex:
         self._sorted_words = None
         self._facets = {}
         self._parsers = {}
+        self.derived = {}
 
     @property
     def searcher(self) -> Any:

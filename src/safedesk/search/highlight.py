@@ -1,0 +1,206 @@
+"""What a search looked for, and where a text has it: the words and phrases to mark, snippets that
+show the part of a text where the match is, and the typed words a text lacks.
+
+`Matched` comes from the Whoosh query that ran (so it holds expansions as well as typed words) and
+is what `SearchResult.matched` carries: index stems, unstemmed prefixes and phrases as stem
+sequences. A phrase is marked only where its words stand together, as one span.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from safedesk.search.analysis import WORD, word_stems
+from safedesk.search.querylang import Unit
+
+SNIPPET_CHARS = 220
+_PART = re.compile(r"[^-‐]+")
+
+Span = tuple[int, int, str]  # start, end, what it matched (a stem or a phrase)
+
+
+@dataclass
+class Matched:
+    stems: set[str] = field(default_factory=set)
+    prefixes: list[str] = field(default_factory=list)
+    phrases: list[tuple[str, ...]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, list[Any]]:
+        return {
+            "stems": sorted(self.stems),
+            "prefixes": list(dict.fromkeys(self.prefixes)),
+            "phrases": [list(p) for p in dict.fromkeys(self.phrases)],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, list[Any]]) -> Matched:
+        return cls(
+            set(data.get("stems", [])),
+            list(data.get("prefixes", [])),
+            [tuple(p) for p in data.get("phrases", [])],
+        )
+
+
+def matched_by(q: Any) -> Matched:
+    """The stems, prefixes and phrases a Whoosh query looks for (not those under NOT)."""
+    from whoosh.query import Not, Phrase, Prefix
+
+    found = Matched()
+
+    def text_of(term: Any) -> str:
+        return term.decode("utf-8") if isinstance(term, bytes) else str(term)
+
+    def walk(node: Any) -> None:
+        if isinstance(node, Not):
+            return
+        if isinstance(node, Prefix):
+            found.prefixes.append(text_of(node.text))
+            return
+        if isinstance(node, Phrase):
+            words = tuple(text_of(w) for w in node.words)
+            if len(words) == 1:
+                found.stems.add(words[0])
+            elif words:
+                found.phrases.append(words)
+            return
+        if node.is_leaf():
+            for _field, term in node.terms():
+                found.stems.add(text_of(term))
+            return
+        for child in node.children():
+            walk(child)
+
+    walk(q)
+    return found
+
+
+# -- where a text has it ------------------------------------------------------------------------
+def _words(text: str) -> list[tuple[int, int, frozenset[str]]]:
+    return [(m.start(), m.end(), word_stems(m.group())) for m in WORD.finditer(text)]
+
+
+def _parts(text: str) -> list[tuple[int, int, frozenset[str]]]:
+    """Word positions as the index counts them: a hyphenated word's parts one after another."""
+    out = []
+    for m in WORD.finditer(text):
+        pieces = list(_PART.finditer(m.group()))
+        if len(pieces) == 1:
+            out.append((m.start(), m.end(), word_stems(m.group())))
+            continue
+        for piece in pieces:
+            start, end = m.start() + piece.start(), m.start() + piece.end()
+            out.append((start, end, word_stems(piece.group())))
+    return out
+
+
+def _phrase_spans(
+    parts: list[tuple[int, int, frozenset[str]]], phrase: tuple[str, ...]
+) -> Iterable[Span]:
+    n = len(phrase)
+    label = " ".join(phrase)
+    for i in range(len(parts) - n + 1):
+        if all(phrase[j] in parts[i + j][2] for j in range(n)):
+            yield parts[i][0], parts[i + n - 1][1], label
+
+
+def spans(text: str, matched: Matched) -> list[Span]:
+    """Where `text` has what was looked for, in order, overlapping spans joined."""
+    return _joined(_spans(text, matched))
+
+
+def _spans(text: str, matched: Matched) -> list[Span]:
+    found: list[Span] = []
+    prefixes = tuple(matched.prefixes)
+    for start, end, stems in _words(text):
+        hit = next(iter(sorted(stems & matched.stems)), None)
+        if hit is None and prefixes and text[start:end].lower().startswith(prefixes):
+            hit = text[start:end].lower()
+        if hit is not None:
+            found.append((start, end, hit))
+    if matched.phrases:
+        parts = _parts(text)
+        for phrase in matched.phrases:
+            found += _phrase_spans(parts, phrase)
+    found.sort()
+    return found
+
+
+def _joined(found: list[Span]) -> list[Span]:
+    joined: list[Span] = []
+    for start, end, label in found:
+        if joined and start <= joined[-1][1]:
+            last = joined[-1]
+            joined[-1] = (last[0], max(last[1], end), last[2])
+        else:
+            joined.append((start, end, label))
+    return joined
+
+
+def lacks(text: str, units: list[Unit]) -> list[str]:
+    """The typed words (units) that `text` has in none of their forms."""
+    if not units:
+        return []
+    words = _words(text)
+    every = frozenset().union(*(stems for _s, _e, stems in words))
+    parts: list[tuple[int, int, frozenset[str]]] | None = None
+    missing = []
+    for unit in units:
+        found = any(bag <= every for bag in unit.bags)
+        for phrase in unit.phrases:
+            if found:
+                break
+            if len(phrase) == 1:
+                found = phrase[0] in every
+            else:
+                parts = parts if parts is not None else _parts(text)
+                found = next(iter(_phrase_spans(parts, phrase)), None) is not None
+        if not found:
+            missing.append(unit.text)
+    return missing
+
+
+def snippet(
+    text: str, matched: Matched, width: int = SNIPPET_CHARS, prefer: Matched | None = None
+) -> str:
+    """The part of `text` where the most different things looked for stand close together (those
+    in `prefer` first: what was typed rather than related wordings), each wrapped in [ ] (a
+    phrase as one); the opening when nothing is there (a match in the title only)."""
+    every = _spans(text, matched)
+    if not every:
+        cut = text[:width].rsplit(" ", 1)[0] if len(text) > width else text
+        return _flat(cut) + ("…" if len(text) > width else "")
+    wanted = {(s, e, label) for s, e, label in _spans(text, prefer)} if prefer else set()
+    best_start, best = every[0][0], (0, 0, 0)
+    for start, _end, _label in every:
+        inside = [span for span in every if start <= span[0] < start + width]
+        labels = {label for _s, _e, label in inside}
+        score = (len({label for span in inside if span in wanted for label in [span[2]]}),
+                 len(labels), len(inside))  # fmt: skip
+        if score > best:
+            best_start, best = start, score
+    found = _joined(every)
+    begin = max(0, best_start - 40)
+    if begin > 0:
+        space = text.rfind(" ", 0, begin + 1)
+        begin = space + 1 if space >= 0 else begin
+    end = min(len(text), begin + width)
+    if end < len(text):
+        space = text.find(" ", end)
+        end = space if space != -1 else len(text)
+    out: list[str] = []
+    pos = begin
+    for s, e, _label in found:
+        if s < begin or e > end:
+            continue
+        out.append(text[pos:s])
+        out.append(f"[{text[s:e]}]")
+        pos = e
+    out.append(text[pos:end])
+    return ("…" if begin > 0 else "") + _flat("".join(out)) + ("…" if end < len(text) else "")
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.replace("\n- ", " • ").split())
