@@ -34,6 +34,8 @@ from safedesk.userlib import EXAMPLES_REPORT, UserLibraryMixin, title_of
 from safedesk.views import (
     AuthorityInfo,
     CaseStudyInfo,
+    ConceptDetail,
+    ConceptNode,
     Item,
     PracticeInfo,
     Related,
@@ -45,6 +47,7 @@ from safedesk.views import (
 
 if TYPE_CHECKING:
     from safedesk.briefing.export import BriefResult
+    from safedesk.search.concepts import Thesaurus
     from safedesk.search.glossary import Glossary
     from safedesk.sharing.importing import CollectionImport
     from safedesk.store.maintenance import DoctorReport
@@ -342,9 +345,11 @@ class Library(UserLibraryMixin):
         theme: str | None = None,
         authority: str | None = None,
         kind: str | None = None,
+        exact: bool = False,
     ) -> SearchResult:
-        """Search everything. The query language and the result fields are in the README."""
-        return self._search(query, limit, report, theme, authority, kind, typing=False)
+        """Search everything. The query language and the result fields are in the README.
+        `exact=True` searches the words without the practice concepts they name."""
+        return self._search(query, limit, report, theme, authority, kind, False, exact)
 
     def search_as_you_type(
         self,
@@ -354,10 +359,11 @@ class Library(UserLibraryMixin):
         theme: str | None = None,
         authority: str | None = None,
         kind: str | None = None,
+        exact: bool = False,
     ) -> SearchResult:
         """For every keystroke: the last word counts as unfinished (a prefix); one or two letters
         match title words or an acronym rather than the whole library; no facets, to stay fast."""
-        return self._search(text, limit, report, theme, authority, kind, typing=True)
+        return self._search(text, limit, report, theme, authority, kind, True, exact)
 
     @_holding_index_lock
     def _search(
@@ -369,6 +375,7 @@ class Library(UserLibraryMixin):
         authority: str | None,
         kind: str | None,
         typing: bool,
+        exact: bool = False,
     ) -> SearchResult:
         from safedesk.search.query import run_search
 
@@ -401,6 +408,7 @@ class Library(UserLibraryMixin):
                 filters=filters,
                 typing=typing,
                 facets=not typing,
+                thesaurus=None if exact else self.thesaurus(),
             )
 
         try:
@@ -414,14 +422,40 @@ class Library(UserLibraryMixin):
 
     @_holding_index_lock
     def related(self, key: str, limit: int = 5) -> Related:
-        """Practices most like the item with `key` ("more like this")."""
+        """Practices most like the item with `key` ("more like this"), each with the practice
+        concepts both are about (`shares`)."""
         from safedesk.search.related import more_like
 
         item = self.get(key)
         title = title_of(item, key)
-        return Related(
-            key=item.key, title=title, related=more_like(self.ensure_index(), item.key, limit)
-        )
+        found = more_like(self.ensure_index(), item.key, limit, self.thesaurus())
+        return Related(key=item.key, title=title, related=found)
+
+    def thesaurus(self) -> Thesaurus:
+        """The practice concepts shipped in resources/thesaurus (loaded once)."""
+        from safedesk.search.concepts import bundled
+
+        return bundled(paths.resources_dir() / "thesaurus" / "practice-concepts.json")
+
+    @_holding_index_lock
+    def concepts(self) -> list[ConceptNode]:
+        """The practice concepts as a tree, each with the number of items that match it or a
+        narrower concept (counted once per index generation)."""
+        from safedesk.search.browse import tree
+
+        return tree(self.ensure_index(), self.thesaurus())
+
+    @_holding_index_lock
+    def concept(self, term: str, limit: int = 10) -> ConceptDetail:
+        """A concept, by id or any of its labels: its labels, relations, scope note, the number
+        of items that match it and the best `limit` of them."""
+        from safedesk.search.browse import detail
+
+        thesaurus = self.thesaurus()
+        found = thesaurus.find(term)
+        if found is None:
+            raise NotFoundError(f"no practice concept matches {term!r}; see `safedesk concepts`")
+        return detail(self.ensure_index(), thesaurus, found, limit)
 
     def glossary_index(self) -> Glossary:
         """The curated glossary merged with the acronyms the reports define (cached)."""
