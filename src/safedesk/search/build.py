@@ -124,9 +124,9 @@ def _classes() -> tuple[Any, Any]:
     return BestOf, Prefer
 
 
-def group_query(group: ConceptGroup, related: bool = True) -> Any:
-    """A concept clause: the best of its alternatives (without the related ones if not
-    `related`, to tell which items have what was typed or a synonym)."""
+def group_query(group: ConceptGroup, level: str = "all") -> Any:
+    """A concept clause: the best of its alternatives; with `level` "synonyms" only what was
+    typed and its synonyms, with "typed" only what was typed (to tell hits apart)."""
     from whoosh.query import And, Or
 
     typed = [Or([wording(form) for form in forms]) for forms in group.typed if forms]
@@ -136,9 +136,11 @@ def group_query(group: ConceptGroup, related: bool = True) -> Any:
     else:
         options = [wording(group.phrase)] if group.phrase else []
         loose = [And(typed)] if typed else []
+    if level == "typed":
+        return best_of(options)
     options += [wording(stems) for stems in group.synonyms]
     direct = best_of(options)
-    if not related:
+    if level != "all":
         return direct
     weaker = loose + [wording(stems) for stems in group.related]
     if not weaker:
@@ -146,8 +148,8 @@ def group_query(group: ConceptGroup, related: bool = True) -> Any:
     return prefer(direct, best_of(weaker, boost=RELATED_WEIGHT))
 
 
-def with_groups(q: Any, groups: Mapping[str, ConceptGroup], related: bool = True) -> Any:
-    """`q` with each concept placeholder replaced by its group's query."""
+def with_groups(q: Any, groups: Mapping[str, ConceptGroup], level: str = "all") -> Any:
+    """`q` with each concept placeholder replaced by its group's query (see `group_query`)."""
     if not groups:
         return q
     built: dict[str, Any] = {}
@@ -169,7 +171,7 @@ def with_groups(q: Any, groups: Mapping[str, ConceptGroup], related: bool = True
             word = placeholder_of(node)
             if word is not None:
                 if word not in built:
-                    built[word] = group_query(groups[word], related)
+                    built[word] = group_query(groups[word], level)
                 return built[word]
         return node.apply(swap) if not node.is_leaf() else node
 

@@ -41,9 +41,10 @@ def clean_query(query: str) -> tuple[str, str | None]:
 
 
 def _whoosh_query(
-    index: SearchIndex, parsed: ParsedQuery, every_word: bool = True, related: bool = True
+    index: SearchIndex, parsed: ParsedQuery, every_word: bool = True, level: str = "all"
 ) -> Any:
-    """The parsed query as Whoosh objects (concept clauses built from their stems)."""
+    """The parsed query as Whoosh objects (concept clauses built from their stems, at `level`:
+    see `build.group_query`)."""
     from safedesk.search.build import with_groups
 
     parser = index.parser(every_word)
@@ -52,15 +53,15 @@ def _whoosh_query(
     except Exception:  # the text is already sanitised; this is a last line of defence
         words = WORD.findall(parsed.whoosh)
         q = parser.parse(" ".join(words)) if words else None
-    return None if q is None else with_groups(q, parsed.groups, related)
+    return None if q is None else with_groups(q, parsed.groups, level)
 
 
-def _direct(index: SearchIndex, parsed: ParsedQuery, every_word: bool) -> Any:
-    """The query with only what was typed and its synonyms (no related concepts' labels, no
-    typed words standing apart), or None when the query has no concept."""
+def _tiers(index: SearchIndex, parsed: ParsedQuery, every_word: bool) -> list[Any]:
+    """For a query that names concepts: the query with only the wordings typed, then with
+    their synonyms too (no related labels, no typed words standing apart); else none."""
     if not parsed.groups:
-        return None
-    return _whoosh_query(index, parsed, every_word, related=False)
+        return []
+    return [_whoosh_query(index, parsed, every_word, level) for level in ("typed", "synonyms")]
 
 
 def _filter(filters: Mapping[str, Sequence[str] | None]) -> Any:
@@ -124,15 +125,15 @@ def run_search(
         if not notes:
             notes.append("Type some words to search.")
         return _empty(query, parsed.expanded, notes)
-    direct = _direct(index, parsed, True)
-    ranked, matched = _scored(index, main, restrict, limit, direct)
+    tiers = _tiers(index, parsed, True)
+    ranked, matched = _scored(index, main, restrict, limit, tiers)
     every_word = set(matched)
     partial_units: list[Unit] = []
     if len(matched) < FILL_UP_BELOW and len(parsed.units) > 1 and not typing:
         # "best matches first": fill up with results that have some of the words
         partial = _whoosh_query(index, parsed, every_word=False)
-        direct = _direct(index, parsed, False)
-        more, more_matched = _scored(index, partial, restrict, limit, direct)
+        tiers = _tiers(index, parsed, False)
+        more, more_matched = _scored(index, partial, restrict, limit, tiers)
         extra = [hit for hit in more if hit.docnum not in matched]
         added = len(more_matched - matched)
         if added:
@@ -149,7 +150,7 @@ def run_search(
         matched = matched | more_matched
         main = partial
     marks = matched_by(main)
-    first = matched_by(direct) if direct is not None else None
+    first = matched_by(tiers[-1]) if tiers else None
     hits = [
         _hit(hit, marks, None if hit.docnum in every_word else partial_units, first)
         for hit in ranked[: max(0, limit)]
@@ -210,11 +211,12 @@ def _is_null(q: Any) -> bool:
 
 
 def _scored(
-    index: SearchIndex, q: Any, restrict: Any, limit: int, direct: Any = None
+    index: SearchIndex, q: Any, restrict: Any, limit: int, tiers: Sequence[Any] = ()
 ) -> tuple[list[Any], set[int]]:
     """The best hits (re-ranked by kind) and the set of every matching document number, found
-    in one pass: a top-N collector that records each document it sees. With `direct` (the query
-    without related concepts), hits it matches come before the others of their kind."""
+    in one pass: a top-N collector that records each document it sees. With `tiers` (narrower
+    forms of `q`, narrowest first), hits matching an earlier one come before the others of their
+    kind: what was typed, then its synonyms, then related wordings."""
     from whoosh import collectors
 
     top = collectors.TopCollector(limit=max(limit * 3, 30), usequality=False)
@@ -227,8 +229,10 @@ def _scored(
     results = chain.results()
     # index the scored hits: iterating Results asks len() for a size hint, which counts every match
     ranked = sorted((results[i] for i in range(results.scored_length())), key=_weighted)
-    if direct is not None and ranked:
-        ranked = _direct_first(ranked, _matching(index, direct, {hit.docnum for hit in ranked}))
+    if tiers and ranked:
+        shown = {hit.docnum for hit in ranked}
+        found = [_matching(index, tier, shown) for tier in tiers]
+        ranked = _by_tier(ranked, lambda d: next((i for i, f in enumerate(found) if d in f), 9))
     return ranked, recorder.seen
 
 
@@ -251,16 +255,17 @@ def _matching(index: SearchIndex, q: Any, docnums: set[int]) -> set[int]:
     return found
 
 
-def _direct_first(ranked: list[Any], direct: set[int]) -> list[Any]:
-    """Within each kind, the hits in `direct` first (in score order), keeping the places each
-    kind has in the list: a practice box with the typed words outranks one with only related
-    wordings, and boxes still interleave with findings and sections as their scores say."""
+def _by_tier(ranked: list[Any], tier: Callable[[int], int]) -> list[Any]:
+    """Within each kind, hits in order of `tier(docnum)` (in score order within a tier), keeping
+    the places each kind has in the list: a practice box with the typed words outranks one with
+    only a synonym or a related wording, and boxes still interleave with findings and sections
+    as their scores say."""
     places: dict[str, list[int]] = {}
     for place, hit in enumerate(ranked):
         places.setdefault(hit["kind"], []).append(place)
     out = list(ranked)
     for positions in places.values():
-        hits = sorted((ranked[p] for p in positions), key=lambda h: h.docnum not in direct)
+        hits = sorted((ranked[p] for p in positions), key=lambda h: tier(h.docnum))
         for place, hit in zip(positions, hits, strict=True):
             out[place] = hit
     return out
