@@ -3,9 +3,6 @@ findings, what a result says it used and matched, totals, notes, filters-only qu
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from safedesk.library import Library
@@ -15,15 +12,9 @@ from tests.conftest import SECOND
 BOX = "nfer-2011-safeguarding-children-council-developments/box-{}"
 
 
-@pytest.fixture(scope="module")
-def lib(tmp_path_factory: pytest.TempPathFactory, library_template: Path) -> Iterator[Library]:
-    """One library for the read-only tests of this module (they change nothing)."""
-    import shutil
-
-    folder = tmp_path_factory.mktemp("concepts") / "data"
-    shutil.copytree(library_template, folder)
-    with Library.open(folder) as opened:
-        yield opened
+@pytest.fixture
+def lib(reading_library: Library) -> Library:
+    return reading_library
 
 
 def boxes(result: object) -> list[int]:

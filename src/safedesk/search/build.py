@@ -2,17 +2,17 @@
 wordings of practice concepts.
 
 A concept clause reaches the parser as one placeholder word (`querylang.placeholder`); after
-parsing, `with_groups` puts in its place a `DisjunctionMax` over the typed words, the concept's
-labels and (boosted down) the related labels. Scoring by the best alternative rather than their
-sum keeps an item that happens to use many related wordings from outranking one that has what
-was typed. (Whoosh's own DisjunctionMax scores a document with the best score of sub-matchers
-that may stand on other documents, and ignores its tiebreak; `best_of` does neither.)
+parsing, `with_groups` puts in its place a `concept_query` over the typed words and the concept's
+labels, then (at RELATED_WEIGHT, only for items with none of those) the related labels. Scoring
+by the best wording rather than the sum keeps an item that happens to use many wordings from
+outranking one that has what was typed.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping
+import weakref
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from safedesk.search.concepts import RELATED_WEIGHT
@@ -29,8 +29,11 @@ def wording(stems: tuple[str, ...]) -> Any:
 
     boosts = {"title": TITLE_BOOST}
     if len(stems) == 1:
-        return Or([Term(name, stems[0], boost=boosts.get(name, 1.0)) for name in FIELDS])
-    return Or([Phrase(name, list(stems), boost=boosts.get(name, 1.0)) for name in FIELDS])
+        q = Or([Term(name, stems[0], boost=boosts.get(name, 1.0)) for name in FIELDS])
+    else:
+        q = Or([Phrase(name, list(stems), boost=boosts.get(name, 1.0)) for name in FIELDS])
+    q.safedesk_key = "w:" + " ".join(stems)  # what the postings cache knows it by
+    return q
 
 
 def any_of(wordings: Iterable[tuple[str, ...]]) -> Any:
@@ -40,88 +43,122 @@ def any_of(wordings: Iterable[tuple[str, ...]]) -> Any:
     return Or(parts) if parts else NullQuery
 
 
-def best_of(subqueries: list[Any], boost: float = 1.0, tiebreak: float = TIEBREAK) -> Any:
-    """Documents matching any of `subqueries`, scored by the best of them (plus `tiebreak` times
-    the others)."""
-    return _classes()[0](subqueries, boost=boost, tiebreak=tiebreak)
+def concept_query(first: list[Any], fallback: Sequence[Any] = (), key: str = "") -> Any:
+    """Documents matching any of `first` or `fallback`: scored by the best of `first` (plus
+    TIEBREAK times the others), or where none of `first` matches, by RELATED_WEIGHT times the
+    best of `fallback`. `key` names the clause for the cache (by default, its text)."""
+    return _concept_query_class()([*first, *fallback], first=len(first), key=key)
 
 
-def prefer(first: Any, fallback: Any, tiebreak: float = TIEBREAK) -> Any:
-    """Documents matching either query: scored by `first` where it matches (plus `tiebreak`
-    times `fallback`), else by `fallback`."""
-    return _classes()[1]([first, fallback], tiebreak=tiebreak)
+# Each index segment's searcher -> a wording or clause (as Whoosh prints it) -> its documents
+# and scores. A wording's score for a document does not depend on the rest of the query, so a
+# concept's dozens of wordings are read from the index once per open index, not every search.
+_POSTINGS: weakref.WeakKeyDictionary[Any, dict[str, tuple[list[int], list[float]]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _postings(searcher: Any, q: Any) -> tuple[list[int], list[float]]:
+    cache = _POSTINGS.setdefault(searcher, {})
+    key = getattr(q, "safedesk_key", None) or str(q)
+    if key not in cache:
+        ids: list[int] = []
+        scores: list[float] = []
+        m = q.matcher(searcher, searcher.context())
+        while m.is_active():
+            ids.append(m.id())
+            scores.append(float(m.score()))
+            m.next()
+        cache[key] = (ids, scores)
+    return cache[key]
+
+
+def _best(
+    searcher: Any, subqueries: Sequence[Any], first: int, key: str
+) -> tuple[list[int], list[float]]:
+    """The documents of a concept clause and their scores (see `concept_query`)."""
+    cache = _POSTINGS.setdefault(searcher, {})
+    if key in cache:
+        return cache[key]
+    best: dict[int, float] = {}
+    total: dict[int, float] = {}
+    weaker: dict[int, float] = {}
+    for k, q in enumerate(subqueries):
+        ids, scores = _postings(searcher, q)
+        if k < first:
+            for doc, score in zip(ids, scores, strict=True):
+                total[doc] = total.get(doc, 0.0) + score
+                if score > best.get(doc, 0.0):
+                    best[doc] = score
+        else:
+            for doc, score in zip(ids, scores, strict=True):
+                if score * RELATED_WEIGHT > weaker.get(doc, 0.0):
+                    weaker[doc] = score * RELATED_WEIGHT
+    docs = sorted(best.keys() | weaker.keys())
+    found = [
+        best[d] + TIEBREAK * (total[d] - best[d] + weaker.get(d, 0.0)) if d in best else weaker[d]
+        for d in docs
+    ]
+    cache[key] = (docs, found)
+    return docs, found
+
+
+_DOCS: weakref.WeakKeyDictionary[Any, dict[str, frozenset[int]]] = weakref.WeakKeyDictionary()
+
+
+def group_docs(searcher: Any, group: ConceptGroup, level: str) -> frozenset[int]:
+    """The document numbers a concept clause matches at `level` (see `group_query`), across
+    the index's segments (kept with the searcher)."""
+    cache = _DOCS.setdefault(searcher, {})
+    q = group_query(group, level)
+    if q.key not in cache:
+        found: set[int] = set()
+        for leaf, offset in searcher.leaf_searchers():
+            ids, _scores = _best(leaf, q.subqueries, q.first, q.key)
+            found.update(doc + offset for doc in ids)
+        cache[q.key] = frozenset(found)
+    return cache[q.key]
 
 
 @functools.lru_cache(maxsize=1)
-def _classes() -> tuple[Any, Any]:
+def _concept_query_class() -> Any:
     """Defined on first use, so that importing this module does not import Whoosh."""
-    from whoosh.matching import NullMatcher, UnionMatcher
-    from whoosh.query import DisjunctionMax
+    from whoosh.matching import ListMatcher, NullMatcher
+    from whoosh.query import CompoundQuery
 
-    class BestMatcher(UnionMatcher):  # type: ignore[misc]
-        def __init__(self, a: Any, b: Any, tiebreak: float = 0.0) -> None:
-            super().__init__(a, b)
-            self.tiebreak = tiebreak
+    class ConceptQuery(CompoundQuery):  # type: ignore[misc]
+        JOINT = " BEST "
 
-        def copy(self) -> Any:
-            return BestMatcher(self.a.copy(), self.b.copy(), self.tiebreak)
+        def __init__(
+            self, subqueries: list[Any], boost: float = 1.0, first: int = 0, key: str = ""
+        ) -> None:
+            super().__init__(subqueries, boost=boost)
+            self.first = first or len(subqueries)
+            self.key = key or f"{self.first}:" + " | ".join(str(q) for q in subqueries)
 
-        def replace(self, minquality: float = 0) -> Any:
-            a, b = self.a.replace(minquality), self.b.replace(minquality)
-            if not a.is_active():
-                return b if b.is_active() else NullMatcher()
-            if not b.is_active():
-                return a
-            return self if (a, b) == (self.a, self.b) else BestMatcher(a, b, self.tiebreak)
+        def __unicode__(self) -> str:
+            return f"BEST{self.first}({' | '.join(str(q) for q in self.subqueries)})"
 
-        def score(self) -> float:
-            a, b = self.a, self.b
-            if not a.is_active():
-                return float(b.score())
-            if not b.is_active() or a.id() < b.id():
-                return float(a.score())
-            if b.id() < a.id():
-                return float(b.score())
-            first, second = sorted((float(a.score()), float(b.score())), reverse=True)
-            return first + self.tiebreak * second
+        __str__ = __unicode__
 
-        def supports_block_quality(self) -> bool:
-            return False
+        def apply(self, fn: Any) -> Any:
+            return ConceptQuery([fn(q) for q in self.subqueries], self.boost, self.first)
 
-    class PreferMatcher(BestMatcher):
-        def copy(self) -> Any:
-            return PreferMatcher(self.a.copy(), self.b.copy(), self.tiebreak)
-
-        def replace(self, minquality: float = 0) -> Any:
-            a, b = self.a.replace(minquality), self.b.replace(minquality)
-            if not a.is_active():
-                return b if b.is_active() else NullMatcher()
-            if not b.is_active():
-                return a
-            return self if (a, b) == (self.a, self.b) else PreferMatcher(a, b, self.tiebreak)
-
-        def score(self) -> float:
-            a, b = self.a, self.b
-            if a.is_active() and (not b.is_active() or a.id() <= b.id()):
-                both = b.is_active() and b.id() == a.id()
-                return float(a.score()) + (self.tiebreak * float(b.score()) if both else 0.0)
-            return float(b.score())
-
-    class BestOf(DisjunctionMax):  # type: ignore[misc]
-        def _matcher(self, subs: Any, searcher: Any, context: Any) -> Any:
-            return self._tree_matcher(
-                subs, BestMatcher, searcher, context, None, tiebreak=self.tiebreak
-            )
-
-    class Prefer(DisjunctionMax):  # type: ignore[misc]
-        def _matcher(self, subs: Any, searcher: Any, context: Any) -> Any:
-            first, fallback = (q.matcher(searcher, context) for q in subs)
-            return PreferMatcher(first, fallback, self.tiebreak)
+        def estimate_size(self, ixreader: Any) -> int:
+            sizes = _POSTINGS.setdefault(ixreader, {})
+            if self.key not in sizes:
+                found = sum(q.estimate_size(ixreader) for q in self.subqueries)
+                sizes[self.key] = ([found], [])
+            return sizes[self.key][0][0]
 
         def normalize(self) -> Any:
-            return Prefer([q.normalize() for q in self.subqueries], tiebreak=self.tiebreak)
+            return self
 
-    return BestOf, Prefer
+        def matcher(self, searcher: Any, context: Any = None) -> Any:
+            ids, scores = _best(searcher, self.subqueries, self.first, self.key)
+            return ListMatcher(ids, weights=scores) if ids else NullMatcher()
+
+    return ConceptQuery
 
 
 def group_query(group: ConceptGroup, level: str = "all") -> Any:
@@ -136,16 +173,13 @@ def group_query(group: ConceptGroup, level: str = "all") -> Any:
     else:
         options = [wording(group.phrase)] if group.phrase else []
         loose = [And(typed)] if typed else []
+    key = f"{level}:{group!r}"
     if level == "typed":
-        return best_of(options)
+        return concept_query(options, key=key)
     options += [wording(stems) for stems in group.synonyms]
-    direct = best_of(options)
     if level != "all":
-        return direct
-    weaker = loose + [wording(stems) for stems in group.related]
-    if not weaker:
-        return direct
-    return prefer(direct, best_of(weaker, boost=RELATED_WEIGHT))
+        return concept_query(options, key=key)
+    return concept_query(options, loose + [wording(stems) for stems in group.related], key=key)
 
 
 def with_groups(q: Any, groups: Mapping[str, ConceptGroup], level: str = "all") -> Any:

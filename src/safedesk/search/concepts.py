@@ -84,6 +84,7 @@ class Thesaurus:
     def __init__(self, concepts: Iterable[Concept]) -> None:
         self.concepts: dict[str, Concept] = {c.id: c for c in concepts}
         self._by_key: dict[LabelKey, list[str]] = {}
+        self._expansions: dict[tuple[str, tuple[str, ...]], Expansion] = {}
         self._longest = 1
         for concept in self.concepts.values():
             for text in concept.labels:
@@ -161,7 +162,13 @@ class Thesaurus:
         """The labels to search besides `typed`: the concepts' own labels (synonyms), then their
         related and narrower concepts' labels. A label is left out when a wording already kept
         finds every item it would (a word inside it, or a phrase it contains), so each search
-        stays small."""
+        stays small. (Remembered: the thesaurus does not change.)"""
+        key = (typed, tuple(c.id for c in concepts))
+        if key not in self._expansions:
+            self._expansions[key] = self._expand(typed, concepts)
+        return self._expansions[key]
+
+    def _expand(self, typed: str, concepts: list[Concept]) -> Expansion:
         out = Expansion(concepts)
         kept: list[tuple[str, ...]] = []  # phrases searched so far
         bags = [frozenset(label_key(typed))]  # the typed words must all appear, in any order

@@ -8,6 +8,7 @@ sequences. A phrase is marked only where its words stand together, as one span.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -78,31 +79,48 @@ def matched_by(q: Any) -> Matched:
 
 
 # -- where a text has it ------------------------------------------------------------------------
-def _words(text: str) -> list[tuple[int, int, frozenset[str]]]:
-    return [(m.start(), m.end(), word_stems(m.group())) for m in WORD.finditer(text)]
+Position = tuple[int, int, frozenset[str]]  # start, end, the stems it is indexed under
 
 
-def _parts(text: str) -> list[tuple[int, int, frozenset[str]]]:
-    """Word positions as the index counts them: a hyphenated word's parts one after another."""
-    out = []
+@dataclass(frozen=True)
+class _Tokens:
+    words: list[Position]  # each word, a hyphenated one whole
+    parts: list[Position]  # word positions as the index counts them: a hyphenated word's parts
+    by_stem: dict[str, list[int]]  # stem -> indexes into words
+    part_by_stem: dict[str, list[int]]  # stem -> indexes into parts
+
+
+@functools.lru_cache(maxsize=256)
+def _tokens(text: str) -> _Tokens:
+    """A text's words, read once (searches show the same items again and again)."""
+    words: list[Position] = []
+    parts: list[Position] = []
     for m in WORD.finditer(text):
-        pieces = list(_PART.finditer(m.group()))
-        if len(pieces) == 1:
-            out.append((m.start(), m.end(), word_stems(m.group())))
-            continue
-        for piece in pieces:
-            start, end = m.start() + piece.start(), m.start() + piece.end()
-            out.append((start, end, word_stems(piece.group())))
-    return out
+        word, start = m.group(), m.start()
+        words.append((start, m.end(), word_stems(word)))
+        if "-" in word or "‐" in word:
+            for piece in _PART.finditer(word):
+                span = (start + piece.start(), start + piece.end())
+                parts.append((*span, word_stems(piece.group())))
+        else:
+            parts.append(words[-1])
+    return _Tokens(words, parts, _index(words), _index(parts))
 
 
-def _phrase_spans(
-    parts: list[tuple[int, int, frozenset[str]]], phrase: tuple[str, ...]
-) -> Iterable[Span]:
-    n = len(phrase)
+def _index(positions: list[Position]) -> dict[str, list[int]]:
+    found: dict[str, list[int]] = {}
+    for i, (_start, _end, stems) in enumerate(positions):
+        for one in stems:
+            found.setdefault(one, []).append(i)
+    return found
+
+
+def _phrase_spans(tokens: _Tokens, phrase: tuple[str, ...]) -> Iterable[Span]:
+    """Where the stems of `phrase` stand one after another."""
+    parts, n = tokens.parts, len(phrase)
     label = " ".join(phrase)
-    for i in range(len(parts) - n + 1):
-        if all(phrase[j] in parts[i + j][2] for j in range(n)):
+    for i in tokens.part_by_stem.get(phrase[0], []):
+        if i + n <= len(parts) and all(phrase[j] in parts[i + j][2] for j in range(1, n)):
             yield parts[i][0], parts[i + n - 1][1], label
 
 
@@ -112,20 +130,23 @@ def spans(text: str, matched: Matched) -> list[Span]:
 
 
 def _spans(text: str, matched: Matched) -> list[Span]:
-    found: list[Span] = []
-    prefixes = tuple(matched.prefixes)
-    for start, end, stems in _words(text):
-        hit = next(iter(sorted(stems & matched.stems)), None)
-        if hit is None and prefixes and text[start:end].lower().startswith(prefixes):
-            hit = text[start:end].lower()
-        if hit is not None:
-            found.append((start, end, hit))
-    if matched.phrases:
-        parts = _parts(text)
-        for phrase in matched.phrases:
-            found += _phrase_spans(parts, phrase)
-    found.sort()
-    return found
+    tokens = _tokens(text)
+    found: dict[int, Span] = {}
+    for one in sorted(matched.stems):
+        for i in tokens.by_stem.get(one, []):
+            found.setdefault(i, (*tokens.words[i][:2], one))
+    if matched.prefixes:
+        prefixes = tuple(matched.prefixes)
+        for i, (start, end, _stems) in enumerate(tokens.words):
+            if i not in found and text[start:end].lower().startswith(prefixes):
+                found[i] = (start, end, text[start:end].lower())
+    every = list(found.values())
+    have = tokens.part_by_stem
+    for phrase in matched.phrases:
+        if all(one in have for one in phrase):
+            every += _phrase_spans(tokens, phrase)
+    every.sort()
+    return every
 
 
 def _joined(found: list[Span]) -> list[Span]:
@@ -143,20 +164,17 @@ def lacks(text: str, units: list[Unit]) -> list[str]:
     """The typed words (units) that `text` has in none of their forms."""
     if not units:
         return []
-    words = _words(text)
-    every = frozenset().union(*(stems for _s, _e, stems in words))
-    parts: list[tuple[int, int, frozenset[str]]] | None = None
+    tokens = _tokens(text)
     missing = []
     for unit in units:
-        found = any(bag <= every for bag in unit.bags)
+        found = any(all(s in tokens.by_stem for s in bag) for bag in unit.bags)
         for phrase in unit.phrases:
             if found:
                 break
             if len(phrase) == 1:
-                found = phrase[0] in every
+                found = phrase[0] in tokens.by_stem
             else:
-                parts = parts if parts is not None else _parts(text)
-                found = next(iter(_phrase_spans(parts, phrase)), None) is not None
+                found = next(iter(_phrase_spans(tokens, phrase)), None) is not None
         if not found:
             missing.append(unit.text)
     return missing

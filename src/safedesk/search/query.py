@@ -47,21 +47,39 @@ def _whoosh_query(
     see `build.group_query`)."""
     from safedesk.search.build import with_groups
 
-    parser = index.parser(every_word)
-    try:
-        q = parser.parse(parsed.whoosh)
-    except Exception:  # the text is already sanitised; this is a last line of defence
-        words = WORD.findall(parsed.whoosh)
-        q = parser.parse(" ".join(words)) if words else None
+    q = _parsed(index, parsed.whoosh, every_word)
     return None if q is None else with_groups(q, parsed.groups, level)
 
 
-def _tiers(index: SearchIndex, parsed: ParsedQuery, every_word: bool) -> list[Any]:
-    """For a query that names concepts: the query with only the wordings typed, then with
-    their synonyms too (no related labels, no typed words standing apart); else none."""
+def _parsed(index: SearchIndex, text: str, every_word: bool) -> Any:
+    parser = index.parser(every_word)
+    try:
+        return parser.parse(text)
+    except Exception:  # the text is already sanitised; this is a last line of defence
+        words = WORD.findall(text)
+        return parser.parse(" ".join(words)) if words else None
+
+
+def _tier(index: SearchIndex, parsed: ParsedQuery) -> Callable[[int], int] | None:
+    """For a query that names concepts: how directly an item matched (0: a wording typed, 1: a
+    synonym, 2: only a related wording or the typed words apart), by its weakest concept
+    clause; None for other queries."""
     if not parsed.groups:
-        return []
-    return [_whoosh_query(index, parsed, every_word, level) for level in ("typed", "synonyms")]
+        return None
+    from safedesk.search.build import group_docs
+
+    searcher = index.searcher
+    levels = [
+        [group_docs(searcher, group, level) for level in ("typed", "synonyms", "all")]
+        for group in parsed.groups.values()
+    ]
+
+    def tier(docnum: int) -> int:
+        found = [next(i for i, docs in enumerate(sets) if docnum in docs)
+                 for sets in levels if docnum in sets[-1]]  # fmt: skip
+        return max(found, default=0)
+
+    return tier
 
 
 def _filter(filters: Mapping[str, Sequence[str] | None]) -> Any:
@@ -125,15 +143,14 @@ def run_search(
         if not notes:
             notes.append("Type some words to search.")
         return _empty(query, parsed.expanded, notes)
-    tiers = _tiers(index, parsed, True)
-    ranked, matched = _scored(index, main, restrict, limit, tiers)
+    tier = _tier(index, parsed)
+    ranked, matched = _scored(index, main, restrict, limit, tier)
     every_word = set(matched)
     partial_units: list[Unit] = []
     if len(matched) < FILL_UP_BELOW and len(parsed.units) > 1 and not typing:
         # "best matches first": fill up with results that have some of the words
         partial = _whoosh_query(index, parsed, every_word=False)
-        tiers = _tiers(index, parsed, False)
-        more, more_matched = _scored(index, partial, restrict, limit, tiers)
+        more, more_matched = _scored(index, partial, restrict, limit, tier)
         extra = [hit for hit in more if hit.docnum not in matched]
         added = len(more_matched - matched)
         if added:
@@ -150,7 +167,7 @@ def run_search(
         matched = matched | more_matched
         main = partial
     marks = matched_by(main)
-    first = matched_by(tiers[-1]) if tiers else None
+    first = matched_by(_whoosh_query(index, parsed, level="synonyms")) if tier else None
     hits = [
         _hit(hit, marks, None if hit.docnum in every_word else partial_units, first)
         for hit in ranked[: max(0, limit)]
@@ -211,12 +228,15 @@ def _is_null(q: Any) -> bool:
 
 
 def _scored(
-    index: SearchIndex, q: Any, restrict: Any, limit: int, tiers: Sequence[Any] = ()
+    index: SearchIndex,
+    q: Any,
+    restrict: Any,
+    limit: int,
+    tier: Callable[[int], int] | None = None,
 ) -> tuple[list[Any], set[int]]:
     """The best hits (re-ranked by kind) and the set of every matching document number, found
-    in one pass: a top-N collector that records each document it sees. With `tiers` (narrower
-    forms of `q`, narrowest first), hits matching an earlier one come before the others of their
-    kind: what was typed, then its synonyms, then related wordings."""
+    in one pass: a top-N collector that records each document it sees. With `tier`, hits come
+    in its order within their kind: what was typed, then its synonyms, then related wordings."""
     from whoosh import collectors
 
     top = collectors.TopCollector(limit=max(limit * 3, 30), usequality=False)
@@ -229,30 +249,9 @@ def _scored(
     results = chain.results()
     # index the scored hits: iterating Results asks len() for a size hint, which counts every match
     ranked = sorted((results[i] for i in range(results.scored_length())), key=_weighted)
-    if tiers and ranked:
-        shown = {hit.docnum for hit in ranked}
-        found = [_matching(index, tier, shown) for tier in tiers]
-        ranked = _by_tier(ranked, lambda d: next((i for i, f in enumerate(found) if d in f), 9))
+    if tier is not None and ranked:
+        ranked = _by_tier(ranked, tier)
     return ranked, recorder.seen
-
-
-def _matching(index: SearchIndex, q: Any, docnums: set[int]) -> set[int]:
-    """Which of `docnums` match `q`, asking its matcher about those documents only."""
-    found: set[int] = set()
-    wanted = sorted(docnums)
-    for subsearcher, offset in index.searcher.leaf_searchers():
-        local = [d - offset for d in wanted if offset <= d < offset + subsearcher.doc_count_all()]
-        if not local:
-            continue
-        matcher = q.matcher(subsearcher)
-        for doc in local:
-            if not matcher.is_active():
-                break
-            if matcher.id() < doc:
-                matcher.skip_to(doc)
-            if matcher.is_active() and matcher.id() == doc:
-                found.add(doc + offset)
-    return found
 
 
 def _by_tier(ranked: list[Any], tier: Callable[[int], int]) -> list[Any]:
