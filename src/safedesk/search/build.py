@@ -126,7 +126,7 @@ def _concept_query_class() -> Any:
     from whoosh.matching import ListMatcher, NullMatcher
     from whoosh.query import CompoundQuery
 
-    class ConceptQuery(CompoundQuery):  # type: ignore[misc]
+    class ConceptQuery(CompoundQuery):  # type: ignore[misc, unused-ignore]  # (strict)
         JOINT = " BEST "
 
         def __init__(

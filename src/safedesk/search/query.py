@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from safedesk.search.analysis import WORD
+from safedesk.search.build import group_docs, with_groups
 from safedesk.search.concepts import Thesaurus
 from safedesk.search.glossary import Glossary
 from safedesk.search.highlight import Matched, lacks, matched_by, snippet
@@ -41,14 +42,12 @@ def clean_query(query: str) -> tuple[str, str | None]:
 
 
 def _whoosh_query(
-    index: SearchIndex, parsed: ParsedQuery, every_word: bool = True, level: str = "all"
-) -> Any:
-    """The parsed query as Whoosh objects (concept clauses built from their stems, at `level`:
-    see `build.group_query`)."""
-    from safedesk.search.build import with_groups
-
+    index: SearchIndex, parsed: ParsedQuery, every_word: bool = True
+) -> tuple[Any, Any]:
+    """The parsed query as Whoosh objects, and as parsed (with concept placeholders: see
+    `build.with_groups`)."""
     q = _parsed(index, parsed.whoosh, every_word)
-    return None if q is None else with_groups(q, parsed.groups, level)
+    return (None, None) if q is None else (with_groups(q, parsed.groups), q)
 
 
 def _parsed(index: SearchIndex, text: str, every_word: bool) -> Any:
@@ -66,8 +65,6 @@ def _tier(index: SearchIndex, parsed: ParsedQuery) -> Callable[[int], int] | Non
     clause; None for other queries."""
     if not parsed.groups:
         return None
-    from safedesk.search.build import group_docs
-
     searcher = index.searcher
     levels = [
         [group_docs(searcher, group, level) for level in ("typed", "synonyms", "all")]
@@ -136,7 +133,7 @@ def run_search(
     if parsed.short_prefix and not wanted.get("kind"):
         wanted["kind"] = ["practice"]
     restrict = _filter(wanted)
-    main = _whoosh_query(index, parsed) if parsed.whoosh else None
+    main, raw = _whoosh_query(index, parsed) if parsed.whoosh else (None, None)
     if main is None or _is_null(main):
         if restrict is not None and not parsed.units:
             return _listing(index, query, restrict, limit, facets, notes)
@@ -149,7 +146,7 @@ def run_search(
     partial_units: list[Unit] = []
     if len(matched) < FILL_UP_BELOW and len(parsed.units) > 1 and not typing:
         # "best matches first": fill up with results that have some of the words
-        partial = _whoosh_query(index, parsed, every_word=False)
+        partial, _raw = _whoosh_query(index, parsed, every_word=False)
         more, more_matched = _scored(index, partial, restrict, limit, tier)
         extra = [hit for hit in more if hit.docnum not in matched]
         added = len(more_matched - matched)
@@ -167,7 +164,8 @@ def run_search(
         matched = matched | more_matched
         main = partial
     marks = matched_by(main)
-    first = matched_by(_whoosh_query(index, parsed, level="synonyms")) if tier else None
+    # snippets show what was typed, or a synonym, rather than a related wording if they can
+    first = matched_by(with_groups(raw, parsed.groups, "synonyms")) if tier else None
     hits = [
         _hit(hit, marks, None if hit.docnum in every_word else partial_units, first)
         for hit in ranked[: max(0, limit)]
