@@ -3,12 +3,14 @@ that says what it shares."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from safedesk.errors import NotFoundError
 from safedesk.library import Library
 from safedesk.views import ConceptNode
-from tests.conftest import SECOND
+from tests.conftest import SECOND, SEED
 
 BOX = "nfer-2011-safeguarding-children-council-developments/box-{}"
 
@@ -92,3 +94,35 @@ def test_related_shares_name_the_most_specific_concepts(library: Library) -> Non
             assert not below & set(ids), (hit.key, hit.shares)
     referral = [h for h in related.related if "referral" in h.shares]
     assert {BOX.format(n) for n in (21, 23, 24)} & {h.key for h in referral}
+
+
+def test_which_items_have_which_concept_is_kept_per_report_until_it_changes(
+    library: Library,
+) -> None:
+    from safedesk.search.index import CONCEPTS_NAME
+
+    counts = {n.id: n.count for n in _walk(library.concepts())}
+    path = library.data_dir / "index" / CONCEPTS_NAME
+    kept = json.loads(path.read_text("utf-8"))
+    assert kept["thesaurus"] == library.thesaurus().digest
+    (report,) = kept["reports"]
+    assert kept["reports"][report]["concepts"]["supervision"]  # positions in the report
+    # what is on disk is what a newly opened library uses: blank it, and the counts say so
+    kept["reports"][report]["concepts"] = {}
+    path.write_text(json.dumps(kept), "utf-8")
+    library.close()
+    with Library.open(library.data_dir) as reopened:
+        assert all(n.count == 0 for n in _walk(reopened.concepts()))
+        reopened.import_report(SEED)  # the report's documents are indexed again: worked out anew
+        assert {n.id: n.count for n in _walk(reopened.concepts())} == counts
+        reopened.import_report(SECOND)
+        reopened.concepts()
+        both = json.loads(path.read_text("utf-8"))["reports"]
+        assert len(both) == 2 and both[report]["concepts"]
+    kept = json.loads(path.read_text("utf-8"))
+    kept["thesaurus"] = "another thesaurus"
+    for entry in kept["reports"].values():
+        entry["concepts"] = {}
+    path.write_text(json.dumps(kept), "utf-8")
+    with Library.open(library.data_dir) as reopened:  # made with other concepts: not used
+        assert {n.id: n.count for n in _walk(reopened.concepts())}["supervision"] > 0

@@ -50,8 +50,8 @@ def concept_query(first: list[Any], fallback: Sequence[Any] = (), key: str = "")
     return _concept_query_class()([*first, *fallback], first=len(first), key=key)
 
 
-# Each index segment's searcher -> a wording or clause (as Whoosh prints it) -> its documents
-# and scores. A wording's score for a document does not depend on the rest of the query, so a
+# Each index segment's searcher -> a wording or clause (by its key) -> its documents and
+# scores. A wording's score for a document does not depend on the rest of the query, so a
 # concept's dozens of wordings are read from the index once per open index, not every search.
 _POSTINGS: weakref.WeakKeyDictionary[Any, dict[str, tuple[list[int], list[float]]]] = (
     weakref.WeakKeyDictionary()
@@ -104,6 +104,7 @@ def _best(
 
 
 _DOCS: weakref.WeakKeyDictionary[Any, dict[str, frozenset[int]]] = weakref.WeakKeyDictionary()
+_SIZES: weakref.WeakKeyDictionary[Any, dict[str, int]] = weakref.WeakKeyDictionary()
 
 
 def group_docs(searcher: Any, group: ConceptGroup, level: str) -> frozenset[int]:
@@ -142,20 +143,22 @@ def _concept_query_class() -> Any:
         __str__ = __unicode__
 
         def apply(self, fn: Any) -> Any:
-            return ConceptQuery([fn(q) for q in self.subqueries], self.boost, self.first)
+            subqueries = [fn(q) for q in self.subqueries]
+            return ConceptQuery(subqueries, self.boost, self.first, self.key)
 
         def estimate_size(self, ixreader: Any) -> int:
-            sizes = _POSTINGS.setdefault(ixreader, {})
+            sizes = _SIZES.setdefault(ixreader, {})
             if self.key not in sizes:
-                found = sum(q.estimate_size(ixreader) for q in self.subqueries)
-                sizes[self.key] = ([found], [])
-            return sizes[self.key][0][0]
+                sizes[self.key] = sum(q.estimate_size(ixreader) for q in self.subqueries)
+            return sizes[self.key]
 
         def normalize(self) -> Any:
             return self
 
         def matcher(self, searcher: Any, context: Any = None) -> Any:
             ids, scores = _best(searcher, self.subqueries, self.first, self.key)
+            if self.boost != 1.0:
+                scores = [score * self.boost for score in scores]
             return ListMatcher(ids, weights=scores) if ids else NullMatcher()
 
     return ConceptQuery
@@ -206,7 +209,10 @@ def with_groups(q: Any, groups: Mapping[str, ConceptGroup], level: str = "all") 
             if word is not None:
                 if word not in built:
                     built[word] = group_query(groups[word], level)
-                return built[word]
+                clause = built[word]
+                if node.boost != 1.0:  # a boost typed on the words: (supervision)^2
+                    clause = type(clause)(clause.subqueries, node.boost, clause.first, clause.key)
+                return clause
         return node.apply(swap) if not node.is_leaf() else node
 
     return swap(q)

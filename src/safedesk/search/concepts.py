@@ -12,6 +12,7 @@ concepts at RELATED_WEIGHT, so that what was typed still ranks first.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -83,6 +84,8 @@ def label_key(text: str) -> LabelKey:
 class Thesaurus:
     def __init__(self, concepts: Iterable[Concept]) -> None:
         self.concepts: dict[str, Concept] = {c.id: c for c in concepts}
+        # what anything worked out from these concepts (and kept on disk) was worked out from
+        self.digest = hashlib.sha256(repr(sorted(self.concepts.items())).encode()).hexdigest()
         self._by_key: dict[LabelKey, list[str]] = {}
         self._expansions: dict[tuple[str, tuple[str, ...]], Expansion] = {}
         self._longest = 1
@@ -196,7 +199,9 @@ class Thesaurus:
                     continue
                 seen_concepts.add(other_id)
                 other = self.concepts[other_id]
-                for text in other.labels:
+                # its preferred term and its one-word terms: each phrase costs more to search
+                # than a word, and a related idea is found by its main wordings
+                for text in (other.pref_label, *(t for t in other.alt_labels if " " not in t)):
                     add(out.related, text, RELATED, other.id)
         return out
 

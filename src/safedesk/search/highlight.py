@@ -160,6 +160,19 @@ def _joined(found: list[Span]) -> list[Span]:
     return joined
 
 
+def wordings_in(text: str, wordings: list[tuple[str, ...]]) -> list[int]:
+    """Which of `wordings` (stem sequences) `text` has: their indexes. (Not remembered: this
+    reads many texts once each.)"""
+    tokens = _tokens.__wrapped__(text)
+    have = tokens.part_by_stem
+    return [
+        i
+        for i, stems in enumerate(wordings)
+        if all(one in have for one in stems)
+        and (len(stems) == 1 or next(iter(_phrase_spans(tokens, stems)), None) is not None)
+    ]
+
+
 def lacks(text: str, units: list[Unit]) -> list[str]:
     """The typed words (units) that `text` has in none of their forms."""
     if not units:

@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 INDEX_SCHEMA_VERSION = 6  # 5: the stamp fingerprints the index files; 6: acronym plurals
 VOCABULARY_NAME = "vocabulary.json"
+CONCEPTS_NAME = "concepts.json"  # which items have which practice concept, per report
 STAMP_NAME = "safedesk-stamp.json"
 TITLE_BOOST = 2.0  # a query's weight on title matches (the title field is also boosted at indexing)
 Progress = Callable[[str, float], None]
@@ -166,6 +167,7 @@ class SearchIndex:
         except BaseException:
             writer.cancel()
             raise
+        self._forget_concepts(report)
         vocab = self._vocabulary_by_report()
         vocab[report] = {}
         for doc in docs:
@@ -241,6 +243,17 @@ class SearchIndex:
         except (OSError, ValueError):
             return {}
         return data if isinstance(data, dict) else {}
+
+    def _forget_concepts(self, report: str) -> None:
+        """The report's documents change: what was worked out about their concepts goes."""
+        path = self.path / CONCEPTS_NAME
+        try:
+            data = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError):
+            return
+        if isinstance(data, dict) and isinstance(data.get("reports"), dict):
+            data["reports"].pop(report, None)
+            _write_json(path, data)
 
     @staticmethod
     def _write_stamp(folder: Path, generation: str) -> None:
