@@ -119,6 +119,8 @@ def test_which_items_have_which_concept_is_kept_per_report_until_it_changes(
         reopened.concepts()
         both = json.loads(path.read_text("utf-8"))["reports"]
         assert len(both) == 2 and both[report]["concepts"]
+        index_check = [c for c in reopened.doctor().checks if c.name == "search index"]
+        assert index_check[0].ok, index_check  # a concepts file written later is not damage
     kept = json.loads(path.read_text("utf-8"))
     kept["thesaurus"] = "another thesaurus"
     for entry in kept["reports"].values():

@@ -360,14 +360,16 @@ def _count_words(counts: dict[str, int], doc: Document) -> None:
 
 
 def _digests(folder: Path, names: set[str] | None = None) -> dict[str, str]:
-    """SHA-256 of each index file in `folder` (all but the stamp and Whoosh's lock files, or
-    just `names`); about a millisecond for this library's index."""
+    """SHA-256 of each index file in `folder` (all but the stamp, the concepts file and Whoosh's
+    lock files, or just `names`); about a millisecond for this library's index."""
     found: dict[str, str] = {}
     for path in sorted(folder.iterdir()):
         name = path.name
         if names is not None and name not in names:
             continue
-        if name == STAMP_NAME or name.endswith(("LOCK", ".partial")) or not path.is_file():
+        # concepts.json is rewritten after the stamp, and checks itself (see search/browse.py)
+        skip = name in (STAMP_NAME, CONCEPTS_NAME) or name.endswith(("LOCK", ".partial"))
+        if skip or not path.is_file():
             continue
         try:
             found[name] = hashlib.sha256(path.read_bytes()).hexdigest()
