@@ -173,6 +173,11 @@ def test_an_unknown_field_is_named_and_its_words_searched(lib: Library) -> None:
 
 
 # -- matched, phrases and snippets --------------------------------------------------------------
+def test_while_typing_the_snippet_shows_the_typed_words(lib: Library) -> None:
+    first = lib.search_as_you_type("reflective practice").hits[0]
+    assert first.key == BOX.format(9) and "[reflective" in first.snippet
+
+
 def test_the_result_carries_what_it_matched(lib: Library) -> None:
     phrase = lib.search('"management oversight"')
     assert phrase.matched == {"stems": [], "prefixes": [], "phrases": [["manag", "oversight"]]}
@@ -202,7 +207,7 @@ def test_snippets_prefer_what_was_typed_over_related_wordings() -> None:
             + "Group sessions on reflective practice and supervision clinic meetings.")  # fmt: skip
     marks = Matched({"supervis", "clinic", "reflect"}, [], [("reflect", "practic")])
     typed = Matched({"supervis", "clinic"})
-    shown = snippet(text, marks, width=80, prefer=typed)
+    shown = snippet(text, marks, width=80, prefer=[typed])
     assert "[supervision] [clinic]" in shown and "[reflective practice]" in shown
 
 

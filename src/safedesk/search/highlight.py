@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -194,22 +194,22 @@ def lacks(text: str, units: list[Unit]) -> list[str]:
 
 
 def snippet(
-    text: str, matched: Matched, width: int = SNIPPET_CHARS, prefer: Matched | None = None
+    text: str, matched: Matched, width: int = SNIPPET_CHARS, prefer: Sequence[Matched] = ()
 ) -> str:
     """The part of `text` where the most different things looked for stand close together (those
-    in `prefer` first: what was typed rather than related wordings), each wrapped in [ ] (a
-    phrase as one); the opening when nothing is there (a match in the title only)."""
+    in `prefer` first, in its order: what was typed, then its synonyms, rather than related
+    wordings), each wrapped in [ ] (a phrase as one); the opening when nothing is there (a match
+    in the title only)."""
     every = _spans(text, matched)
     if not every:
         cut = text[:width].rsplit(" ", 1)[0] if len(text) > width else text
         return _flat(cut) + ("…" if len(text) > width else "")
-    wanted = {(s, e, label) for s, e, label in _spans(text, prefer)} if prefer else set()
-    best_start, best = every[0][0], (0, 0, 0)
+    wanted = [set(_spans(text, marks)) for marks in prefer]
+    best_start, best = every[0][0], (0,) * (len(wanted) + 2)
     for start, _end, _label in every:
         inside = [span for span in every if start <= span[0] < start + width]
-        labels = {label for _s, _e, label in inside}
-        score = (len({label for span in inside if span in wanted for label in [span[2]]}),
-                 len(labels), len(inside))  # fmt: skip
+        preferred = [len({span[2] for span in inside if span in spans}) for spans in wanted]
+        score = (*preferred, len({span[2] for span in inside}), len(inside))
         if score > best:
             best_start, best = start, score
     found = _joined(every)

@@ -164,8 +164,9 @@ def run_search(
         matched = matched | more_matched
         main = partial
     marks = matched_by(main)
-    # snippets show what was typed, or a synonym, rather than a related wording if they can
-    first = matched_by(with_groups(raw, parsed.groups, "synonyms")) if tier else None
+    # snippets show what was typed, or else a synonym, rather than a related wording if they can
+    levels = ("typed", "synonyms") if tier else ()
+    first = [matched_by(with_groups(raw, parsed.groups, level)) for level in levels]
     hits = [
         _hit(hit, marks, None if hit.docnum in every_word else partial_units, first)
         for hit in ranked[: max(0, limit)]
@@ -322,10 +323,10 @@ def _hit(
     hit: Any,
     marks: Matched | None = None,
     units: list[Unit] | None = None,
-    first: Matched | None = None,
+    first: Sequence[Matched] = (),
 ) -> SearchHit:
     """A scored Whoosh hit as a SearchHit; with `units`, it says which of them it lacks. Its
-    snippet shows where `first` (what was typed and its synonyms) is, if it is there."""
+    snippet shows where `first` (what was typed, then its synonyms) is, if it is there."""
     body = hit["body"]
     return SearchHit(
         key=hit["key"],
