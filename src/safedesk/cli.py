@@ -73,9 +73,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--kind", metavar="KIND", help="practice, finding, section, ... (comma-separated)"
     )
     p.add_argument("--limit", type=int, default=20, metavar="N")
+    p.add_argument(
+        "--exact", action="store_true",
+        help="search the words only, not the practice concepts they name",
+    )  # fmt: skip
     p = command("related", "practices most like an item (more like this)")
     p.add_argument("key")
     p.add_argument("--limit", type=int, default=5, metavar="N")
+    command("concepts", "list the practice concepts search knows, as a tree with item counts")
+    p = command("concept", "show a practice concept: its terms, relations and best items")
+    p.add_argument("term", help="the concept's id or any of its terms (e.g. 'front door', CPD)")
+    p.add_argument("--limit", type=int, default=10, metavar="N")
     p = command("brief", "write a print-ready PDF briefing")
     p.add_argument("key", nargs="?", help="a practice (or local example) for a one-page sheet")
     p.add_argument("--theme", metavar="KEY", help="a theme brief instead")
@@ -305,13 +313,19 @@ def _cmd_search(args: argparse.Namespace) -> int:
             theme=args.theme,
             authority=args.authority,
             kind=args.kind,
+            exact=args.exact,
         )
 
     def text() -> str:
         lines = [f"{result.total} results for {result.query!r}"]
-        if result.expanded:
-            used = ", ".join(f"{e['term']} = {e['expansion']}" for e in result.expanded)
-            lines.append(f"Also searched for: {used}")
+        acronyms = [e for e in result.expanded if e.get("relation", "acronym") == "acronym"]
+        if acronyms:
+            used = ", ".join(f"{e['term']} = {e['expansion']}" for e in acronyms)
+            lines.append(f"Acronyms: {used}")
+        for relation, heading in (("synonym", "Also searched for"), ("related", "Related")):
+            found = [e["expansion"] for e in result.expanded if e.get("relation") == relation]
+            if found:
+                lines.append(f"{heading}: {', '.join(dict.fromkeys(found))}")
         if result.suggestion:
             lines.append(f"Did you mean: {result.suggestion}")
         if result.note:
@@ -321,6 +335,8 @@ def _cmd_search(args: argparse.Namespace) -> int:
             label = f"Box {h.number}" if h.kind == "practice" else h.kind
             lines.append(f"\n{label}: {h.title}" + (f" ({where})" if where else ""))
             lines.append(f"  {h.snippet}")
+            if h.lacks:
+                lines.append(f"  (lacks: {', '.join(h.lacks)})")
             lines.append(f"  [{h.key}]")
         return "\n".join(lines)
 
@@ -330,16 +346,51 @@ def _cmd_search(args: argparse.Namespace) -> int:
 def _cmd_related(args: argparse.Namespace) -> int:
     with _open(args) as lib:
         result = lib.related(args.key, limit=args.limit)
+
+    def line(h: Any) -> str:
+        shares = f"\n      shares: {', '.join(h.shares)}" if h.shares else ""
+        return f"  Box {h.number}: {h.title} ({h.authority})  [{h.key}]{shares}"
+
     return _emit(
         args,
         result.to_json(),
-        lambda: (
-            f"Practices like {result.title!r}:\n"
-            + "\n".join(
-                f"  Box {h.number}: {h.title} ({h.authority})  [{h.key}]" for h in result.related
-            )
-        ),
+        lambda: f"Practices like {result.title!r}:\n" + "\n".join(map(line, result.related)),
     )
+
+
+def _cmd_concepts(args: argparse.Namespace) -> int:
+    with _open(args) as lib:
+        tree = lib.concepts()
+
+    def lines(nodes: list[Any], depth: int) -> list[str]:
+        out = []
+        for node in nodes:
+            out.append(f"{'  ' * depth}{node.label} ({node.count})  [{node.id}]")
+            out += lines(node.children, depth + 1)
+        return out
+
+    return _emit(args, [n.to_json() for n in tree], lambda: "\n".join(lines(tree, 0)))
+
+
+def _cmd_concept(args: argparse.Namespace) -> int:
+    with _open(args) as lib:
+        c = lib.concept(args.term, limit=args.limit)
+
+    def text() -> str:
+        lines = [f"{c.label}  [{c.id}]", c.scope_note]
+        if c.alt_labels:
+            lines.append(f"Also called: {', '.join(c.alt_labels)}")
+        for heading, refs in (("Broader", c.broader), ("Narrower", c.narrower),
+                              ("Related", c.related)):  # fmt: skip
+            if refs:
+                lines.append(f"{heading}: {', '.join(r.label for r in refs)}")
+        lines.append(f"\n{c.count} items; the best:")
+        for h in c.items:
+            label = f"Box {h.number}" if h.kind == "practice" else h.kind
+            lines.append(f"  {label}: {h.title}  [{h.key}]")
+        return "\n".join(lines)
+
+    return _emit(args, c.to_json(), text)
 
 
 def _cmd_brief(args: argparse.Namespace) -> int:
@@ -369,6 +420,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "show": _cmd_show,
     "search": _cmd_search,
     "related": _cmd_related,
+    "concepts": _cmd_concepts,
+    "concept": _cmd_concept,
     "brief": _cmd_brief,
 }
 

@@ -32,6 +32,8 @@ from safedesk.views import (
     AuthorityInfo,
     CaseStudyInfo,
     CollectionImport,
+    ConceptDetail,
+    ConceptNode,
     Item,
     PracticeInfo,
     Related,
@@ -47,6 +49,7 @@ if TYPE_CHECKING:
     from safedesk.briefing.request import BriefRequest
     from safedesk.report_import import ImportSummary
     from safedesk.safekeeping import DoctorReport
+    from safedesk.search.concepts import Thesaurus
     from safedesk.search.glossary import Glossary
     from safedesk.search.index import SearchIndex
 
@@ -253,9 +256,11 @@ class Library(UserLibraryMixin):
         theme: str | None = None,
         authority: str | None = None,
         kind: str | None = None,
+        exact: bool = False,
     ) -> SearchResult:
-        """Search everything. The query language and the result fields are in the README."""
-        return self._search(query, limit, report, theme, authority, kind, typing=False)
+        """Search everything. The query language and the result fields are in the README.
+        `exact=True` searches the words without the practice concepts they name."""
+        return self._search(query, limit, report, theme, authority, kind, False, exact)
 
     def search_as_you_type(
         self,
@@ -265,10 +270,11 @@ class Library(UserLibraryMixin):
         theme: str | None = None,
         authority: str | None = None,
         kind: str | None = None,
+        exact: bool = False,
     ) -> SearchResult:
         """For every keystroke: the last word counts as unfinished (a prefix); one or two letters
         match title words or an acronym rather than the whole library; no facets, to stay fast."""
-        return self._search(text, limit, report, theme, authority, kind, typing=True)
+        return self._search(text, limit, report, theme, authority, kind, True, exact)
 
     def _search(
         self,
@@ -279,6 +285,7 @@ class Library(UserLibraryMixin):
         authority: str | None,
         kind: str | None,
         typing: bool,
+        exact: bool = False,
     ) -> SearchResult:
         from safedesk.search.query import run_search
 
@@ -312,6 +319,7 @@ class Library(UserLibraryMixin):
                 filters=filters,
                 typing=typing,
                 facets=not typing,
+                thesaurus=None if exact else self.thesaurus(),
             )
 
         with self.index.lock:
@@ -325,13 +333,40 @@ class Library(UserLibraryMixin):
                 return attempt()
 
     def related(self, key: str, limit: int = 5) -> Related:
-        """Practices most like the item with `key` ("more like this")."""
+        """Practices most like the item with `key` ("more like this"), each with the practice
+        concepts both are about (`shares`)."""
         from safedesk.search.related import more_like
 
         item = self.get(key)
         with self.index.lock:
-            hits = more_like(self.index.ensure(), item.key, limit)
-        return Related(key=item.key, title=title_of(item, key), related=hits)
+            found = more_like(self.index.ensure(), item.key, limit, self.thesaurus())
+        return Related(key=item.key, title=title_of(item, key), related=found)
+
+    def thesaurus(self) -> Thesaurus:
+        """The practice concepts shipped in resources/thesaurus (loaded once)."""
+        from safedesk.search.concepts import bundled
+
+        return bundled(paths.resources_dir() / "thesaurus" / "practice-concepts.json")
+
+    def concepts(self) -> list[ConceptNode]:
+        """The practice concepts as a tree, each with the number of items that match it or a
+        narrower concept (counted once per index generation)."""
+        from safedesk.search.browse import tree
+
+        with self.index.lock:
+            return tree(self.index.ensure(), self.thesaurus())
+
+    def concept(self, term: str, limit: int = 10) -> ConceptDetail:
+        """A concept, by id or any of its labels: its labels, relations, scope note, the number
+        of items that match it and the best `limit` of them."""
+        from safedesk.search.browse import detail
+
+        thesaurus = self.thesaurus()
+        found = thesaurus.find(term)
+        if found is None:
+            raise NotFoundError(f"no practice concept matches {term!r}; see `safedesk concepts`")
+        with self.index.lock:
+            return detail(self.index.ensure(), thesaurus, found, limit)
 
     def glossary_index(self) -> Glossary:
         """The curated glossary merged with the acronyms the reports define (cached)."""

@@ -121,9 +121,8 @@ def render_html(item: View, text_html: Callable[[str], str] = escape) -> str:
             )
         return "".join(parts)
     if isinstance(item, AuthorityInfo):
-        rows = "".join(
-            f"<tr><td>{escape(k)}</td><td><b>{escape(v)}</b></td></tr>"
-            for k, v in item.grades.items()
+        rows = "".join(  # cells go through `esc` like running text: tooltips on "LAC", "APA"
+            f"<tr><td>{esc(k)}</td><td><b>{esc(v)}</b></td></tr>" for k, v in item.grades.items()
         )
         return (
             f"<h2>{escape(item.name)}</h2><p>{escape(item.type or 'Type not given')} · "

@@ -172,6 +172,14 @@ class SearchHit(_View):
     snippet: str
     report: str = ""
     page: int | None = None  # for passages, and for items of reports imported from a PDF
+    # the typed words this hit has in none of their forms (only hits added to fill up a search
+    # in which few results have every word have any)
+    lacks: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RelatedHit(SearchHit):
+    shares: list[str] = field(default_factory=list)  # the practice concepts both items are about
 
 
 @dataclass
@@ -181,15 +189,55 @@ class SearchResult(_View):
     hits: list[SearchHit]
     note: str | None = None
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
-    expanded: list[dict[str, str]] = field(default_factory=list)  # [{term, expansion}] used
+    # what the search also looked for: [{term, expansion, relation}] where relation is "acronym",
+    # "synonym" (a concept's other label) or "related" (a related or narrower concept, whose
+    # labels were searched at a lower weight); concept entries also name the `concept` id
+    expanded: list[dict[str, str]] = field(default_factory=list)
     suggestion: str | None = None  # "did you mean", from the library's own words
+    # what the hits were found by, for marking them: index stems, prefixes, phrases as stems
+    # {"stems": [..], "prefixes": [..], "phrases": [[..], ..]}
+    matched: dict[str, list[Any]] = field(
+        default_factory=lambda: {"stems": [], "prefixes": [], "phrases": []}
+    )
 
 
 @dataclass
 class Related(_View):
     key: str
     title: str
-    related: list[SearchHit]
+    related: list[RelatedHit]
+
+
+@dataclass
+class ConceptNode(_View):
+    """A concept in the thesaurus tree, with the number of items that match it or a narrower
+    concept."""
+
+    id: str
+    label: str
+    scope_note: str
+    count: int
+    children: list[ConceptNode] = field(default_factory=list)
+
+
+@dataclass
+class ConceptRef(_View):
+    id: str
+    label: str
+
+
+@dataclass
+class ConceptDetail(_View):
+    id: str
+    label: str
+    alt_labels: list[str]
+    scope_note: str
+    broader: list[ConceptRef]
+    narrower: list[ConceptRef]
+    related: list[ConceptRef]
+    count: int  # items that match the concept or a narrower one
+    items: list[SearchHit]  # the best of them, practice boxes first
+    kind: str = "concept"
 
 
 @dataclass

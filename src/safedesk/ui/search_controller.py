@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit
 
 from safedesk.library import Library
 from safedesk.search.typeahead import LatestOnly
-from safedesk.ui.reading import Emphasis, emphasis_for
+from safedesk.ui.reading import Emphasis
 from safedesk.ui.result_list import ListPane
 from safedesk.ui.rows import hit_row
 from safedesk.views import SearchResult
@@ -130,7 +130,7 @@ class SearchController(QObject):
         if isinstance(result, str):
             self.pane.show_rows(result, [], filters=False)
             return
-        self.emphasis = emphasis_for(request.text, result.expanded, typing=request.typing)
+        self.emphasis = Emphasis.of(result)  # what the search says it matched
         labels = self._theme_labels()
         rows = [hit_row(h, labels) for h in result.hits]
         shown = f"top {len(rows)} of " if result.total > len(rows) else ""
