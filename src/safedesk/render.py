@@ -121,13 +121,14 @@ def render_html(item: View, text_html: Callable[[str], str] = escape) -> str:
             )
         return "".join(parts)
     if isinstance(item, AuthorityInfo):
-        rows = "".join(
-            f"<tr><td>{escape(k)}</td><td><b>{escape(v)}</b></td></tr>"
-            for k, v in item.grades.items()
+        # a list, not a table: Qt's accessibility bridge cannot expose a table's structure, and a
+        # table's text reaches screen readers with frame separators; a list reads as it looks
+        grades = "".join(
+            f"<li>{escape(k)}: <b>{escape(v)}</b></li>" for k, v in item.grades.items()
         )
         return (
             f"<h2>{escape(item.name)}</h2><p>{escape(item.type or 'Type not given')} · "
-            f"{item.practices} practices</p><table cellpadding='4'>{rows}</table>"
+            f"{item.practices} practices</p>" + (f"<ul>{grades}</ul>" if grades else "")
         )
     if isinstance(item, CaseStudyInfo):
         parts = [

@@ -7,7 +7,6 @@ import logging
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from safedesk.errors import LibraryError
 from safedesk.library import Library
+from safedesk.ui.notice import Notice
 
 log = logging.getLogger(__name__)
 SAVE_DELAY_MS = 500
@@ -41,7 +41,7 @@ class NotePanel(QWidget):
         self.note = QPlainTextEdit(placeholderText="Your note: saved as you type")
         self.note.setAccessibleName("Your note")
         self.note.setTabChangesFocus(True)
-        self.status = QLabel()
+        self.status = Notice()  # "Saved", "Bookmarked": said to screen-reader users as shown
         self.timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
         self.timer.timeout.connect(self.save)
         self.note.textChanged.connect(self._edited)
@@ -89,14 +89,14 @@ class NotePanel(QWidget):
         try:
             self.library.bookmark(self.key, note=note, tags=tags, replace_tags=True)
         except LibraryError as exc:
-            self.status.setText(f"Not saved: {exc}")
+            self.status.say(f"Not saved: {exc}")
             log.error("could not save the note on %s: %s", self.key, exc)
             return
         self._loading = True
         self.toggle.setChecked(True)
         self._loading = False
         self._label()
-        self.status.setText("Saved")
+        self.status.say("Saved")
         self.changed.emit()
 
     def _toggled(self, on: bool) -> None:
@@ -105,12 +105,12 @@ class NotePanel(QWidget):
             return
         if on:
             self.library.bookmark(self.key)
-            self.status.setText("Bookmarked")
+            self.status.say("Bookmarked")
         else:
             self.save()
             if self.library.bookmarked(self.key) is not None:
                 self.library.unbookmark(self.key)
-            self.status.setText("Removed (in the Trash)")
+            self.status.say("Removed (in the Trash)")
         self.changed.emit()
 
     def _label(self) -> None:
