@@ -199,12 +199,12 @@ def describe(acc: Any, app: Any, text_limit: int = 300) -> dict[str, Any]:
         box = safe(lambda: acc.get_component_iface().get_extents(Atspi.CoordType.SCREEN))
         if box is not None:
             out["extents"] = [box.x, box.y, box.width, box.height]
-    if "Action" in interfaces:
-        action = acc.get_action_iface()
+    action = safe(acc.get_action_iface) if "Action" in interfaces else None
+    if action is not None:
         count = safe(action.get_n_actions, 0) or 0
         out["actions"] = [safe(lambda i=i: action.get_action_name(i), "") for i in range(count)]
-    if "Text" in interfaces:
-        text = acc.get_text_iface()
+    text = safe(acc.get_text_iface) if "Text" in interfaces else None
+    if text is not None:
         length = safe(text.get_character_count, 0) or 0
         limit = length if text_limit < 0 else min(length, text_limit)
         out["text_length"] = length
@@ -404,7 +404,7 @@ def serve() -> int:
         try:
             request = json.loads(line)
             reply = {"ok": True, "result": run(request["cmd"], request.get("args") or {}, recorder)}
-        except (ClientError, GLib.Error, KeyError, ValueError, TypeError) as exc:
+        except Exception as exc:  # an object gone mid-query: say so, keep serving
             reply = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
         sys.stdout.write(json.dumps(reply, ensure_ascii=False) + "\n")
         sys.stdout.flush()
