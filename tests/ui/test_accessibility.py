@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from safedesk.ui import palette
+from safedesk.ui import keyboard, palette
 from safedesk.ui.actions import ACTIONS
 from safedesk.ui.collection_commands import LIST_IN_COLLECTION, LIST_ITEM, LIST_TRASH, TREE
 from safedesk.ui.collection_dialogs import DescribeDialog, ItemNotesDialog
@@ -174,6 +174,17 @@ def test_the_describe_dialog_labels_its_editor_and_tab_leaves_it(qtbot: QtBot) -
     qtbot.keyClick(dialog.editor, Qt.Key.Key_Tab)
     assert dialog.editor.toPlainText() == "Before" and not dialog.editor.hasFocus()
     assert isinstance(QApplication.focusWidget(), QAbstractButton)
+    # Ctrl+Tab leaves it too, even an editor that takes Tab as text
+    keyboard.install(QApplication.instance())  # type: ignore[arg-type]
+    dialog.editor.setTabChangesFocus(False)
+    dialog.editor.setFocus()
+    qtbot.keyClick(dialog.editor, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)
+    assert isinstance(QApplication.focusWidget(), QAbstractButton)
+    dialog.editor.setFocus()
+    back = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(dialog.editor, Qt.Key.Key_Backtab, back)
+    assert not dialog.editor.hasFocus() and dialog.editor.toPlainText() == "Before"
+    assert not dialog.editor.tabChangesFocus()  # as it was
 
 
 # -- keyboard paths -------------------------------------------------------------------------------
@@ -300,6 +311,32 @@ def test_focus_is_visible_on_the_reading_pane_the_sidebar_and_the_list(
         area.setFocus()
         qtbot.waitUntil(area.hasFocus)
         assert ring(area), area.accessibleName()
+
+
+def test_every_pane_that_takes_focus_has_a_focus_ring(qtbot: QtBot, data_dir: Path) -> None:
+    """Scroll areas other than text editors (whose caret shows focus); Fusion draws no focus
+    frame around them."""
+    from safedesk.ui.document_view import DocumentView
+    from safedesk.ui.export.dialog import ExportDialog, ExportTargets
+    from safedesk.ui.focus_ring import FocusRing
+
+    window = _open(qtbot, data_dir)
+    window.on_practice_map()
+    assert window.library is not None
+    dialog = ExportDialog(window.library, ExportTargets(key=B + "box-3"), window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+
+    def caret_shows_focus(area: QAbstractScrollArea) -> bool:
+        return isinstance(area, QPlainTextEdit | QTextEdit) and not isinstance(area, DocumentView)
+
+    areas = [
+        a for top in (window, dialog) for a in top.findChildren(QAbstractScrollArea)
+        if a.isVisible() and a.focusPolicy() & Qt.FocusPolicy.TabFocus
+        and not caret_shows_focus(a)
+    ]  # fmt: skip
+    assert len(areas) >= 5
+    assert [a.accessibleName() for a in areas if not a.findChildren(FocusRing)] == []
 
 
 # -- announcements --------------------------------------------------------------------------------

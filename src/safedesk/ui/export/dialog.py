@@ -70,6 +70,7 @@ from safedesk.ui.export.choices import (
 )
 from safedesk.ui.export.preview import PreviewRenderer
 from safedesk.ui.export.printing import make_printer, pages_to_print, print_document
+from safedesk.ui.focus_ring import FocusRing
 from safedesk.ui.notice import Notice
 from safedesk.ui.plain import message
 from safedesk.ui.wording import for_the_app
@@ -287,6 +288,7 @@ class ExportDialog(QDialog):
         self.view.setDocumentMargins(QMargins(18, 18, 18, 18))
         self.view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.view.setFrameShape(QFrame.Shape.StyledPanel)
+        self.focus_ring = FocusRing(self.view)  # a visible focus indicator on the preview
         self.message = _notice()
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
