@@ -23,16 +23,22 @@ def _on_ci() -> bool:
 
 
 @pytest.fixture(scope="module")
-def desktop(library_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desktop]:
+def _desktop_packages() -> None:
+    """Skip (fail on CI) before anything is built when the Debian packages are missing."""
     lacks = missing()
     if lacks:
         why = (
-            f"no AT-SPI desktop here: missing {', '.join(lacks)} "
-            f"(apt-get install {DEBIAN_PACKAGES})"
+            f"no AT-SPI desktop here: missing {' '.join(lacks)} (apt-get install {DEBIAN_PACKAGES})"
         )
         if _on_ci():
             pytest.fail(why)
         pytest.skip(why)
+
+
+@pytest.fixture(scope="module")
+def desktop(
+    _desktop_packages: None, library_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Desktop]:
     folder = tmp_path_factory.mktemp("a11y") / "data"
     shutil.copytree(library_template, folder)
     from safedesk.library import Library

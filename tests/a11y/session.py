@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import ctypes.util
 import json
 import os
 import select
@@ -31,13 +32,19 @@ CLIENT = Path(__file__).with_name("atspi_client.py")
 SYSTEM_PYTHON = "/usr/bin/python3"
 BUS_LAUNCHERS = ("/usr/libexec/at-spi-bus-launcher", "/usr/lib/at-spi2-core/at-spi-bus-launcher")
 TOOLS = {"Xvfb": "xvfb", "dbus-daemon": "dbus-daemon", "xdotool": "xdotool", "openbox": "openbox"}
-# what `.ci/run` installs for these tests (Debian 12); the app also needs Qt's xcb libraries
-DEBIAN_PACKAGES = (
-    "xvfb dbus-daemon at-spi2-core python3-gi gir1.2-atspi-2.0 xdotool openbox "
-    "libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0 "
-    "libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 libxcb-randr0 libxcb-xfixes0 libxcb-sync1 "
-    "libxcb-shm0"
-)
+# the libraries Qt's xcb platform plugin loads, and their Debian packages
+XCB_LIBRARIES = {
+    "xcb-cursor": "libxcb-cursor0", "xcb-icccm": "libxcb-icccm4", "xcb-image": "libxcb-image0",
+    "xcb-keysyms": "libxcb-keysyms1", "xcb-randr": "libxcb-randr0",
+    "xcb-render-util": "libxcb-render-util0", "xcb-shape": "libxcb-shape0",
+    "xcb-shm": "libxcb-shm0", "xcb-sync": "libxcb-sync1", "xcb-xfixes": "libxcb-xfixes0",
+    "xcb-xkb": "libxcb-xkb1", "xkbcommon-x11": "libxkbcommon-x11-0", "X11-xcb": "libx11-xcb1",
+}  # fmt: skip
+# what `.ci/run` installs for these tests (Debian 12)
+DEBIAN_PACKAGES = " ".join(
+    ["xvfb", "dbus-daemon", "at-spi2-core", "python3-gi", "gir1.2-atspi-2.0", "xdotool", "openbox",
+     *XCB_LIBRARIES.values()]
+)  # fmt: skip
 
 
 class DesktopError(RuntimeError):
@@ -47,6 +54,9 @@ class DesktopError(RuntimeError):
 def missing() -> list[str]:
     """The Debian packages this machine lacks for a session (empty when it has them all)."""
     lacks = [package for tool, package in TOOLS.items() if shutil.which(tool) is None]
+    lacks += [
+        package for lib, package in XCB_LIBRARIES.items() if ctypes.util.find_library(lib) is None
+    ]
     if not any(os.access(path, os.X_OK) for path in BUS_LAUNCHERS):
         lacks.append("at-spi2-core")
     probe = "import gi; gi.require_version('Atspi', '2.0'); from gi.repository import Atspi"

@@ -275,6 +275,24 @@ def test_the_reading_pane_is_a_document_of_headings_and_links(qtbot: QtBot, data
     assert not any(ch in window.reader.document().toRawText() for ch in "\ufdd0\ufdd1")
 
 
+def test_document_views_come_and_go_with_their_accessible_parts(qtbot: QtBot) -> None:
+    """Qt's own interface lent to each view is deleted after it; nothing is left dangling."""
+    from safedesk.ui.document_view import DocumentView
+
+    for n in range(25):
+        view = DocumentView()
+        view.setHtml(f"<h2>Page {n}</h2><p><a href='x:{n}'>link {n}</a></p>")
+        iface = QAccessible.queryAccessibleInterface(view)
+        assert iface is not None and iface.role() == QAccessible.Role.Document
+        assert iface.textInterface() is not None  # Qt's, borrowed
+        assert iface.textInterface().text(0, 6) == f"Page {n}"[:6]
+        assert [iface.child(k).role() for k in range(2)] == [
+            QAccessible.Role.Heading, QAccessible.Role.Link,
+        ]  # fmt: skip
+        view.deleteLater()
+        qtbot.wait(5)
+
+
 def test_the_guide_shows_the_whole_readme(qtbot: QtBot) -> None:
     guide = HelpDialog()
     qtbot.addWidget(guide)
