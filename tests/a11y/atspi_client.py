@@ -122,11 +122,14 @@ def children_of(acc: Any) -> list[Any]:
     return kids
 
 
-def walk(acc: Any, depth: int = 0) -> Any:
+def walk(acc: Any, depth: int = 0, showing_only: bool = False) -> Any:
+    """`acc` and its descendants; with `showing_only`, hidden subtrees are left out."""
+    if showing_only and depth and "showing" not in states(acc):
+        return
     yield acc
     if depth < 60:
         for kid in children_of(acc):
-            yield from walk(kid, depth + 1)
+            yield from walk(kid, depth + 1, showing_only)
 
 
 def path_of(acc: Any, app: Any) -> str:
@@ -155,7 +158,7 @@ def select(app: Any, args: dict[str, Any]) -> list[Any]:
     root = at_path(app, args["within"]) if args.get("within") else app
     pattern = re.compile(args["name_re"]) if args.get("name_re") else None
     found = []
-    for acc in walk(root):
+    for acc in walk(root, showing_only=bool(args.get("showing"))):
         if args.get("role") and safe(acc.get_role_name) != args["role"]:
             continue
         name = safe(acc.get_name, "") or ""
