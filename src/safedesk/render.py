@@ -121,12 +121,13 @@ def render_html(item: View, text_html: Callable[[str], str] = escape) -> str:
             )
         return "".join(parts)
     if isinstance(item, AuthorityInfo):
-        rows = "".join(  # cells go through `esc` like running text: tooltips on "LAC", "APA"
-            f"<tr><td>{esc(k)}</td><td><b>{esc(v)}</b></td></tr>" for k, v in item.grades.items()
-        )
+        # a list, not a table: Qt's accessibility bridge cannot expose a table's structure, and a
+        # table's text reaches screen readers with frame separators; a list reads as it looks.
+        # The grades go through `esc` like running text: tooltips on "LAC", "APA"
+        grades = "".join(f"<li>{esc(k)}: <b>{esc(v)}</b></li>" for k, v in item.grades.items())
         return (
             f"<h2>{escape(item.name)}</h2><p>{escape(item.type or 'Type not given')} · "
-            f"{item.practices} practices</p><table cellpadding='4'>{rows}</table>"
+            f"{item.practices} practices</p>" + (f"<ul>{grades}</ul>" if grades else "")
         )
     if isinstance(item, CaseStudyInfo):
         parts = [

@@ -140,7 +140,9 @@ def test_failures_leave_no_partial_file(library: Library, tmp_path: Path) -> Non
         library.export_brief(tmp_path / "missing" / "x.pdf", key=B + "box-1")
     target = tmp_path / "x.pdf"
     target.write_bytes(b"old")
-    with pytest.raises(LibraryError, match="not a practice"):
+    with pytest.raises(
+        LibraryError, match="made for a practice or your own example, not for a theme"
+    ):
         library.export_brief(target, key=B + "theme-3.1")
     with pytest.raises(LibraryError, match="--handout goes with --collection"):
         library.export_brief(target, key=B + "box-1", handout=True)

@@ -41,3 +41,18 @@ def test_a_request_asks_for_exactly_one_thing() -> None:
     with pytest.raises(LibraryError, match="paper must be"):
         BriefRequest(key="x", paper="a5").checked()
     assert slug("../../etc/passwd") == "etc-passwd"
+
+
+def test_a_sheet_is_offered_only_for_what_makes_one(library: Library) -> None:
+    """A case-study section (or a theme, a finding...) is no practice: no practice sheet is
+    offered for it, only what can be made."""
+    section = library.get(library.case_studies()[0].sections[0].key)
+    example = library.add_example(title="Peer circles", text="Fortnightly.")
+    assert offers_for(library, ExportTargets(key=section.key)) == []
+    offers = offers_for(library, ExportTargets(key=section.key, authority=B + "authority-a"))
+    assert [o.kind for o in offers] == ["authority"]
+    assert [o.kind for o in offers_for(library, ExportTargets(key=example.key))] == ["sheet"]
+    assert offers_for(library, ExportTargets(key=B + "theme-3.1")) == []
+    with pytest.raises(LibraryError) as raised:
+        library.export_brief("/nonexistent/x.pdf", key=section.key)
+    assert "--" not in str(raised.value) and "practice sheet is made for" in str(raised.value)

@@ -66,7 +66,7 @@ def practice_sheet(
         return _example_sheet(lib, item, paper, notes)
     if not isinstance(item, PracticeInfo):
         raise LibraryError(
-            f"{key} is a {item.kind}, not a practice; use --theme, --authority or --collection"
+            f"a practice sheet is made for a practice or your own example, not for a {item.kind}"
         )
     report = _report(lib, item.report)
     authority = lib.get(item.authority_key)
@@ -97,7 +97,7 @@ def practice_sheet(
         if more:
             story.append(para(
                 f"The {len(shown)} points most related to this practice; {more} more are in the "
-                f"authority profile (safedesk brief --authority \"{authority.name}\").", "small",
+                f"authority profile of {authority.name}.", "small",
             ))  # fmt: skip
         account = lib.full_account(key)
         where = f"Case study {study.number} ({authority.name})"
@@ -266,8 +266,7 @@ def session_pack(
     if not handout:
         story.append(para(
             "Facilitator's copy: your notes for each item are in the yellow boxes. "
-            "Print the participant handout for the group "
-            "(safedesk brief --collection … --handout).",
+            "Print the participant handout for the group: it leaves them out.",
             "small",
         ))  # fmt: skip
     story.append(PageBreak())

@@ -20,6 +20,9 @@ class ExportCancelled(LibraryError):
     """The user stopped the export; nothing was written."""
 
 
+LANGUAGE = "en-GB"  # the document language (/Lang): screen readers pick their voice by it
+
+
 @dataclass
 class PageInfo:
     """What every page says about the document: where its content comes from, and when."""
@@ -46,18 +49,19 @@ def build(
     `progress("Laying out pages", fraction)` is called as the layout goes (about every 1%);
     `cancelled()` is asked as often, and when it says True the build stops with ExportCancelled
     (the caller's temporary file is then removed). Writing the finished pages is quick.
+    Headings made by `parts.para` (title, h2, h3) become the PDF's outline, which opens with the
+    document.
     """
     from reportlab.lib.units import mm
-    from reportlab.platypus import SimpleDocTemplate
 
     register_fonts()
     size = paper(info.paper)
-    doc = SimpleDocTemplate(
+    doc = _outlined_doc()(
         target, pagesize=size, leftMargin=MARGIN_MM * mm, rightMargin=MARGIN_MM * mm,
         topMargin=(MARGIN_MM + 1) * mm, bottomMargin=(MARGIN_MM + 5) * mm, title=info.title,
         author=info.author or "safedesk", subject=info.subject or info.kind,
         keywords=", ".join(info.keywords), creator=f"safedesk {__version__}",
-        producer=f"safedesk {__version__} (ReportLab)", lang="en-GB",
+        producer=f"safedesk {__version__} (ReportLab)", lang=LANGUAGE,
     )  # fmt: skip
     counted: dict[str, int] = {}
 
@@ -65,7 +69,7 @@ def build(
         return _numbered_canvas(info, counted)(*args, **kwargs)
 
     if progress is not None or cancelled is not None:
-        doc.afterFlowable = _watcher(story, progress, cancelled)  # ReportLab's per-flowable hook
+        doc.watch = _watcher(story, progress, cancelled)
     doc.build(story, canvasmaker=canvas_maker)
     return counted.get("pages", 0)
 
@@ -92,6 +96,33 @@ def _watcher(
     return after
 
 
+@dataclass(frozen=True)
+class OutlineEntry:
+    title: str
+    key: str  # the bookmark's name in the PDF
+    level: int  # 0: the document's title; 1: a section; 2: a part of one
+    y: float  # the top of the heading on its page
+
+
+def _outlined_doc() -> Any:
+    """A document template that hands each outline heading, once placed, to the canvas."""
+    from reportlab.platypus import SimpleDocTemplate
+
+    class OutlinedDoc(SimpleDocTemplate):
+        watch: Callable[[Any], None] | None = None  # told of every flowable placed
+
+        def afterFlowable(self, flowable: Any) -> None:
+            if self.watch is not None:
+                self.watch(flowable)
+            level = getattr(flowable, "outline_level", None)
+            if level is None:
+                return
+            title = " ".join(flowable.getPlainText().split())
+            self.canv.outline_here(title, level, self.frame._y + flowable.height)
+
+    return OutlinedDoc
+
+
 def _numbered_canvas(info: PageInfo, counted: dict[str, int]) -> Any:
     """A canvas that holds each page until the end, so the footer can say "page x of y"."""
     from reportlab.lib.colors import HexColor
@@ -99,19 +130,40 @@ def _numbered_canvas(info: PageInfo, counted: dict[str, int]) -> Any:
     from reportlab.pdfgen.canvas import Canvas
 
     class NumberedCanvas(Canvas):
+        """Pages are written in `save`, when their count is known. Outline entries are kept
+        with their page and bookmarked then (a bookmark made earlier would point at page 1)."""
+
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
+            self._outline: list[OutlineEntry] = []  # this page's entries
+            self._outline_count = 0
+            self._last_level = -1
+
+        def outline_here(self, title: str, level: int, y: float) -> None:
+            """An outline entry for a heading on the page being laid out. A level never goes
+            more than one deeper than the entry before it (PDF outlines are strict trees)."""
+            level = min(level, self._last_level + 1)
+            self._last_level = level
+            self._outline_count += 1
+            self._outline.append(OutlineEntry(title, f"outline-{self._outline_count}", level, y))
 
         def showPage(self) -> None:
             self._pages.append(dict(self.__dict__))
+            self._outline = []
             self._startPage()
 
         def save(self) -> None:
             total = len(self._pages)
             counted["pages"] = total
+            if any(state["_outline"] for state in self._pages):
+                self.showOutline()  # viewers open the bookmarks beside the pages
+            self.setViewerPreference("DisplayDocTitle", "true")  # the title, not the file name
             for state in self._pages:
                 self.__dict__.update(state)
+                for entry in state["_outline"]:
+                    self.bookmarkHorizontal(entry.key, 0, entry.y)
+                    self.addOutlineEntry(entry.title, entry.key, level=entry.level, closed=False)
                 self._furniture(total)
                 super().showPage()
             super().save()

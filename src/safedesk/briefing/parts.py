@@ -48,13 +48,20 @@ def esc_in(text: str, font: str) -> str:
     return "".join(out)
 
 
+# headings become the PDF's outline (bookmarks): the title, then sections, then their parts
+OUTLINE_LEVELS = {"title": 0, "h2": 1, "h3": 2}
+
+
 def para(text: str, style: str = "body", bold_prefix: str = "") -> Any:
     from reportlab.platypus import Paragraph
 
     chosen = styles()[style]
     prefix = f"<b>{esc(bold_prefix)}</b> " if bold_prefix else ""
     shown = heading(text) if style in HEADING_STYLES else excerpt(text)
-    return Paragraph(prefix + esc_in(shown, chosen.fontName), chosen)
+    paragraph = Paragraph(prefix + esc_in(shown, chosen.fontName), chosen)
+    if style in OUTLINE_LEVELS:
+        paragraph.outline_level = OUTLINE_LEVELS[style]
+    return paragraph
 
 
 def bullets(items: list[str], style: str = "bullet", mark: str = "•") -> list[Any]:

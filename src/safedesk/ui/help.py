@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices, QKeySequence
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtGui import QDesktopServices, QKeySequence, QTextDocument
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
 from safedesk.ui.actions import ACTIONS
+from safedesk.ui.document_view import DocumentView
 
 
 def readme() -> tuple[str, Path | None]:
@@ -35,20 +37,34 @@ def readme() -> tuple[str, Path | None]:
     return str(description or "The safedesk guide is not available in this installation."), None
 
 
+# Markdown as GitHub shows it, but HTML in it is text: otherwise a word like "<version>" in the
+# README is taken for a tag and the whole guide after it goes missing.
+GUIDE_MARKDOWN = (
+    QTextDocument.MarkdownFeature.MarkdownDialectGitHub
+    | QTextDocument.MarkdownFeature.MarkdownNoHTML
+)
+
+
+def guide_markdown(text: str) -> str:
+    """The README for reading in the app: without its HTML comments (markers for tools)."""
+    return re.sub(r"<!--.*?-->\n?", "", text, flags=re.DOTALL)
+
+
 class HelpDialog(QDialog):
-    """The guide. Links to web pages open in the browser, and only when clicked."""
+    """The guide, a document to screen readers (headings, links, tables, pictures by their alt
+    text). Web links open in the browser when followed (a click, Enter, a screen reader's Press);
+    links within the guide scroll to their place."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("safedesk guide")
-        self.browser = QTextBrowser()
+        self.browser = DocumentView()
         self.browser.setAccessibleName("safedesk guide")
-        self.browser.setOpenLinks(False)
         self.browser.anchorClicked.connect(self._follow)
         text, folder = readme()
         if folder is not None:
             self.browser.setSearchPaths([str(folder)])
-        self.browser.setMarkdown(text)
+        self.browser.document().setMarkdown(guide_markdown(text), GUIDE_MARKDOWN)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.close)
         layout = QVBoxLayout(self)

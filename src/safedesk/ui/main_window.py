@@ -17,12 +17,11 @@ from typing import Any
 from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView,
+    QApplication,
     QDockWidget,
     QMainWindow,
     QMessageBox,
     QSplitter,
-    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -36,12 +35,15 @@ from safedesk.ui.collection_commands import CollectionCommands
 from safedesk.ui.library_commands import LibraryCommands, importable_files
 from safedesk.ui.navigation import Navigator
 from safedesk.ui.note_panel import NotePanel
+from safedesk.ui.notice import install_announcer
 from safedesk.ui.plain import message as show
 from safedesk.ui.practice_map import PracticeMap
 from safedesk.ui.reading_pane import ReadingPane
 from safedesk.ui.result_list import KEY_ROLE, ROW_ROLE, ListPane
 from safedesk.ui.search_controller import SearchController
-from safedesk.ui.sidebar import SidebarModel
+from safedesk.ui.sidebar import SidebarModel, SidebarTree
+from safedesk.ui.text_size import TextSize
+from safedesk.ui.wording import for_the_app
 
 log = logging.getLogger(__name__)
 WATCH_MS = 1000  # how often the window asks whether another process changed the library
@@ -61,6 +63,10 @@ class MainWindow(QMainWindow):
         self.resize(min(1200, int(screen.width() * 0.9)), min(760, int(screen.height() * 0.9)))
 
         self.background = Background(self, lambda text: self.statusBar().showMessage(text))
+        self.announcer = install_announcer(self)  # status-bar messages are spoken
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        self.text_size = TextSize(app)  # Ctrl+= / Ctrl+- / Ctrl+0 scale every pane
         self.nav = Navigator(self)
         self.collections = CollectionCommands(self)
         self.commands = LibraryCommands(self)
@@ -88,11 +94,8 @@ class MainWindow(QMainWindow):
         self.tree_model.dropped_on_collection.connect(
             lambda name, keys: self.guarded(lambda: self.collections.add_keys(name, keys))
         )
-        self.tree = QTreeView(headerHidden=True)
+        self.tree = SidebarTree()
         self.tree.setModel(self.tree_model)
-        self.tree.setAccessibleName("Library")
-        self.tree.setDropIndicatorShown(True)
-        self.tree.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)  # drags and drops
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self.collections.tree_menu)
         self.tree.selectionModel().currentChanged.connect(self.nav.tree_changed)
@@ -150,7 +153,7 @@ class MainWindow(QMainWindow):
         try:
             method()
         except LibraryError as exc:
-            show(self, str(exc), QMessageBox.Icon.Warning)
+            show(self, for_the_app(str(exc)), QMessageBox.Icon.Warning)
         except Exception:
             log.exception("action failed")
             QMessageBox.critical(
@@ -255,13 +258,13 @@ class MainWindow(QMainWindow):
             self.notes.toggle.toggle()
 
     def on_zoom_in(self) -> None:
-        self.reader.zoom_by(1)
+        self.text_size.bigger()
 
     def on_zoom_out(self) -> None:
-        self.reader.zoom_by(-1)
+        self.text_size.smaller()
 
     def on_zoom_reset(self) -> None:
-        self.reader.zoom_reset()
+        self.text_size.normal()
 
     def on_practice_map(self) -> None:
         if self.map_dock.isVisible():
@@ -338,4 +341,5 @@ class MainWindow(QMainWindow):
             self.library = None
         if self.instance_server is not None:
             self.instance_server.close()
+        self.text_size.restore_system()
         super().closeEvent(event)

@@ -11,6 +11,7 @@ from PySide6.QtGui import QStandardItem
 
 from safedesk.errors import LibraryError
 from safedesk.ui import rows
+from safedesk.ui.item_views import expand_parents
 from safedesk.ui.result_list import KEY_ROLE
 from safedesk.ui.sidebar import NODE_ROLE
 
@@ -44,7 +45,7 @@ class Navigator(QObject):
         current = w.tree.currentIndex()
         path = (current.data(NODE_ROLE), current.data(KEY_ROLE)) if current.isValid() else None
         w.tree_model.refresh(self.library)
-        w.tree.expandToDepth(0)
+        expand_parents(w.tree)  # never a leaf: screen readers would call it expanded
         if path:
             row = self.find_node(*path)
             if row is not None:

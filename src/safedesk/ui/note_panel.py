@@ -13,7 +13,6 @@ import logging
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from safedesk.errors import LibraryError
 from safedesk.library import Library
+from safedesk.ui.notice import Notice
 from safedesk.views import BookmarkInfo
 
 log = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ class NotePanel(QWidget):
         self.note = QPlainTextEdit(placeholderText="Your note: saved as you type")
         self.note.setAccessibleName("Your note")
         self.note.setTabChangesFocus(True)
-        self.status = QLabel()
+        self.status = Notice()  # "Saved", "Bookmarked": said to screen-reader users as shown
         self.timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
         self.timer.timeout.connect(self.save)
         self.note.textChanged.connect(self._edited)
@@ -117,15 +117,15 @@ class NotePanel(QWidget):
         try:
             saved = self.library.bookmark(self.key, note=note, tags=tags, replace_tags=True)
         except LibraryError as exc:
-            self.status.setText(f"Not saved: {exc}")
+            self.status.say(f"Not saved: {exc}")
             log.error("could not save the note on %s: %s", self.key, exc)
             return
         self._seen, self._dirty = (saved.note, list(saved.tags)), False
         if both:
             self._show(saved)
-            self.status.setText("Saved; the note was also changed elsewhere: kept both")
+            self.status.say("Saved; the note was also changed elsewhere: kept both")
         else:
-            self.status.setText("Saved")
+            self.status.say("Saved")
         if now is None:
             self._loading = True
             self.toggle.setChecked(True)
@@ -140,13 +140,13 @@ class NotePanel(QWidget):
         if on:
             mark = self.library.bookmark(self.key)
             self._seen = (mark.note, list(mark.tags))
-            self.status.setText("Bookmarked")
+            self.status.say("Bookmarked")
         else:
             self.save()
             if self.library.bookmarked(self.key) is not None:
                 self.library.unbookmark(self.key)
             self._seen = None
-            self.status.setText("Removed (in the Trash)")
+            self.status.say("Removed (in the Trash)")
         self.changed.emit()
 
     def _label(self) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractListModel,
     QByteArray,
+    QItemSelection,
     QMimeData,
     QModelIndex,
     QPersistentModelIndex,
@@ -19,11 +20,17 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAbstractTextDocumentLayout, QPainter, QPalette, QTextDocument
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QFocusEvent,
+    QPainter,
+    QPalette,
+    QTextDocument,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QHBoxLayout,
+    QGridLayout,
     QLabel,
     QListView,
     QStyle,
@@ -34,6 +41,9 @@ from PySide6.QtWidgets import (
 )
 
 from safedesk.ui.colours import quiet_text
+from safedesk.ui.focus_ring import FocusRing
+from safedesk.ui.item_views import announce_current_soon, follow_selection
+from safedesk.ui.notice import announce
 from safedesk.ui.plain import tooltip
 from safedesk.ui.rows import SORTS, Row, label_of, marked, passes
 
@@ -171,6 +181,27 @@ class RowDelegate(QStyledItemDelegate):
 
 
 FACETS = (("theme", "All themes"), ("authority", "All authorities"), ("kind", "All kinds"))
+# the visible label of each filter and of the sort (a combo box is named by its label's buddy
+# relation; on Linux its accessible name is always its current text). Their mnemonics are not
+# used by the menu bar.
+LABELS = {"theme": "&Theme", "authority": "&Authority", "kind": "&Kind", "sort": "&Sort by"}
+
+
+class ResultView(QListView):
+    """The list itself. Tabbing into it says which row is current; a row selected through the
+    accessibility Selection interface opens as a click opens it; a focus ring shows focus."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.focus_ring = FocusRing(self)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        announce_current_soon(self)
+
+    def selectionChanged(self, selected: QItemSelection, deselected: QItemSelection) -> None:
+        super().selectionChanged(selected, deselected)
+        follow_selection(self, selected)
 
 
 class ListPane(QWidget):
@@ -183,12 +214,13 @@ class ListPane(QWidget):
         super().__init__(parent)
         self.label = QLabel()
         self.label.setTextFormat(Qt.TextFormat.PlainText)
-        self.label.setWordWrap(True)
-        self.label.setAccessibleName("What the list shows")
+        self.label.setWordWrap(True)  # no accessible name: screen readers read what it shows
         self.facets: dict[str, QComboBox] = {}
-        bar = QHBoxLayout()
+        bar = QGridLayout()
         bar.setContentsMargins(0, 0, 0, 0)
-        for name, everything in FACETS:
+        bar.setColumnStretch(1, 1)
+        bar.setColumnStretch(3, 1)
+        for n, (name, everything) in enumerate(FACETS):
             box = QComboBox()
             box.setAccessibleName(f"Filter by {name}")
             box.setToolTip(f"Show only one {name}")
@@ -199,18 +231,22 @@ class ListPane(QWidget):
             box.addItem(everything, "")
             box.activated.connect(lambda _i, name=name: self._facet_chosen(name))
             self.facets[name] = box
-            bar.addWidget(box, 1)
+            self._add_labelled(bar, n, LABELS[name], box)
         self.sort = QComboBox()
         self.sort.setAccessibleName("Sort by")
         self.sort.setToolTip("Sort the list")
+        self.sort.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.sort.setMinimumContentsLength(8)
         self.sort.addItems(list(SORTS))
         self.sort.activated.connect(lambda _i: self._sort_chosen())
-        bar.addWidget(self.sort)
+        self._add_labelled(bar, len(FACETS), LABELS["sort"], self.sort)
         self.filter_bar = QWidget()
         self.filter_bar.setLayout(bar)
 
         self.model = ResultModel(self)
-        self.view = QListView()
+        self.view = ResultView()
         self.view.setModel(self.model)
         self.view.setItemDelegate(RowDelegate(self.view))
         self.view.setUniformItemSizes(False)
@@ -233,6 +269,15 @@ class ListPane(QWidget):
         self._mode = "browse"
         self._chosen: dict[str, str] = {name: "" for name, _ in FACETS}
         self.sorts = {"browse": "Box number", "search": "Relevance"}  # the user's choice for each
+
+    @staticmethod
+    def _add_labelled(grid: QGridLayout, n: int, text: str, box: QComboBox) -> None:
+        """Two label-and-box pairs a row: the label names the box for screen readers too."""
+        label = QLabel(text)
+        label.setBuddy(box)
+        row, column = divmod(n, 2)
+        grid.addWidget(label, row, column * 2)
+        grid.addWidget(box, row, column * 2 + 1)
 
     # -- filling ----------------------------------------------------------------------------
     def show_rows(
@@ -258,6 +303,7 @@ class ListPane(QWidget):
     def _facet_chosen(self, name: str) -> None:
         self._chosen[name] = self.facets[name].currentData() or ""
         self._apply()
+        announce(self, self.label.text())
 
     def _sort_chosen(self) -> None:
         self.sorts[self._mode] = self.sort.currentText()

@@ -12,7 +12,7 @@ from safedesk.briefing.request import KIND_NAMES, BriefRequest
 from safedesk.errors import LibraryError
 from safedesk.interfaces import Source
 from safedesk.userlib import title_of
-from safedesk.views import AuthorityInfo, PracticeInfo, ThemeInfo
+from safedesk.views import AuthorityInfo, ExampleInfo, PracticeInfo, ThemeInfo
 
 # kind -> the radio button's label, with its mnemonic
 KIND_LABELS = {
@@ -30,9 +30,9 @@ NAME_SUFFIX = {"authority": "-profile", "pack": "-session-pack", "handout": "-ha
 class ExportTargets:
     """What the user has in front of them; each one set offers its kinds of PDF.
 
-    `key`: the item being read (a practice sheet); `theme` / `authority`: a theme or authority key
-    (a theme brief / authority profile); `collection`: a collection name (a session pack and a
-    participant handout).
+    `key`: the item being read (a practice sheet, if it is a practice or one's own example);
+    `theme` / `authority`: a theme or authority key (a theme brief / authority profile);
+    `collection`: a collection name (a session pack and a participant handout).
     """
 
     key: str | None = None
@@ -75,13 +75,12 @@ class Offer:
 def offers_for(library: Source, targets: ExportTargets) -> list[Offer]:
     """The kinds of PDF that fit `targets`, in the order they are offered."""
     offers: list[Offer] = []
-    if targets.key:
-        item = _lookup(library, targets.key)
-        if isinstance(item, PracticeInfo):
-            title, detail = f"Box {item.number}: {item.title}", item.authority
-        else:
-            title, detail = title_of(item, targets.key), ""
-        offers.append(Offer("sheet", targets.key, title, detail))
+    item = _lookup(library, targets.key) if targets.key else None
+    if targets.key and isinstance(item, PracticeInfo):
+        title = f"Box {item.number}: {item.title}"
+        offers.append(Offer("sheet", targets.key, title, item.authority))
+    elif targets.key and isinstance(item, ExampleInfo):  # a sheet is made for these two only
+        offers.append(Offer("sheet", targets.key, title_of(item, targets.key)))
     if targets.theme:
         theme = _lookup(library, targets.theme)
         if isinstance(theme, ThemeInfo):

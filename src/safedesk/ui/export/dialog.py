@@ -15,8 +15,19 @@ from collections.abc import Callable
 from functools import partial
 from itertools import pairwise
 from pathlib import Path
+from typing import TypeVar
 
-from PySide6.QtCore import QLocale, QMargins, QPointF, QSettings, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QLocale,
+    QMargins,
+    QPointF,
+    QSettings,
+    QStandardPaths,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QCloseEvent, QKeySequence, QPalette
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -38,6 +49,7 @@ from PySide6.QtWidgets import (
     QProgressDialog,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QStackedWidget,
     QStyle,
     QVBoxLayout,
@@ -58,11 +70,15 @@ from safedesk.ui.export.choices import (
 )
 from safedesk.ui.export.preview import PreviewRenderer
 from safedesk.ui.export.printing import make_printer, pages_to_print, print_document
+from safedesk.ui.focus_ring import FocusRing
+from safedesk.ui.notice import Notice
 from safedesk.ui.plain import message
+from safedesk.ui.wording import for_the_app
 
 log = logging.getLogger(__name__)
 __all__ = ["ExportDialog", "ExportTargets", "default_paper", "print_now", "slug"]
 
+Label = TypeVar("Label", bound=QLabel)
 PREVIEW_DELAY_MS = 250  # debounce: a burst of changes makes one render
 LETTER_TERRITORIES = {QLocale.Country.UnitedStates, QLocale.Country.Canada}
 
@@ -74,8 +90,19 @@ def default_paper(locale: QLocale | None = None) -> str:
 
 
 def _plain_label(text: str = "", muted: bool = False) -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)  # user text is never rich text
+    """A label of plain text (user text is never rich text), with no accessible name of its own:
+    a screen reader reads what it shows. `muted`: the quieter colour (4.5:1 on the dialog's
+    background in the app's palettes)."""
+    return _plain(QLabel(text), muted)
+
+
+def _notice(muted: bool = False) -> Notice:
+    """A plain label whose new texts are said to screen-reader users (`say`)."""
+    return _plain(Notice(), muted)
+
+
+def _plain(label: Label, muted: bool) -> Label:
+    label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(True)
     if muted:
         label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -142,7 +169,6 @@ class ExportDialog(QDialog):
     # -- building -----------------------------------------------------------------------------
     def _build_options(self, settings: QSettings) -> QWidget:
         panel = QWidget()
-        panel.setFixedWidth(310)
         layout = QVBoxLayout(panel)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(14)
@@ -163,14 +189,12 @@ class ExportDialog(QDialog):
             self.kind_buttons[offer.kind] = button
             title = _plain_label(offer.title)
             title.setContentsMargins(indent, 0, 0, 0)
-            title.setAccessibleName(f"{name}: title")
             rows.addSpacing(6 if n else 0)
             rows.addWidget(button)
             rows.addWidget(title)
             if offer.detail:
                 detail = _plain_label(offer.detail, muted=True)
                 detail.setContentsMargins(indent, 0, 0, 0)
-                detail.setAccessibleName(f"{name}: details")
                 rows.addWidget(detail)
         if not self.offers:
             rows.addWidget(_plain_label(
@@ -202,16 +226,34 @@ class ExportDialog(QDialog):
         layout.addWidget(page)
 
         layout.addStretch(1)
-        self.status = _plain_label(muted=False)
-        self.status.setAccessibleName("Export status")
+        self.status = _notice()  # "Saved 2 pages to …"
+        self.status.hide()  # until there is something to say
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.status)
         hint = _plain_label(
             "The preview is the PDF itself: what you see is what is saved and printed.", muted=True
         )
-        hint.setAccessibleName("About the preview")
+        hint.setAccessibleDescription("About the preview")
         layout.addWidget(hint)
-        return panel
+        # a column as wide as some 44 characters of the current text size (Ctrl+= zooms it);
+        # a column taller than the dialog scrolls rather than squeezing its labels
+        self.options = QScrollArea()
+        self.options.setWidget(panel)
+        self.options.setWidgetResizable(True)
+        self.options.setFrameShape(QFrame.Shape.NoFrame)
+        self.options.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.options.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._fit_options()
+        return self.options
+
+    def _fit_options(self) -> None:
+        scrollbar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        self.options.setFixedWidth(self.fontMetrics().horizontalAdvance("x" * 44) + scrollbar)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "options"):
+            self._fit_options()
+        super().changeEvent(event)
 
     def _build_preview(self) -> QWidget:
         panel = QWidget()
@@ -223,10 +265,8 @@ class ExportDialog(QDialog):
         font = heading.font()
         font.setBold(True)
         heading.setFont(font)
-        self.page_count = _plain_label()
+        self.page_count = _notice(muted=True)  # said when a preview is ready
         self.page_count.setWordWrap(False)
-        self.page_count.setAccessibleName("Pages")
-        self.page_count.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)  # indeterminate
         self.busy.setTextVisible(False)
@@ -248,9 +288,9 @@ class ExportDialog(QDialog):
         self.view.setDocumentMargins(QMargins(18, 18, 18, 18))
         self.view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.view.setFrameShape(QFrame.Shape.StyledPanel)
-        self.message = _plain_label()
+        self.focus_ring = FocusRing(self.view)  # a visible focus indicator on the preview
+        self.message = _notice()
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.message.setAccessibleName("Preview message")
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message.setContentsMargins(40, 40, 40, 40)
         self.message.setFrameShape(QFrame.Shape.StyledPanel)
@@ -382,7 +422,7 @@ class ExportDialog(QDialog):
         self._shown, self._shown_path = choice, path
         pages = self.document.pageCount()
         paper = PAPER_LABELS[choice.paper].split(" (")[0]
-        self.page_count.setText(f"{pages} page{'' if pages == 1 else 's'} · {paper}")
+        self.page_count.say(f"{pages} page{'' if pages == 1 else 's'} · {paper}")
         self.stack.setCurrentWidget(self.view)
         self.view.pageNavigator().jump(0, QPointF(), 0)
         self._set_busy(False)
@@ -393,6 +433,7 @@ class ExportDialog(QDialog):
             action()
 
     def _fail(self, choice: BriefRequest, message: str) -> None:
+        message = for_the_app(message)
         self._shown, self._shown_path = None, None
         self.document.close()
         self.page_count.setText("")
@@ -404,8 +445,8 @@ class ExportDialog(QDialog):
             self._error(f"The PDF could not be made:\n\n{message}")
 
     def _show_message(self, text: str) -> None:
-        self.message.setText(text)
         self.stack.setCurrentWidget(self.message)
+        self.message.say(text)
 
     def _set_busy(self, busy: bool) -> None:
         self.busy.setVisible(busy)
@@ -457,7 +498,7 @@ class ExportDialog(QDialog):
             self._error(f"The PDF could not be saved:\n\n{exc}")
             return
         pages = self.document.pageCount()
-        self.status.setText(f"Saved {pages} page{'' if pages == 1 else 's'} to {target}")
+        self.status.say(f"Saved {pages} page{'' if pages == 1 else 's'} to {target}")
         self.saved.emit(str(target))
 
     def on_print(self) -> None:
@@ -487,7 +528,7 @@ class ExportDialog(QDialog):
             except LibraryError as exc:
                 self._error(f"The PDF could not be printed:\n\n{exc}")
             else:
-                self.status.setText(f"Sent {pages} page{'' if pages == 1 else 's'} to the printer")
+                self.status.say(f"Sent {pages} page{'' if pages == 1 else 's'} to the printer")
         if self.close_after_print:
             self.done(QDialog.DialogCode.Accepted if accepted else QDialog.DialogCode.Rejected)
 
