@@ -1,4 +1,5 @@
-"""Make a briefing PDF at a path: all or nothing (a temporary file, then a rename)."""
+"""Make a briefing at a path, as a PDF or a Word document: all or nothing (a temporary file, then a
+rename)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,9 @@ from safedesk.interfaces import Source
 class BriefResult:
     path: str
     kind: str
-    pages: int
+    pages: int | None  # None for a Word document (Word lays out its own pages)
     seconds: float
+    format: str = "pdf"
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -25,22 +27,41 @@ class BriefResult:
 
 def export_brief(source: Source, output: Path, request: BriefRequest) -> BriefResult:
     """Write the briefing `request` asks for to `output`."""
-    from safedesk.briefing import documents, page
+    from safedesk.briefing import documents
 
     request = request.checked()
     started = time.perf_counter()
-    story, info = documents.build(source, request)
-    pages: list[int] = []
+    doc = documents.build(source, request)
+    pages: list[int | None] = []
 
-    def make(tmp: Path) -> None:
-        nonlocal story, info
-        pages.append(page.build(story, str(tmp), info))
+    def make_docx(tmp: Path) -> None:
+        from safedesk.briefing import word
+
+        word.build(doc, str(tmp))
+        pages.append(None)
+
+    def make_pdf(tmp: Path) -> None:
+        nonlocal doc
+        from safedesk.briefing import pdf
+
+        pages.append(pdf.build(doc, str(tmp)))
         # a practice sheet should fit one page: show fewer key-learning points until it does
         for fewer in range(documents.SHEET_LEARNING - 1, 1, -1):
             if request.kind != "sheet" or pages[-1] == 1:
                 break
-            story, info = documents.build(source, request, learning=fewer)
-            pages.append(page.build(story, str(tmp), info))
+            doc = documents.build(source, request, learning=fewer)
+            pages.append(pdf.build(doc, str(tmp)))
 
-    write_atomically(output, make, "the PDF")
-    return BriefResult(str(output), info.kind, pages[-1], round(time.perf_counter() - started, 3))
+    if request.format == "docx":
+        write_atomically(output, make_docx, "the Word document")
+    else:
+        write_atomically(output, make_pdf, "the PDF")
+    seconds = round(time.perf_counter() - started, 3)
+    return BriefResult(str(output), doc.info.kind, pages[-1], seconds, request.format)
+
+
+def document(source: Source, request: BriefRequest) -> Any:
+    """The document model of a briefing (what both writers render), for checks and previews."""
+    from safedesk.briefing import documents
+
+    return documents.build(source, request.checked())

@@ -43,6 +43,9 @@ def build(story: list[Any], target: str, info: PageInfo) -> int:
     counted: dict[str, int] = {}
 
     def canvas_maker(*args: Any, **kwargs: Any) -> Any:
+        # the canvas starts each page in this font; left to ReportLab it would be Helvetica,
+        # which is never embedded
+        kwargs["initialFontName"] = kwargs.get("initialFontName") or FAMILY
         return _numbered_canvas(info, counted)(*args, **kwargs)
 
     doc.build(story, canvasmaker=canvas_maker)
