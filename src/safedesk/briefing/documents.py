@@ -344,7 +344,7 @@ def _pack(lib: Source, c: CollectionInfo, doc: Doc) -> None:
         doc.add(Para(f"{_item_source(lib, item.key, item.report_title)} · {timing}", "meta"))
         doc.add(*stored_text(lib.item_snapshot(c.name, item.key).text))
         if item.prompts:
-            doc.add(Heading("Discussion prompts", 3), Bullets(tuple(item.prompts), "prompt"))
+            doc.add(Keep((Heading("Discussion prompts", 3), Bullets(tuple(item.prompts), "prompt"))))
         if item.note:
             doc.add(Note(item.note, "Facilitator's note:"))
 
@@ -360,10 +360,9 @@ def _handout(lib: Source, c: CollectionInfo, doc: Doc) -> None:
         doc.add(NeedSpace(), Heading(f"{e.position}. {e.title}"))
         doc.add(Para(_item_source(lib, item.key, item.report_title), "meta"))
         doc.add(*stored_text(lib.item_snapshot(c.name, item.key).text))
-        if item.prompts:
-            doc.add(Heading("Discussion prompts", 3))
-            for prompt in item.prompts:
-                doc.add(Keep((Bullets((prompt,), "prompt"), WriteIn(WRITE_IN_LINES))))
+        for n, prompt in enumerate(item.prompts):  # each with room to write, kept together
+            heading = (Heading("Discussion prompts", 3),) if n == 0 else ()
+            doc.add(Keep((*heading, Bullets((prompt,), "prompt"), WriteIn(WRITE_IN_LINES))))
 
 
 def _item_source(lib: Source, key: str, report_title: str) -> str:

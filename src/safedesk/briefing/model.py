@@ -101,7 +101,7 @@ class PageBreak:
 class NeedSpace:
     """Start a new page unless this much room (mm) is left, so a heading is not left alone."""
 
-    mm: float = 60
+    mm: float = 45
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,8 @@ def _keep_last_with(story: list[Any], tail: list[Any]) -> list[Any]:
         last = story.pop()
         if isinstance(last, PageBreak | CondPageBreak):
             continue  # a break before the citation would leave it alone
-        kept = [last]
+        # a KeepTogether inside another asks for a new page every time: open it up
+        kept = list(last._content) if isinstance(last, KeepTogether) else [last]
     if kept and getattr(kept[0], "flexible", False):  # a notes space keeps room for the tail
         return [*story, *kept, *tail]
     return [*story, KeepTogether(kept + tail)]
@@ -119,7 +120,7 @@ def _fitted(data: list[list[Any]], fractions: list[float], style: list[Any], rep
             size: tuple[float, float] = super().wrap(avail_width, avail_height)
             return size
 
-    fitted = Fitted(data, hAlign="LEFT", repeatRows=repeat)
+    fitted = Fitted(data, hAlign="LEFT", repeatRows=repeat, spaceAfter=6)
     # a table sets each cell's font even when the cell holds paragraphs; ReportLab's default is
     # Helvetica, which is never embedded
     fitted.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FAMILY), *style]))
@@ -206,10 +207,14 @@ def parts_grid(block: model.Parts) -> Any:
         for b in part.blocks:
             inner += render(b)
         cells.append(inner)
-    if len(cells) % 2:
+    spans: list[Any] = []
+    if len(cells) % 2:  # the last part takes the whole width
         cells.append([])
+        last = len(cells) // 2 - 1
+        spans.append(("SPAN", (0, last), (1, last)))
     rows = [cells[n : n + 2] for n in range(0, len(cells), 2)]
     return _fitted(rows, [0.5, 0.5], [
+        *spans,
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("BOX", (0, 0), (-1, -1), 0.6, HexColor(RULE)),
         ("INNERGRID", (0, 0), (-1, -1), 0.6, HexColor(RULE)),
@@ -261,5 +266,8 @@ def height(doc: model.Doc) -> float:
     return total
 
 
-def fits_one_page(doc: model.Doc, slack: float = 0.98) -> bool:
-    return height(doc) <= frame(doc.info.paper)[1] * slack
+SLACK = 0.98  # of the frame's height: room for rounding between measuring and laying out
+
+
+def fits_one_page(doc: model.Doc) -> bool:
+    return height(doc) <= frame(doc.info.paper)[1] * SLACK

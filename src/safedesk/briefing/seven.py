@@ -43,8 +43,9 @@ HEADINGS = (
     "What to do next",
     "Where to read more",
 )
-BUDGETS = (620, 520, 440, 370, 310, 260, 210, 170, 130, 100)  # characters per part, tried in turn
-Piece = tuple[str, str]  # ("p", paragraph) or ("b", bullet)
+MOST, LEAST = 700, 90  # characters per part: the longest tried, and the shortest
+Piece = tuple[str, str]  # ("p", paragraph) or ("b", bullet), shortened to fit; ("k", bullet) kept
+# whole (a question, a reference): left out if there is no room for it
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"'(])")
 _ASKS = re.compile(r"\b(must|should|need(?:s)? to|ought to|are expected to|is expected to)\b", re.I)
 
@@ -74,12 +75,30 @@ def seven_minute(lib: Source, request: BriefRequest) -> model.Doc:
             f"not a {item.kind}"
         )
     subject = writer(lib, item)
-    doc = compose(subject, request.paper, BUDGETS[0])
-    for budget in BUDGETS[1:]:
-        if pdf.fits_one_page(doc):
-            break
-        doc = compose(subject, request.paper, budget)
-    return doc
+    return fit(subject, request.paper, pdf.height, pdf.frame(request.paper)[1] * pdf.SLACK)
+
+
+def fit(
+    subject: Subject, paper: str, measure: Callable[[model.Doc], float], room: float
+) -> model.Doc:
+    """The document with the longest parts that fit `room` points: the most, else a guess from
+    how the height falls between the most and the least, corrected until it fits."""
+    doc = compose(subject, paper, MOST)
+    tall = measure(doc)
+    if tall <= room:
+        return doc
+    least = compose(subject, paper, LEAST)
+    short = measure(least)
+    if short > room:
+        return least  # the page is printed anyway; the export checks its page count
+    budget = LEAST + (MOST - LEAST) * (room - short) / max(tall - short, 1)
+    budget = min(max(int(budget), LEAST), MOST)
+    while budget > LEAST:
+        doc = compose(subject, paper, budget)
+        if measure(doc) <= room:
+            return doc
+        budget = int(budget * 0.92)
+    return least
 
 
 def compose(subject: Subject, paper: str, budget: int) -> model.Doc:
@@ -104,16 +123,25 @@ def compose(subject: Subject, paper: str, budget: int) -> model.Doc:
 
 
 def _blocks(pieces: list[Piece], budget: int) -> list[model.Block]:
-    """The pieces as blocks, cut to about `budget` characters in all (whole sentences first)."""
+    """The pieces as blocks, cut to about `budget` characters in all (whole sentences first);
+    "k" pieces are kept whole or left out (the first always stays)."""
     out: list[model.Block] = []
     bullets: list[str] = []
     left = budget
-    for kind, text in pieces:
-        if left < 40:
+    for n, (kind, text) in enumerate(pieces):
+        text = " ".join(text.split())
+        if kind == "k":
+            if n and len(text) > left:
+                continue
+        elif left < 50:
             break
-        text = shorten(text, left)
-        left -= len(text) + 20
-        if kind == "b":
+        else:
+            whole = shorten(text, left, words=False)
+            if kind == "b" and bullets and not whole:
+                continue  # a later bullet without room for a whole sentence is left out
+            text = whole or shorten(text, left)
+        left -= len(text) + 25
+        if kind in ("b", "k"):
             bullets.append(text)
             continue
         if bullets:
@@ -125,9 +153,9 @@ def _blocks(pieces: list[Piece], budget: int) -> list[model.Block]:
     return out
 
 
-def shorten(text: str, limit: int) -> str:
+def shorten(text: str, limit: int, words: bool = True) -> str:
     """`text` on one line, cut to at most `limit` characters: whole sentences if one fits, else
-    whole words and an ellipsis."""
+    whole words and an ellipsis (or, without `words`, nothing)."""
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
@@ -136,7 +164,7 @@ def shorten(text: str, limit: int) -> str:
         if len(kept) + len(sentence) + 1 > limit:
             break
         kept = f"{kept} {sentence}".strip()
-    if kept:
+    if kept or not words:
         return kept
     cut = text[: max(limit - 1, 1)].rsplit(" ", 1)[0]
     return cut.rstrip(",;:—-– ") + "…"
@@ -158,7 +186,7 @@ def _questions(title: str, barrier: Item | None) -> list[Piece]:
     else:
         asked.append("What gets in the way of this here, and what would help?")
     asked.append("Who would we need to involve, and how would we know it made a difference?")
-    return [("b", q) for q in asked]
+    return [("k", q) for q in asked]
 
 
 def _barrier(lib: Source, report: str, context: str) -> Item | None:
@@ -221,7 +249,7 @@ def practice(lib: Source, item: View) -> Subject:
             (HEADINGS[3], _findings_pieces(theme)),
             (HEADINGS[4], _questions(item.title, _barrier(lib, item.report, item.text))),
             (HEADINGS[5], [("b", k) for k in learning] or [("p", "Agree one change to try.")]),
-            (HEADINGS[6], [("b", m) for m in more]),
+            (HEADINGS[6], [("k", m) for m in more]),
         ],
         report=report,
         subject=f"{theme.title}; {authority.name}",
@@ -263,7 +291,7 @@ def theme_subject(lib: Source, item: View) -> Subject:
             ),
             (
                 "The practice",
-                [("b", f"Box {p.number}: {p.title} ({p.authority})") for p in practices],
+                [("k", f"Box {p.number}: {p.title} ({p.authority})") for p in practices],
             ),
             (HEADINGS[3], _findings_pieces(item)),
             (HEADINGS[4], _questions(item.title, _barrier(lib, item.report, context))),
@@ -275,8 +303,8 @@ def theme_subject(lib: Source, item: View) -> Subject:
             (
                 HEADINGS[6],
                 [
-                    ("b", f"The theme brief for {item.number} {item.title} in safedesk"),
-                    ("b", f"{report.title} ({report.year})" + (f", {span}" if span else "")),
+                    ("k", f"The theme brief for {item.number} {item.title} in safedesk"),
+                    ("k", f"{report.title} ({report.year})" + (f", {span}" if span else "")),
                 ],
             ),
         ],
@@ -331,17 +359,17 @@ def finding(lib: Source, item: View) -> Subject:
             (HEADINGS[4], _questions(item.text, _barrier(lib, item.report, item.text))),
             (
                 HEADINGS[5],
-                [("b", f"Look at Box {p.number}: {p.title} ({p.authority})") for p in ranked]
+                [("k", f"Look at Box {p.number}: {p.title} ({p.authority})") for p in ranked]
                 or [("p", "Agree one change to try.")],
             ),
             (
                 HEADINGS[6],
                 [
                     (
-                        "b",
+                        "k",
                         f"{report.title} ({report.year})" + (f", theme {label}" if label else ""),
                     ),
-                    ("b", "The theme brief in safedesk"),
+                    ("k", "The theme brief in safedesk"),
                 ],
             ),
         ],
@@ -388,12 +416,12 @@ def case_section(lib: Source, item: View) -> Subject:
                 HEADINGS[6],
                 [
                     (
-                        "b",
+                        "k",
                         f"{label}: “{item.title}”" + (f", {_page(item.page)}" if item.page else ""),
                     ),
-                    ("b", f"{report.title} ({report.year})"),
+                    ("k", f"{report.title} ({report.year})"),
                     (
-                        "b",
+                        "k",
                         f"The {study.authority} profile in safedesk"
                         if study
                         else "The case study in safedesk",
@@ -446,8 +474,8 @@ def document_section(lib: Source, item: View) -> Subject:
             (
                 HEADINGS[5],
                 [
-                    ("b", "Talk through one recent case against this section."),
-                    ("b", "Agree one change to try, and when to look at it again."),
+                    ("k", "Talk through one recent case against this section."),
+                    ("k", "Agree one change to try, and when to look at it again."),
                 ],
             ),
             (
@@ -502,8 +530,8 @@ def example(lib: Source, item: View) -> Subject:
             (
                 HEADINGS[6],
                 [
-                    ("b", f"The team: {item.team or 'not given'}"),
-                    ("b", "This example in safedesk, under My examples"),
+                    ("k", f"The team: {item.team or 'not given'}"),
+                    ("k", "This example in safedesk, under My examples"),
                 ],
             ),
         ],
