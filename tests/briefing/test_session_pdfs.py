@@ -48,7 +48,9 @@ def _plan(lib: Library, name: str, count: int) -> None:
     keys += [f.key for t in lib.themes() for f in t.findings]
     lib.create_collection(name, "Management oversight and supervision")
     for n, key in enumerate(keys[:count]):
-        prompts = [f"Question {n}.{p}: what would this look like in our team?" for p in range(n % 3)]
+        prompts = [
+            f"Question {n}.{p}: what would this look like in our team?" for p in range(n % 3)
+        ]
         lib.add_to_collection(name, key, note=NOTE, prompts=prompts, minutes=10 + n % 3 * 5)
     lib.plan_collection(name, length=90, start="09:30")
     lib.add_step(name, "Welcome", 10, position=1, instructions=STEP_INSTRUCTIONS)

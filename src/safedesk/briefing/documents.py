@@ -344,7 +344,9 @@ def _pack(lib: Source, c: CollectionInfo, doc: Doc) -> None:
         doc.add(Para(f"{_item_source(lib, item.key, item.report_title)} · {timing}", "meta"))
         doc.add(*stored_text(lib.item_snapshot(c.name, item.key).text))
         if item.prompts:
-            doc.add(Keep((Heading("Discussion prompts", 3), Bullets(tuple(item.prompts), "prompt"))))
+            doc.add(
+                Keep((Heading("Discussion prompts", 3), Bullets(tuple(item.prompts), "prompt")))
+            )
         if item.note:
             doc.add(Note(item.note, "Facilitator's note:"))
 
