@@ -5,6 +5,7 @@ every kind of briefing, every font embedded and no shell command printed."""
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,14 @@ def _lines(pdf: Path) -> list[list[tuple[float, str]]]:
         top = float(page.mediabox.height) - 14 * MM
         found: list[tuple[float, str]] = []
 
-        def visit(text: str, cm: list[float], tm: list[float], _font: object, _size: float) -> None:
+        def visit(
+            text: str,
+            cm: list[float],
+            tm: list[float],
+            _font: object,
+            _size: float,
+            top: float = top,
+        ) -> None:
             y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
             if text.strip() and 18 * MM < y < top:
                 found.append((y, text.strip()))  # noqa: B023 (used at once)
@@ -118,7 +126,7 @@ def test_every_page_of_a_handout_is_used_and_says_nothing_for_the_facilitator(
 def test_each_prompt_has_ruled_room_to_write_under_it(planned: Path) -> None:
     checked = 0
     for page in _lines(planned / "20-a4-handout.pdf"):
-        for (y, text), (below, _next) in zip(page, page[1:], strict=False):
+        for (y, text), (below, _next) in pairwise(page):
             if text.startswith("Question"):
                 assert y - below > 3 * 8 * MM, text  # three ruled 8 mm lines before the next
                 checked += 1
