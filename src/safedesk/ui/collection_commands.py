@@ -90,6 +90,9 @@ class CollectionCommands(QObject):
         if not index.isValid() or self.shell.library is None:
             return
         key, kind = str(index.data(KEY_ROLE)), index.data(ROW_ROLE)
+        if kind in ("step", "session", "action"):
+            self.shell.sessions.menu(key, kind, view.viewport().mapToGlobal(pos))
+            return
         collection = self.shell.nav.selected_collection()
         entries: tuple[Entry, ...] = LIST_TRASH if kind == "trash" else LIST_ITEM
         if kind != "trash" and collection is not None:
