@@ -299,3 +299,4 @@ class CollectionCommands(QObject):
     def _show_collection(self, name: str, select: str) -> None:
         self.shell.nav.show_node("collection", name)
         self.shell.pane.select_key(select)
+        self.shell.sessions.row_changed(str(self.shell.list.currentIndex().data(ROW_ROLE)))

@@ -92,8 +92,12 @@ class SessionCommands(QObject):
     # -- the planner ------------------------------------------------------------------------------
     def collection_shown(self, c: CollectionInfo) -> None:
         self.bar.show_plan(c)
-        self.bar.set_row(None)
+        self._sync_row()
         self.bar.show()
+
+    def _sync_row(self) -> None:
+        current = self._current()
+        self.bar.set_row(current[1] if current else None)
 
     def hide_bar(self) -> None:
         self.bar.hide()
@@ -112,6 +116,7 @@ class SessionCommands(QObject):
         self.shell.nav.show_node("collection", name)
         if select:
             self.shell.pane.select_key(select)
+        self._sync_row()
 
     def set_plan(self, length: int, start: str) -> None:
         name = self.shell.nav.selected_collection()
@@ -214,7 +219,8 @@ class SessionCommands(QObject):
         actions = self.library.actions(open_only=True)
         records = self.library.sessions()
         overdue = sum(1 for a in actions if a.status == "overdue")
-        label = (f"{len(records)} sessions · {len(actions)} actions open"
+        label = (f"{len(records)} session{'' if len(records) == 1 else 's'} · "
+                 f"{len(actions)} action{'' if len(actions) == 1 else 's'} open"
                  + (f", {overdue} overdue" if overdue else ""))  # fmt: skip
         rows = [action_row(a) for a in actions] + [record_row(r) for r in records]
         self.shell.pane.show_rows(label, rows, filters=False)
@@ -273,8 +279,8 @@ class SessionCommands(QObject):
 
     def mark(self, action_id: str, done: bool) -> None:
         action = self.library.action_done(action_id, done)
-        self.show_sessions()
         self.shell.nav.refresh_sidebar()
+        self.show_sessions()
         self._status(f"{'Done' if done else 'Open again'}: {action.what}", 4000)
 
     def on_action_done(self) -> None:
@@ -288,6 +294,6 @@ class SessionCommands(QObject):
             self.library.remove_action(uid)
         else:
             self.library.remove_session(uid)
-        self.show_sessions()
         self.shell.nav.refresh_sidebar()
+        self.show_sessions()
         self._status("Moved to the Trash (right-click it there to restore)", 5000)

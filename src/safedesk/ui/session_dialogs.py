@@ -103,7 +103,7 @@ class RecordDialog(QDialog):
         self.attendees.setRange(0, 10_000)
         self.attendees.setAccessibleName("How many attended")
         self.note = _text("", "Discussion notes", "What was discussed and learnt")
-        self.actions = _text(
+        self.agreed = _text(
             "", "Actions agreed, one per line",
             "One per line: what | who | by when (2027-01-15)",
         )  # fmt: skip
@@ -122,13 +122,13 @@ class RecordDialog(QDialog):
         form.addRow("&Team:", self.team)
         form.addRow("&Attended:", self.attendees)
         form.addRow("&Notes:", self.note)
-        form.addRow("A&ctions:", self.actions)
+        form.addRow("A&ctions:", self.agreed)
         form.addRow(help_text)
         form.addRow(buttons)
         self.resize(560, 520)
 
     def values(self) -> dict[str, object]:
-        lines = [line for line in self.actions.toPlainText().splitlines() if line.strip()]
+        lines = [line for line in self.agreed.toPlainText().splitlines() if line.strip()]
         return {
             "held_on": self.date.date().toString("yyyy-MM-dd"),
             "team": self.team.text(),
