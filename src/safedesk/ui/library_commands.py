@@ -224,7 +224,8 @@ class LibraryCommands(QObject):
             else:
                 theme = getattr(item, "theme_key", None) or None
                 authority = getattr(item, "authority_key", None) or None
-                first = first or "sheet"
+                sheet = item.kind in ("practice", "example")
+                first = first or ("sheet" if sheet else "seven")
         if not (collection or key):
             show(
                 self.widget,
