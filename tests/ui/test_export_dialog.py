@@ -369,7 +369,7 @@ def test_a_seven_minute_briefing_previews_one_page_and_saves_as_word(
     target = tmp_path / "team-meeting.docx"
     assert saved.args == [str(target)] and asked[0].endswith("7-minute-briefing.docx Word (*.docx)")
     word = Document(str(target))
-    assert [p.text for p in word.paragraphs if p.style.name == "Title"][0].startswith(
+    assert next(p.text for p in word.paragraphs if p.style.name == "Title").startswith(
         PRACTICE_TITLE
     )
     assert QSettings().value("export/format") == "docx"
