@@ -290,7 +290,12 @@ def test_the_guide_and_the_shortcuts_are_in_the_help_menu(qtbot: QtBot, data_dir
     window = _open(qtbot, data_dir)
     window.action_map["help"].trigger()
     guide = window.help_dialog.browser.toPlainText()
-    assert "safedesk" in guide and "safedesk search" in guide
+    assert guide.startswith("The safedesk guide") and "Planning a session" in guide
+    assert "7-minute briefings" in guide and "After a session" in guide
+    for developers in ("pip install", "pytest", "PyInstaller", "venv"):
+        assert developers not in guide  # the app's guide is for people using it
+    browser = window.help_dialog.browser
+    assert browser.horizontalScrollBar().maximum() == 0  # nothing scrolls sideways
     from safedesk.ui.help import shortcuts_html
 
     assert "Ctrl+K" in shortcuts_html() and "Ctrl+M" in shortcuts_html()

@@ -1,38 +1,25 @@
-"""Help: the README shown inside the app (it works offline), and the keyboard shortcuts."""
+"""Help: the app's own user guide (`resources/guide/guide.md`: how to use safedesk, without the
+installation and developer sections of the README), shown offline, and the keyboard shortcuts."""
 
 from __future__ import annotations
 
-import sys
 from html import escape
-from pathlib import Path
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
+from safedesk.paths import resources_dir
 from safedesk.ui.actions import ACTIONS
 
 
-def readme() -> tuple[str, Path | None]:
-    """The README's Markdown and the folder its pictures are relative to (None if unknown).
-
-    From a source checkout it is the file itself; a bundle carries a copy; an installed wheel has
-    it as the package's long description."""
-    here = Path(__file__).resolve()
-    folders = [here.parents[3]]  # the source checkout
-    if hasattr(sys, "_MEIPASS"):
-        folders.append(Path(sys._MEIPASS))  # the PyInstaller bundle's copy
-    for folder in folders:
-        path = folder / "README.md"
-        if path.is_file():
-            return path.read_text("utf-8"), folder
-    from importlib.metadata import PackageNotFoundError, metadata
-
+def guide() -> str:
+    """The user guide's Markdown (it travels with the package, the wheel and the bundle)."""
+    path = resources_dir() / "guide" / "guide.md"
     try:
-        description = metadata("safedesk").get_payload()  # type: ignore[attr-defined]
-    except PackageNotFoundError:
-        description = ""
-    return str(description or "The safedesk guide is not available in this installation."), None
+        return path.read_text("utf-8")
+    except OSError:
+        return "The safedesk guide is not available in this installation."
 
 
 class HelpDialog(QDialog):
@@ -45,10 +32,7 @@ class HelpDialog(QDialog):
         self.browser.setAccessibleName("safedesk guide")
         self.browser.setOpenLinks(False)
         self.browser.anchorClicked.connect(self._follow)
-        text, folder = readme()
-        if folder is not None:
-            self.browser.setSearchPaths([str(folder)])
-        self.browser.setMarkdown(text)
+        self.browser.setMarkdown(guide())
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.close)
         layout = QVBoxLayout(self)
