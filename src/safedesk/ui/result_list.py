@@ -168,7 +168,7 @@ class RowDelegate(QStyledItemDelegate):
         if row.meta:
             parts.append(f"<span style='color:{quiet}'>{escape(row.meta)}</span>")
         if row.snippet:
-            parts.append(marked(row.snippet))
+            parts.append(marked(row.snippet).replace("\n", "<br>"))  # one prompt a line
         doc.setHtml("<br>".join(parts))
         return doc
 

@@ -224,6 +224,8 @@ class SessionCommands(QObject):
                  + (f", {overdue} overdue" if overdue else ""))  # fmt: skip
         rows = [action_row(a) for a in actions] + [record_row(r) for r in records]
         self.shell.pane.show_rows(label, rows, filters=False)
+        if rows and not self.shell.list.currentIndex().isValid():
+            self.shell.pane.select_key(rows[0].key)  # the most pressing, shown at once
 
     def show_row(self, key: str, kind: str) -> None:
         """A step, a record or an action chosen in the list: shown in the reading pane."""
