@@ -131,3 +131,17 @@ def test_emptying_the_trash_asks_first(data_dir: Path) -> None:
     assert "Emptied the trash (1 deleted for good)" in gone
     assert run_json(data_dir, "trash") == []
     assert run(data_dir, "trash", "--empty", "--yes").returncode == 0
+
+
+def test_brief_a_seven_minute_briefing_and_a_word_copy(data_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "seven.pdf"
+    done = run_json(data_dir, "brief", B + "theme-3.1/laming-review", "--seven-minute",
+                    "-o", str(out))  # fmt: skip
+    assert (done["kind"], done["pages"], done["format"]) == ("7-minute briefing", 1, "pdf")
+    word = tmp_path / "theme.docx"
+    text = run(data_dir, "brief", "--theme", "3.4", "-o", str(word)).stdout
+    assert text.strip() == f"Wrote theme brief to {word}"
+    headings = [p.text for p in Document(str(word)).paragraphs if p.style.name == "Heading 1"]
+    assert "What the reviews found" in headings
+    wrong = run(data_dir, "brief", "--authority", "Authority D", "--seven-minute", "-o", str(out))
+    assert wrong.returncode == 1 and "--seven-minute goes with" in wrong.stderr

@@ -359,7 +359,7 @@ def test_ctrl_e_offers_what_is_open_and_saves_the_previewed_pdf(
     window.nav.open(B + "box-21")
     window.action_map["export_pdf"].trigger()
     dialog = window.commands.export_dialog
-    assert sorted(dialog.kind_buttons) == ["authority", "sheet", "theme"]
+    assert sorted(dialog.kind_buttons) == ["authority", "seven", "sheet", "theme"]
     with qtbot.waitSignal(dialog.preview_ready, timeout=20_000):
         pass
     assert dialog.current_choice().kind == "sheet"

@@ -176,3 +176,20 @@ def test_record_a_session_then_follow_up_its_action(qtbot: QtBot, data_dir: Path
     assert window.list_model.rows[0].title == "Read Box 3"
     assert any(window.tree_model.item(r).data(NODE_ROLE) == "sessions"
                for r in range(window.tree_model.rowCount()))  # fmt: skip
+
+
+def test_the_records_export_from_the_file_menu(
+    qtbot: QtBot, data_dir: Path, tmp_path: Path, monkeypatch: object
+) -> None:
+    from docx import Document
+    from PySide6.QtWidgets import QFileDialog
+
+    window = _planned(qtbot, data_dir)
+    window.library.record_session("Oversight", "2026-12-10", team="North", attendees=8)  # type: ignore[union-attr]
+    target = tmp_path / "evidence"
+    monkeypatch.setattr(  # type: ignore[attr-defined]
+        QFileDialog, "getSaveFileName", lambda *_a: (str(target), "Word (*.docx)")
+    )
+    window.action_map["export_sessions"].trigger()
+    text = "\n".join(p.text for p in Document(str(tmp_path / "evidence.docx")).paragraphs)
+    assert "Sessions delivered" in text and "10 December 2026 · Oversight" in text

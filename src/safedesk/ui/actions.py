@@ -23,6 +23,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("import_report", "&Import report…", "&File", tip="Add another report"),
     ActionSpec("import_collection", "Import &collection…", "&File", tip="Open a shared file"),
     ActionSpec("export_collection", "&Export collection…", "&File", tip="Save one as a file"),
+    ActionSpec("export_sessions", "Export session &records…", "&File",
+               tip="The sessions delivered and their actions, as evidence (Word or CSV)"),
     ActionSpec("export_pdf", "Export &PDF…", "&File", ("Ctrl+E",), "Save a briefing",
                separator_before=True),
     ActionSpec("print", "&Print…", "&File", (QKeySequence.StandardKey.Print,), "Print a briefing"),

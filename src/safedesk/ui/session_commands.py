@@ -290,6 +290,27 @@ class SessionCommands(QObject):
         if current is not None and current[1] == "action":
             self.mark(current[0].partition(":")[2], True)
 
+    def on_export_sessions(self) -> None:
+        """File ▸ Export session records: Word or CSV, for an audit or an inspection."""
+        from pathlib import Path
+
+        from PySide6.QtWidgets import QFileDialog
+
+        if self.shell.library is None:
+            return
+        path, chosen = QFileDialog.getSaveFileName(
+            self.widget, "Export session records", "session-records.docx",
+            "Word (*.docx);;CSV for a spreadsheet (*.csv)",
+        )  # fmt: skip
+        if not path:
+            return
+        target = Path(path)
+        wanted = ".csv" if "csv" in chosen.lower() else ".docx"
+        if target.suffix.lower() not in (".csv", ".docx"):
+            target = target.with_name(target.name + wanted)
+        written = self.library.export_sessions(target)
+        self._status(f"Saved the session records to {written}", 6000)
+
     def drop(self, key: str) -> None:
         kind, _, uid = key.partition(":")
         if kind == "action":
