@@ -47,6 +47,16 @@ CORE_MODULES = [
     "safedesk.briefing.request",
     "safedesk.briefing.export",
     "safedesk.briefing.documents",
+    "safedesk.briefing.model",
+    "safedesk.briefing.pdf",
+    "safedesk.briefing.word",
+    "safedesk.briefing.seven",
+    "safedesk.briefing.evidence",
+    "safedesk.planning",
+    "safedesk.sessionlib",
+    "safedesk.cli_sessions",
+    "safedesk.store.sessions",
+    "safedesk.store.running_order",
 ]
 
 

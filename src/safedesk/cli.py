@@ -84,21 +84,34 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("concept", "show a practice concept: its terms, relations and best items")
     p.add_argument("term", help="the concept's id or any of its terms (e.g. 'front door', CPD)")
     p.add_argument("--limit", type=int, default=10, metavar="N")
-    p = command("brief", "write a print-ready PDF briefing")
-    p.add_argument("key", nargs="?", help="a practice (or local example) for a one-page sheet")
+    p = command("brief", "write a print-ready PDF briefing (or an editable Word copy)")
+    p.add_argument(
+        "key", nargs="?",
+        help="a practice (or local example) for a one-page sheet; with --seven-minute, also a "
+        "review finding or a case-study or document section",
+    )  # fmt: skip
     p.add_argument("--theme", metavar="KEY", help="a theme brief instead")
     p.add_argument("--authority", metavar="KEY", help="an authority profile instead")
     p.add_argument("--collection", metavar="NAME", help="a session pack from a collection")
     p.add_argument(
         "--handout", action="store_true", help="participant version: no facilitator notes"
     )
+    p.add_argument(
+        "--seven-minute", action="store_true",
+        help="a one-page 7-minute briefing on the KEY or --theme, for a team meeting",
+    )  # fmt: skip
     p.add_argument("--paper", choices=["a4", "letter"], default="a4")
     p.add_argument("--no-notes-space", action="store_true", help="leave out the space for notes")
-    p.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
+    p.add_argument(
+        "--format", choices=["pdf", "docx"],
+        help="pdf, or docx for an editable Word copy (default: from the file's name, else pdf)",
+    )  # fmt: skip
+    p.add_argument("-o", "--output", required=True, metavar="FILE.pdf|FILE.docx")
     command("gui", "open the desktop app (the default)", json_flag=False)
-    from safedesk import cli_team, cli_user
+    from safedesk import cli_sessions, cli_team, cli_user
 
     cli_user.register(sub, command)
+    cli_sessions.register(sub, command)
     cli_team.register(sub, command)
     return parser
 
@@ -396,16 +409,18 @@ def _cmd_concept(args: argparse.Namespace) -> int:
 def _cmd_brief(args: argparse.Namespace) -> int:
     from safedesk.briefing.request import BriefRequest
 
+    chosen = args.format or ("docx" if args.output.lower().endswith(".docx") else "pdf")
     request = BriefRequest(
         key=args.key, theme=args.theme, authority=args.authority, collection=args.collection,
         handout=args.handout, paper=args.paper, notes_space=not args.no_notes_space,
+        seven_minute=args.seven_minute, format=chosen,
     ).checked()  # fmt: skip
     with _open(args) as lib:
         result = lib.export_brief(args.output, request)
+    pages = f" ({result.pages} page{'' if result.pages == 1 else 's'})" if result.pages else ""
     return _emit(
-        args, result.to_json(),
-        lambda: f"Wrote {result.kind.lower()} to {result.path} ({result.pages} pages)",
-    )  # fmt: skip
+        args, result.to_json(), lambda: f"Wrote {result.kind.lower()} to {result.path}{pages}"
+    )
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
@@ -427,6 +442,10 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 
 def _user_commands() -> dict[str, Callable[[argparse.Namespace], int]]:
-    from safedesk import cli_team, cli_user
+    from safedesk import cli_sessions, cli_team, cli_user
 
-    return {**cli_user.commands(_open, _emit), **cli_team.commands(_open, _emit)}
+    return {
+        **cli_user.commands(_open, _emit),
+        **cli_sessions.commands(_open, _emit),
+        **cli_team.commands(_open, _emit),
+    }

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from safedesk import paths
 from safedesk.errors import LibraryError, NotFoundError
 from safedesk.search.lifecycle import IndexKeeper
+from safedesk.sessionlib import SessionLibraryMixin
 from safedesk.store import names, recovery
 from safedesk.store.local import LocalStore, opening_error
 from safedesk.store.reader import Document
@@ -59,7 +60,7 @@ Progress = Callable[[str, float], None]
 DB_NAME = recovery.DB_NAME
 
 
-class Library(UserLibraryMixin):
+class Library(SessionLibraryMixin, UserLibraryMixin):
     """A user's library: the SQLite store in `data_dir` and its search index."""
 
     def __init__(self, store: LocalStore) -> None:
@@ -395,11 +396,14 @@ class Library(UserLibraryMixin):
         return [*self.store.content.documents(), *self.example_documents()]
 
     # -- sharing and safekeeping -------------------------------------------------------------
-    def export_collection(self, name: str, path: str | os.PathLike[str]) -> Path:
-        """Write a collection to one self-contained file a colleague can import."""
+    def export_collection(
+        self, name: str, path: str | os.PathLike[str], with_records: bool = False
+    ) -> Path:
+        """Write a collection (with its plan and agenda steps) to one self-contained file a
+        colleague can import; `with_records` adds the records of its sessions."""
         from safedesk.sharing.collection_file import export_collection
 
-        return export_collection(self, name, Path(path))
+        return export_collection(self, name, Path(path), with_records)
 
     def import_collection(self, path: str | os.PathLike[str]) -> CollectionImport:
         """Import a collection file (all or nothing; importing it again adds no duplicates)."""

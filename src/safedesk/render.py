@@ -72,9 +72,22 @@ def render_text(item: View) -> str:
             f"{item.title} ({item.year})\n{authors}\n{item.publisher}; ISBN {item.isbn}\n\n"
             f"Executive summary\n{_para(item.executive_summary)}\n\nHow to cite\n{item.citation}"
         )
-    assert isinstance(item, Item)
-    where = " | ".join(x for x in (item.authority, item.theme) if x)
-    return f"{item.title}\n{where}\n\n{_para(item.text)}\n\n[{item.key}]".replace("\n\n\n", "\n\n")
+    if isinstance(item, ExampleInfo):
+        where = " | ".join(x for x in (item.team, item.theme) if x)
+        parts = [f"My example: not from a report\n{item.title}" + (f"\n{where}" if where else "")]
+        parts.append(_para(item.text))
+        if item.outcomes:
+            parts.append("Outcomes\n" + _para(item.outcomes))
+        parts.append(f"[{item.key}]")
+        return "\n\n".join(p for p in parts if p)
+    if isinstance(item, Item):
+        where = " | ".join(x for x in (item.authority, item.theme) if x)
+        text = f"{item.title}\n{where}\n\n{_para(item.text)}\n\n[{item.key}]"
+        return text.replace("\n\n\n", "\n\n")
+    # anything else (document passages and sections...): its title and text, whatever it has
+    title = str(getattr(item, "title", "") or "")
+    text = str(getattr(item, "text", "") or "")
+    return "\n\n".join(x for x in (title, _para(text), f"[{item.key}]") if x)
 
 
 def _html_blocks(text: str, esc: Callable[[str], str] = escape) -> str:

@@ -265,6 +265,26 @@ class CollectionItem(_View):
     report_title: str = ""
     linked: bool = True  # False: the report is not in this library; the snapshot is shown
     uid: str = ""
+    context: str = ""  # where it comes from: "3.1 Leadership and management"
+    label: str = ""  # how a running order names it: "Laming review · 3.1 Leadership and management"
+
+
+@dataclass
+class PlanEntry(_View):
+    """One line of a session's running order: a library item or an agenda step."""
+
+    kind: str  # "item" or "step"
+    position: int  # 1 = first
+    ref: str  # the item's key, or "step:<id>"
+    title: str  # items: their label (with where they come from)
+    minutes: int | None
+    elapsed: int  # minutes from the start of the session to the start of this entry
+    starts_at: str | None = None  # "09:40" when the plan has a start time
+    ends_at: str | None = None
+    key: str | None = None  # items only
+    id: str | None = None  # steps only: the step's id
+    instructions: str = ""  # steps only
+    context: str = ""  # items only: where it comes from
 
 
 @dataclass
@@ -273,6 +293,44 @@ class CollectionInfo(_View):
     description: str
     items: list[CollectionItem]
     uid: str = ""
+    created_at: str = ""
+    updated_at: str = ""
+    length: int | None = None  # the session's target length in minutes
+    start: str | None = None  # its start time, "09:30"
+    total_minutes: int = 0  # the running order's minutes (items without a time count 0)
+    over_by: int | None = None  # total minus the target (negative: under); None without one
+    ends_at: str | None = None
+    steps: list[PlanEntry] = field(default_factory=list)  # the running order
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ActionInfo(_View):
+    """An action agreed in a session."""
+
+    id: str
+    what: str
+    who: str
+    due: str | None  # "2027-01-15"
+    done_at: str | None
+    status: str  # "done", "overdue", "due" (within the week), "open"
+    record: str = ""  # the id of its session record
+    session: str = ""  # "2026-12-10 · March session"
+
+
+@dataclass
+class SessionRecordInfo(_View):
+    """A session as it was delivered."""
+
+    id: str
+    collection: str  # the collection's name (as it was when recorded, if it has gone since)
+    date: str
+    team: str
+    attendees: int | None
+    note: str
+    covered: list[str]
+    actions: list[ActionInfo]
+    linked: bool = True  # False: its collection was deleted
     created_at: str = ""
     updated_at: str = ""
 
@@ -306,6 +364,8 @@ class CollectionImport(_View):
     linked: int  # added items whose report is in this library (they show its current text)
     snapshots: int  # added items shown from the file's snapshot (their report is not here)
     examples_added: int
+    steps_added: int = 0  # agenda steps (welcome, break...) added
+    records_added: int = 0  # records of sessions delivered added
 
     def summary(self) -> str:
         verb = "Created" if self.created else "Updated"
@@ -317,6 +377,10 @@ class CollectionImport(_View):
             parts.append(f"{self.snapshots} shown from the file because their report is not here")
         if self.examples_added:
             parts.append(f"{self.examples_added} local examples added")
+        if self.steps_added:
+            parts.append(f"{self.steps_added} agenda steps added")
+        if self.records_added:
+            parts.append(f"{self.records_added} session records added")
         return "; ".join(parts)
 
 

@@ -224,13 +224,13 @@ def test_the_guide_is_a_document_with_headings_links_tables_and_pictures(desktop
     desktop.wait_for("find", lambda found: bool(found), **guide)
     kids = desktop.ask("children", **guide)
     headings = [k["name"] for k in kids if k["role"] == "heading"]
-    assert headings[:3] == ["safedesk", "Start", "Using the app"]
-    assert headings[-1] == "For developers"  # the whole README, to its end
-    links = [k for k in kids if k["role"] == "link"]
-    assert [k["name"] for k in links] == ["resources/corpus/PROVENANCE.md"]
+    assert headings[:3] == ["The safedesk guide", "Finding your way", "Searching"]
+    assert headings[-1] == "Keys"  # the whole guide, to its end
+    links = [k["name"] for k in kids if k["role"] == "link"]
+    assert links[:3] == ["Finding your way", "Searching", "Reading"]  # its contents, as links
     images = [k["name"] for k in kids if k["role"] == "image"]
-    assert len(images) == 5 and all(images)  # named by their alt text
+    assert len(images) == 1 and images[0].startswith("The safedesk window")  # its alt text
     cells = desktop.ask("find", role="table cell", within=desktop.ask("get", **guide)["path"])
-    assert any(c["name"] == "Ctrl+F or Ctrl+K" and c["cell"][1] == 0 for c in cells)
+    assert any(c["name"] == "Ctrl+F or Ctrl+K" and c["cell"][1] == 1 for c in cells)
     desktop.key("Escape")
     desktop.wait_for("find", lambda found: not found, **guide)

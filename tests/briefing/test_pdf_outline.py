@@ -66,7 +66,7 @@ def test_a_session_pack_has_a_bookmark_per_item(library: Library, tmp_path: Path
     outline = _check(out, "March (session pack)")
     items = [title for depth, title, _ in outline if depth == 1 and title[0].isdigit()]
     assert [t.split(".")[0] for t in items] == ["1", "2", "3"]
-    assert items[1].startswith("2. Developing reflective practice")
+    assert items[1].startswith("2. Box 9: Developing reflective practice")
 
 
 def test_the_second_report_and_a_sheet_without_sections(library: Library, tmp_path: Path) -> None:

@@ -66,6 +66,11 @@ def hostile_library(library_template: Path, tmp_path_factory: pytest.TempPathFac
         lib.add_example(f"Huddles {HOSTILE}", team=f"West {RETITLE}", text=f"We {HOSTILE}")
         lib.add_to_collection("Worst case", R + "box-2", note="gone soon")
         lib.remove_from_collection("Worst case", R + "box-2")  # the trash holds its label
+        lib.add_step("Worst case", f"Welcome {RETITLE}", 5, instructions=f"Say {HOSTILE}")
+        lib.record_session(
+            "Worst case", team=f"Team {CSI8}", note=f"Learnt {HOSTILE}",
+            actions=[(f"Do {HOSTILE}", f"Asha {RETITLE}", None)],
+        )  # fmt: skip
     return data_dir
 
 
@@ -74,10 +79,12 @@ COMMANDS = [
     ["show", R + "box-1"], ["search", "family hubs"], ["related", R + "box-1"],
     ["bookmarks"], ["collections"], ["collection", "show", "Worst case"], ["examples"],
     ["trash"], ["bookmark", "add", R + "box-1"],  # (adds it again: the library is the same)
+    ["concepts"], ["concept", "family support"],  # best items carry report titles
+    ["sessions"], ["actions"],
 ]  # fmt: skip
 # commands whose output holds no report or user text (or that are exercised another way)
 QUIET = {"import", "brief", "gui", "bookmark", "collection", "example", "restore", "backup",
-         "restore-backup", "doctor", "team"}  # fmt: skip
+         "restore-backup", "doctor", "team", "session"}  # fmt: skip
 # (`team` needs a server: tests/team; its output goes through the same stream)
 
 

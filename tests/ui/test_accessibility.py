@@ -9,8 +9,8 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
-from PySide6.QtGui import QAccessible, QColor, QImage, QPalette
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, QUrl
+from PySide6.QtGui import QAccessible, QColor, QImage, QPalette, QPixmap, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractScrollArea,
@@ -293,13 +293,21 @@ def test_document_views_come_and_go_with_their_accessible_parts(qtbot: QtBot) ->
         qtbot.wait(5)
 
 
-def test_the_guide_shows_the_whole_readme(qtbot: QtBot) -> None:
+def test_the_guide_shows_the_whole_guide_with_its_picture(qtbot: QtBot) -> None:
+    from safedesk.paths import resources_dir
+
     guide = HelpDialog()
     qtbot.addWidget(guide)
     text = guide.browser.toPlainText()
-    for heading in ("How to cite the bundled report", "For developers"):
-        assert heading in text  # "<version>" in the README used to swallow the rest
-    assert 'creator "safedesk <version>"' in text and "test-command" not in text
+    source = (resources_dir() / "guide" / "guide.md").read_text("utf-8")
+    headings = re.findall(r"^#+ (.+)$", source, flags=re.MULTILINE)
+    assert len(headings) > 10 and all(h in text for h in headings)  # to its last heading
+    picture = re.search(r"!\[[^]]*\]\(([^)]+)\)", source)
+    assert picture is not None
+    image = guide.browser.document().resource(
+        QTextDocument.ResourceType.ImageResource, QUrl(picture.group(1))
+    )
+    assert isinstance(image, QImage | QPixmap) and not image.isNull()  # found beside the guide
     iface = QAccessible.queryAccessibleInterface(guide.browser)
     assert iface is not None and iface.role() == QAccessible.Role.Document
 

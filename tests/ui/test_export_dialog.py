@@ -351,3 +351,32 @@ def test_file_names_are_calm_slugs() -> None:
     )
     assert slug("Ошибка & <script>") == "ошибка-script"
     assert slug("???") == "briefing"
+
+
+def test_a_seven_minute_briefing_previews_one_page_and_saves_as_word(
+    qtbot: QtBot, lib: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docx import Document
+
+    asked: list[str] = []
+
+    def choose_file(_parent: object, _caption: str, suggested: str, filters: str) -> tuple:
+        asked.append(f"{Path(suggested).name} {filters}")
+        return str(tmp_path / "team-meeting"), filters
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", choose_file)
+    dialog = _dialog(qtbot, lib, ExportTargets(key=PRACTICE, theme=THEME))
+    _click(qtbot, dialog.kind_buttons["seven"])
+    choice = BriefRequest(key=PRACTICE, seven_minute=True, notes_space=False)
+    _wait_for(qtbot, dialog, choice)
+    assert dialog.document.pageCount() == 1 and "7 Where to read more" in _preview_text(dialog)
+    dialog.file_format.setCurrentIndex(dialog.file_format.findData("docx"))
+    with qtbot.waitSignal(dialog.saved, timeout=WAIT) as saved:
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    target = tmp_path / "team-meeting.docx"
+    assert saved.args == [str(target)] and asked[0].endswith("7-minute-briefing.docx Word (*.docx)")
+    word = Document(str(target))
+    assert next(p.text for p in word.paragraphs if p.style.name == "Title").startswith(
+        PRACTICE_TITLE
+    )
+    assert QSettings().value("export/format") == "docx"

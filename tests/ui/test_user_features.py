@@ -81,7 +81,7 @@ def test_collections_appear_in_the_sidebar_and_list_their_items(
     window.tree.setCurrentIndex(collections.child(0).index())
     assert window.list_label.text() == "March session: 2 items"
     window.collections.move_up(Target(B + "box-11", "March session"))
-    assert window.list_model.rows[0].text.startswith("1. Enhancing training")
+    assert window.list_model.rows[0].text.startswith("1. Box 11: Enhancing training")
     window.collections.remove_item(Target(B + "box-9", "March session"))
     _sidebar(window, "trash")
     assert window.list_model.rowCount() == 1

@@ -66,6 +66,9 @@ def build(
     counted: dict[str, int] = {}
 
     def canvas_maker(*args: Any, **kwargs: Any) -> Any:
+        # the canvas starts each page in this font; left to ReportLab it would be Helvetica,
+        # which is never embedded
+        kwargs["initialFontName"] = kwargs.get("initialFontName") or FAMILY
         return _numbered_canvas(info, counted)(*args, **kwargs)
 
     if progress is not None or cancelled is not None:

@@ -21,7 +21,7 @@ from safedesk.store.database import reason
 log = logging.getLogger(__name__)
 
 BACKUPS_KEPT = 10
-USER_TABLES = ("bookmark", "collection", "example")
+USER_TABLES = ("bookmark", "collection", "example", "session_record")
 
 
 def backups(backups_dir: Path) -> list[Path]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from safedesk.errors import LibraryError, NotFoundError
+from safedesk.store import running_order, sessions
 from safedesk.store.transactions import bump_counter, insert_row, new_uid, now, transaction
 from safedesk.views import CollectionImport
 
@@ -57,6 +58,17 @@ class IncomingCollection:
     description: str = ""
     items: list[IncomingItem] = field(default_factory=list)
     examples: list[IncomingExample] = field(default_factory=list)
+    plan_length: int | None = None
+    plan_start: str | None = None
+    steps: list[sessions.IncomingStep] = field(default_factory=list)
+    records: list[sessions.IncomingRecord] = field(default_factory=list)
+
+    def running_order(self) -> list[IncomingItem | sessions.IncomingStep]:
+        """The items in their order with the steps at their places among them."""
+        order: list[IncomingItem | sessions.IncomingStep] = list(self.items)
+        for step in sorted(self.steps, key=lambda s: s.index):
+            order.insert(min(max(step.index, 0), len(order)), step)
+        return order
 
 
 MAX_NAME = 200
@@ -147,15 +159,16 @@ class Collections:
             target = self.free_name(
                 clean_name(new_name) if new_name else f"{row['name']} (copy)", conn
             )
-            cur = conn.execute(
-                "INSERT INTO collection (uid, name, description, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (new_uid(), target, row["description"], stamp, stamp),
-            )
+            copy_id = insert_row(conn, "collection", {
+                "uid": new_uid(), "name": target, "description": row["description"],
+                "created_at": stamp, "updated_at": stamp, "plan_length": row["plan_length"],
+                "plan_start": row["plan_start"],
+            })  # fmt: skip
             for item in self.items(row["id"]):
                 values = dict(item)
-                values.update(id=None, uid=new_uid(), collection_id=cur.lastrowid, created_at=stamp)
+                values.update(id=None, uid=new_uid(), collection_id=copy_id, created_at=stamp)
                 insert_row(conn, "collection_item", values)
+            sessions.copy_steps(conn, row["id"], copy_id, stamp)
         return target
 
     def delete_collection(self, name: str) -> None:
@@ -216,43 +229,38 @@ class Collections:
             self._renumber(conn, row["id"])
             self._touch(conn, row["id"])
 
-    def move_item(self, name: str, key: str, position: int) -> int:
-        """Move `key` to `position` (1 = first); returns the position it ended at."""
-        keys = [r["key"] for r in self.items(self.collection(name)["id"])]
-        if key not in keys:
-            raise NotFoundError(f"{key} is not in the collection {self.collection(name)['name']!r}")
-        keys.remove(key)
-        index = max(0, min(len(keys), position - 1))
-        keys.insert(index, key)
-        self.reorder(name, keys)
+    def move_item(self, name: str, ref: str, position: int) -> int:
+        """Move an item (its key) or an agenda step (``step:<uid>``) to `position` of the running
+        order (1 = first); returns the position it ended at."""
+        row = self.collection(name)
+        order = [e.ref for e in running_order.entries(self.conn, row["id"])]
+        if ref not in order:
+            raise NotFoundError(f"{ref} is not in the collection {row['name']!r}")
+        order.remove(ref)
+        index = max(0, min(len(order), position - 1))
+        order.insert(index, ref)
+        self.reorder(name, order)
         return index + 1
 
-    def place(self, name: str, keys: list[str], before: str | None) -> None:
-        """Move `keys` (all in the collection), in their order, to just before the item `before`
-        (None, or one of `keys`: after the last other item)."""
-        order = [r["key"] for r in self.items(self.collection(name)["id"])]
-        moving = [k for k in keys if k in order]
-        rest = [k for k in order if k not in moving]
-        at = rest.index(before) if before in rest else len(rest)
-        self.reorder(name, rest[:at] + moving + rest[at:])
+    def place(self, name: str, refs: list[str], before: str | None) -> None:
+        """Move `refs` (all in the running order), in their order, to just before the entry
+        `before` (None, or one of `refs`: after the last other entry)."""
+        order = [e.ref for e in running_order.entries(self.conn, self.collection(name)["id"])]
+        self.reorder(name, running_order.arrange(order, refs, before))
 
-    def reorder(self, name: str, keys: list[str]) -> None:
-        """Give the collection's items the order of `keys` (items not named keep theirs, after)."""
+    def reorder(self, name: str, refs: list[str]) -> None:
+        """Give the running order the order of `refs` (entries not named keep theirs, after)."""
         row = self.collection(name)
         with transaction(self.conn) as conn:
-            current = [r["key"] for r in self.items(row["id"])]
-            order = [k for k in keys if k in current] + [k for k in current if k not in keys]
-            for i, k in enumerate(order):
-                conn.execute(
-                    "UPDATE collection_item SET position = ? WHERE collection_id = ? AND key = ? "
-                    "AND deleted_at IS NULL",
-                    (i, row["id"], k),
-                )
+            current = running_order.entries(conn, row["id"])
+            named = {e.ref: e for e in current}
+            order = [named[r] for r in dict.fromkeys(refs) if r in named]
+            order += [e for e in current if e.ref not in refs]
+            running_order.write(conn, order)
             self._touch(conn, row["id"])
 
     def _renumber(self, conn: sqlite3.Connection, collection_id: int) -> None:
-        for i, item in enumerate(self.items(collection_id)):
-            conn.execute("UPDATE collection_item SET position = ? WHERE id = ?", (i, item["id"]))
+        running_order.renumber(conn, collection_id)
 
     @staticmethod
     def _touch(conn: sqlite3.Connection, collection_id: int) -> None:
@@ -274,10 +282,16 @@ class Collections:
                 collection_id = insert_row(conn, "collection", {
                     "uid": incoming.uid, "name": name, "description": incoming.description,
                     "created_at": stamp, "updated_at": stamp,
+                    "plan_length": incoming.plan_length, "plan_start": incoming.plan_start,
                 })  # fmt: skip
                 created = True
             else:
                 collection_id, name, created = row["id"], row["name"], False
+                if row["plan_length"] is None and row["plan_start"] is None:
+                    conn.execute(
+                        "UPDATE collection SET plan_length = ?, plan_start = ? WHERE id = ?",
+                        (incoming.plan_length, incoming.plan_start, collection_id),
+                    )
             known_examples = {r[0] for r in conn.execute("SELECT uid FROM example")}
             for ex in incoming.examples:
                 if ex.uid in known_examples:
@@ -295,20 +309,33 @@ class Collections:
             have = {r[0] for r in conn.execute(
                 "SELECT uid FROM collection_item WHERE collection_id = ?", (collection_id,)
             )}  # fmt: skip
+            have_steps = {r[0] for r in conn.execute(
+                "SELECT uid FROM session_step WHERE collection_id = ?", (collection_id,)
+            )}  # fmt: skip
             position = end_position(conn, collection_id)
-            for item in incoming.items:
-                if item.uid in have:
+            steps_added = 0
+            for entry in incoming.running_order():
+                if isinstance(entry, sessions.IncomingStep):
+                    if entry.uid not in have_steps:
+                        sessions.insert_step(conn, collection_id, position, entry, stamp)
+                        have_steps.add(entry.uid)
+                        position += 1
+                        steps_added += 1
+                    continue
+                if entry.uid in have:
                     skipped += 1
                     continue
-                _insert_item(conn, collection_id, position, item, stamp)
-                have.add(item.uid)
-                linked += item.linked
+                _insert_item(conn, collection_id, position, entry, stamp)
+                have.add(entry.uid)
+                linked += entry.linked
                 position += 1
                 added += 1
+            records_added = sessions.merge_records(conn, collection_id, incoming.records, stamp)
             self._touch(conn, collection_id)
         return CollectionImport(
             name=name, created=created, renamed_from=renamed_from, added=added, skipped=skipped,
             linked=linked, snapshots=added - linked, examples_added=examples_added,
+            steps_added=steps_added, records_added=records_added,
         )  # fmt: skip
 
 
@@ -325,12 +352,8 @@ def free_name(conn: sqlite3.Connection, name: str) -> str:
 
 
 def end_position(conn: sqlite3.Connection, collection_id: int) -> int:
-    """The position after the collection's last live item."""
-    return int(conn.execute(
-        "SELECT COALESCE(MAX(position), -1) + 1 FROM collection_item "
-        "WHERE collection_id = ? AND deleted_at IS NULL",
-        (collection_id,),
-    ).fetchone()[0])  # fmt: skip
+    """The position after the collection's last live item or agenda step."""
+    return running_order.end_position(conn, collection_id)
 
 
 def _insert_item(

@@ -6,6 +6,7 @@ damaged database is moved aside, never overwritten), and brings the schema up to
     store.content       read-only queries over the reports (`Reader`)
     store.user          bookmarks, local examples and the trash (`UserData`)
     store.collections   collections and their items (`Collections`)
+    store.sessions      session plans, agenda steps, records of sessions and actions (`Sessions`)
 
 Everything above `store/` goes through these; no SQL is written anywhere else.
 """
@@ -21,6 +22,7 @@ from safedesk.errors import ReadOnlyLibraryError
 from safedesk.store import backups, database, recovery
 from safedesk.store.collections import Collections
 from safedesk.store.reader import Reader
+from safedesk.store.sessions import Sessions
 from safedesk.store.transactions import meta, set_meta
 from safedesk.store.userdata import UserData
 
@@ -43,6 +45,7 @@ class LocalStore:
         self.content = Reader(conn)
         self.user = UserData(conn)
         self.collections = Collections(conn)
+        self.sessions = Sessions(conn, self.collections)
 
     @classmethod
     def open(cls, folder: Path, progress: Progress | None = None) -> LocalStore:

@@ -5,6 +5,7 @@ Connections run with synchronous=FULL, so once a transaction commits its change 
 
 from __future__ import annotations
 
+import secrets
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -22,6 +23,20 @@ def now() -> str:
 
 def new_uid() -> str:
     return uuid.uuid4().hex
+
+
+# short ids that people read and type: no 0/o, 1/l/i to confuse
+SHORT_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+SHORT_LENGTH = 8
+
+
+def short_uid(conn: sqlite3.Connection, table: str) -> str:
+    """A new id for a row of `table` that people see (examples, steps, session records, actions):
+    8 characters (31^8, about 8.5e11 of them), unused in the table."""
+    while True:
+        uid = "".join(secrets.choice(SHORT_ALPHABET) for _ in range(SHORT_LENGTH))
+        if conn.execute(f"SELECT 1 FROM {table} WHERE uid = ?", (uid,)).fetchone() is None:
+            return uid
 
 
 @contextmanager

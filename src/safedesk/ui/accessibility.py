@@ -71,10 +71,15 @@ def stock_interface(obj: QObject) -> QAccessibleInterface | None:
     if stock is None:
         return None
     stock_id = QAccessible.uniqueId(stock)
+
     # after obj's own destruction (so that its registry entry, which is ours, goes first)
-    obj.destroyed.connect(
-        lambda *_args: QTimer.singleShot(0, lambda: QAccessible.deleteAccessibleInterface(stock_id))
-    )
+    def delete_stock() -> None:
+        QAccessible.deleteAccessibleInterface(stock_id)
+        # drop the Python wrapper too: left in shiboken's map, a widget made later at the same
+        # address would be handed this stale wrapper (an AttributeError far from here)
+        shiboken6.invalidate(stock)
+
+    obj.destroyed.connect(lambda *_args: QTimer.singleShot(0, delete_stock))
     return stock
 
 

@@ -100,6 +100,9 @@ class CollectionCommands(QObject):
         if not index.isValid() or self.shell.library is None:
             return
         key, kind = str(index.data(KEY_ROLE)), index.data(ROW_ROLE)
+        if kind in ("step", "session", "action"):
+            self.shell.sessions.menu(key, kind, view.viewport().mapToGlobal(pos))
+            return
         collection = self.shell.nav.selected_collection()
         entries: tuple[Entry, ...] = LIST_TRASH if kind == "trash" else LIST_ITEM
         if kind != "trash" and collection is not None:
@@ -355,3 +358,4 @@ class CollectionCommands(QObject):
     def _show_collection(self, name: str, select: str) -> None:
         self.shell.nav.show_node("collection", name)
         self.shell.pane.select_key(select)
+        self.shell.sessions.row_changed(str(self.shell.list.currentIndex().data(ROW_ROLE)))

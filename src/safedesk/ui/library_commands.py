@@ -226,7 +226,8 @@ class LibraryCommands(QObject):
             else:
                 theme = getattr(item, "theme_key", None) or None
                 authority = getattr(item, "authority_key", None) or None
-                first = first or "sheet"
+                readable = item.kind in ("practice", "example")  # as a practice sheet
+                first = first or ("sheet" if readable else "seven")
         if not (collection or key):
             show(
                 self.widget,

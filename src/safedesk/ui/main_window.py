@@ -41,6 +41,7 @@ from safedesk.ui.practice_map import PracticeMap
 from safedesk.ui.reading_pane import ReadingPane
 from safedesk.ui.result_list import KEY_ROLE, ROW_ROLE, ListPane
 from safedesk.ui.search_controller import SearchController
+from safedesk.ui.session_commands import SessionCommands
 from safedesk.ui.sidebar import SidebarModel, SidebarTree
 from safedesk.ui.text_size import TextSize
 from safedesk.ui.wording import for_the_app
@@ -84,6 +85,8 @@ class MainWindow(QMainWindow):
         self.list_label = self.pane.label
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self.collections.list_menu)
+
+        self.sessions = SessionCommands(self)  # the planner's bar over a collection; Sessions
 
         self.search = SearchController(self, self.pane, lambda: self.nav.theme_labels)
         self.search.cleared.connect(self.nav.show_current)
@@ -142,7 +145,7 @@ class MainWindow(QMainWindow):
 
     def _handler(self, name: str) -> Callable[[], None]:
         """The slot for action `name`: `on_<name>` of the window or of the part that does it."""
-        for owner in (self, self.nav, self.collections, self.commands):
+        for owner in (self, self.nav, self.collections, self.sessions, self.commands):
             method = getattr(owner, f"on_{name}", None)
             if method is not None:
                 return lambda: self.guarded(method)

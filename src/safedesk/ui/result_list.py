@@ -12,10 +12,12 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractListModel,
     QByteArray,
+    QEvent,
     QItemSelection,
     QMimeData,
     QModelIndex,
     QPersistentModelIndex,
+    QRect,
     QSize,
     Qt,
     Signal,
@@ -23,6 +25,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QFocusEvent,
+    QMouseEvent,
     QPainter,
     QPalette,
     QTextDocument,
@@ -35,6 +38,7 @@ from PySide6.QtWidgets import (
     QListView,
     QStyle,
     QStyledItemDelegate,
+    QStyleOptionButton,
     QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
@@ -103,7 +107,7 @@ class ResultModel(QAbstractListModel):
         base = super().flags(index)
         if not index.isValid():
             return base | Qt.ItemFlag.ItemIsDropEnabled if self.accept_drops else base
-        if self.rows[index.row()].row_kind == "item":
+        if self.rows[index.row()].row_kind in ("item", "step"):
             base |= Qt.ItemFlag.ItemIsDragEnabled
         return base
 
@@ -133,15 +137,33 @@ class ResultModel(QAbstractListModel):
 
 
 class RowDelegate(QStyledItemDelegate):
-    """Title in bold, where it comes from in a quieter colour, then the snippet with matches."""
+    """Title in bold, where it comes from in a quieter colour, then the snippet with matches; a
+    row with a `button` (a collection's item or step) has it drawn at its right, and a click on
+    it announces `button_clicked` (key, row kind)."""
+
+    button_clicked = Signal(str, str)
+
+    @staticmethod
+    def _row(index: ModelIndex) -> Row | None:
+        model = index.model()
+        return model.rows[index.row()] if isinstance(model, ResultModel) else None
+
+    def button_rect(self, option: QStyleOptionViewItem, index: ModelIndex) -> QRect:
+        """Where the row's button is drawn (an empty rect if it has none)."""
+        row = self._row(index)
+        if row is None or not row.button:
+            return QRect()
+        metrics = option.fontMetrics
+        width, height = metrics.horizontalAdvance(row.button) + 18, metrics.height() + 8
+        return QRect(option.rect.right() - width - 6, option.rect.top() + 5, width, height)
 
     def _document(self, option: QStyleOptionViewItem, index: ModelIndex) -> QTextDocument:
-        model = index.model()
-        row = model.rows[index.row()] if isinstance(model, ResultModel) else None
+        row = self._row(index)
         doc = QTextDocument()
         doc.setDocumentMargin(6)
         doc.setDefaultFont(option.font)
-        doc.setTextWidth(max(120, option.rect.width()))
+        room = self.button_rect(option, index).width()
+        doc.setTextWidth(max(120, option.rect.width() - (room + 12 if room else 0)))
         if row is None:
             doc.setPlainText(str(index.data()))
             return doc
@@ -151,7 +173,7 @@ class RowDelegate(QStyledItemDelegate):
         if row.meta:
             parts.append(f"<span style='color:{quiet}'>{escape(row.meta)}</span>")
         if row.snippet:
-            parts.append(marked(row.snippet))
+            parts.append(marked(row.snippet).replace("\n", "<br>"))  # one prompt a line
         doc.setHtml("<br>".join(parts))
         return doc
 
@@ -174,10 +196,30 @@ class RowDelegate(QStyledItemDelegate):
         painter.setClipRect(option.rect.translated(-option.rect.topLeft()))
         doc.documentLayout().draw(painter, context)
         painter.restore()
+        rect = self.button_rect(option, index)
+        row = self._row(index)
+        if not rect.isEmpty() and row is not None and style is not None:
+            button = QStyleOptionButton()
+            button.rect = rect
+            button.text = row.button
+            button.state = QStyle.StateFlag.State_Enabled | QStyle.StateFlag.State_Raised
+            style.drawControl(QStyle.ControlElement.CE_PushButton, button, painter, options.widget)
+
+    def editorEvent(
+        self, event: QEvent, model: Any, option: QStyleOptionViewItem, index: ModelIndex
+    ) -> bool:
+        if event.type() == QEvent.Type.MouseButtonRelease and isinstance(event, QMouseEvent):
+            rect = self.button_rect(option, index)
+            row = self._row(index)
+            if row is not None and rect.contains(event.position().toPoint()):
+                self.button_clicked.emit(row.key, row.row_kind)
+                return True
+        return super().editorEvent(event, model, option, index)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: ModelIndex) -> QSize:
         doc = self._document(option, index)
-        return QSize(int(doc.idealWidth()), int(doc.size().height()) + 2)
+        least = self.button_rect(option, index).height() + 10
+        return QSize(int(doc.idealWidth()), max(int(doc.size().height()) + 2, least))
 
 
 FACETS = (("theme", "All themes"), ("authority", "All authorities"), ("kind", "All kinds"))
@@ -209,6 +251,7 @@ class ListPane(QWidget):
 
     current_changed = Signal(str, str)  # key, row kind
     sort_changed = Signal(str, str)  # browse or search, the sort chosen
+    button_clicked = Signal(str, str)  # the button drawn on a row: key, row kind
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -248,7 +291,9 @@ class ListPane(QWidget):
         self.model = ResultModel(self)
         self.view = ResultView()
         self.view.setModel(self.model)
-        self.view.setItemDelegate(RowDelegate(self.view))
+        self.delegate = RowDelegate(self.view)
+        self.delegate.button_clicked.connect(self.button_clicked)
+        self.view.setItemDelegate(self.delegate)
         self.view.setUniformItemSizes(False)
         self.view.setWordWrap(True)
         self.view.setAccessibleName("Results")
@@ -264,6 +309,7 @@ class ListPane(QWidget):
         layout.addWidget(self.label)
         layout.addWidget(self.filter_bar)
         layout.addWidget(self.view, 1)
+        self._layout = layout
         self._rows: list[Row] = []
         self._label = ""
         self._mode = "browse"
@@ -294,6 +340,10 @@ class ListPane(QWidget):
             if value and not any(getattr(r, name) == value for r in self._rows):
                 self._chosen[name] = ""
         self._apply()
+
+    def add_header(self, widget: QWidget) -> None:
+        """A bar shown between the label and the list (the session planner)."""
+        self._layout.insertWidget(1, widget)
 
     def set_accept_drops(self, accept: bool) -> None:
         """Whether rows dropped here are announced (the view always takes the drag; the model

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import shutil
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from itertools import pairwise
 from pathlib import Path
@@ -61,6 +62,7 @@ from safedesk.errors import LibraryError
 from safedesk.fileio import write_atomically
 from safedesk.library import Library
 from safedesk.ui.export.choices import (
+    FORMAT_LABELS,
     KIND_LABELS,
     PAPER_LABELS,
     ExportTargets,
@@ -223,6 +225,19 @@ class ExportDialog(QDialog):
         self.notes_space.setChecked(settings.value("export/notes", "true") != "false")
         self.notes_space.toggled.connect(self._notes_changed)
         form.addRow(self.notes_space)
+        self.file_format = QComboBox()
+        self.file_format.setAccessibleName("Save as")
+        self.file_format.setToolTip("Word makes an editable copy with the same content")
+        for key, text in FORMAT_LABELS.items():
+            self.file_format.addItem(text, key)
+        chosen = str(settings.value("export/format", "pdf") or "pdf")
+        self.file_format.setCurrentIndex(max(0, self.file_format.findData(chosen)))
+        self.file_format.currentIndexChanged.connect(
+            lambda _i: QSettings().setValue("export/format", self.chosen_format())
+        )
+        format_label = QLabel("Save &as")
+        format_label.setBuddy(self.file_format)
+        form.addRow(format_label, self.file_format)
         layout.addWidget(page)
 
         layout.addStretch(1)
@@ -324,7 +339,12 @@ class ExportDialog(QDialog):
         return box
 
     def _set_tab_order(self) -> None:
-        chain: list[QWidget] = [*self.kind_buttons.values(), self.paper, self.notes_space]
+        chain: list[QWidget] = [
+            *self.kind_buttons.values(),
+            self.paper,
+            self.notes_space,
+            self.file_format,
+        ]
         chain += [self.view, self.save_button, self.print_button, self.close_button]
         for first, second in pairwise(chain):
             QWidget.setTabOrder(first, second)
@@ -464,28 +484,54 @@ class ExportDialog(QDialog):
         return self._shown_path if self._shown == self.current_choice() else None
 
     # -- save and print -----------------------------------------------------------------------
+    def chosen_format(self) -> str:
+        """pdf or docx: what Save writes (the preview and printing are always the PDF)."""
+        return str(self.file_format.currentData() or "pdf")
+
     def suggested_name(self) -> str:
         offer = self.offer
-        return offer.suggested_name() if offer is not None else "briefing.pdf"
+        suffix = self.chosen_format()
+        return offer.suggested_name(suffix) if offer is not None else f"briefing.{suffix}"
 
     def on_save(self) -> None:
-        """Save…: ask where, then copy the rendered PDF there (all or nothing)."""
+        """Save…: ask where, then copy the rendered PDF there, or write the Word copy (all or
+        nothing)."""
         if self.current_choice() is None:
             return
         settings = QSettings()
         folder = str(settings.value("export/folder", "") or "") or QStandardPaths.writableLocation(
             QStandardPaths.StandardLocation.DocumentsLocation
         )
+        word = self.chosen_format() == "docx"
         path, _ = QFileDialog.getSaveFileName(
-            self, "Save the PDF", str(Path(folder) / self.suggested_name()), "PDF (*.pdf)"
-        )
+            self, "Save the Word copy" if word else "Save the PDF",
+            str(Path(folder) / self.suggested_name()),
+            "Word (*.docx)" if word else "PDF (*.pdf)",
+        )  # fmt: skip
         if not path:
             return
         target = Path(path)
-        if target.suffix.lower() != ".pdf":
-            target = target.with_name(target.name + ".pdf")
+        suffix = ".docx" if word else ".pdf"
+        if target.suffix.lower() != suffix:
+            target = target.with_name(target.name + suffix)
         settings.setValue("export/folder", str(target.parent))
+        if word:
+            self.save_word(target)
+            return
         self._when_ready(partial(self.save_to, target), "Making the PDF…")
+
+    def save_word(self, target: Path) -> None:
+        """Write the current choice as an editable Word document at `target`."""
+        choice = self.current_choice()
+        if choice is None:
+            return
+        try:
+            self.library.export_brief(target, replace(choice, format="docx"))
+        except LibraryError as exc:
+            self._error(f"The Word copy could not be saved:\n\n{exc}")
+            return
+        self.status.setText(f"Saved a Word copy to {target}")
+        self.saved.emit(str(target))
 
     def save_to(self, target: Path) -> None:
         """Write the current preview's PDF to `target` atomically (it must be ready)."""
