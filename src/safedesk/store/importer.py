@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from safedesk.corpus.document import Document
 
 Progress = Callable[[str, float], None]
+SUPERSEDED = (
+    "bundled-superseded:"  # library_meta name prefix: a bundled file a user import replaced
+)
 
 # Parts of a case study that are searchable and addressable on their own (key suffix -> attribute).
 CASE_PARTS = {
@@ -354,17 +357,26 @@ def _write(
     try:
         with engine.begin() as conn:
             existing = conn.execute(
-                select(report_table.c.position).where(report_table.c.key == slug)
-            ).scalar()
+                select(
+                    report_table.c.position, report_table.c.bundled, report_table.c.source_name
+                ).where(report_table.c.key == slug)
+            ).first()
             if existing is None:
                 count = conn.execute(select(report_table.c.key)).fetchall()
                 position = len(count)
             else:
-                position = existing
+                position = existing.position
             for table in by_name.values():
                 conn.execute(delete(table).where(table.c.report_key == slug))
             conn.execute(delete(report_table).where(report_table.c.key == slug))
-            conn.execute(insert(report_table), [make_row(position)])
+            row = make_row(position)
+            conn.execute(insert(report_table), [row])
+            if existing is not None and existing.bundled and not row["bundled"]:
+                # the user's own edition of the bundled report (a PDF, say) stands in for it from
+                # now on: opening the library must not put the bundled text back over it
+                name = f"{SUPERSEDED}{existing.source_name}"
+                conn.execute(delete(meta_table).where(meta_table.c.name == name))
+                conn.execute(insert(meta_table), [{"name": name, "value": slug}])
             rows = make_rows()
             for done, (name, table_rows) in enumerate(rows.items(), start=1):
                 if table_rows:

@@ -6,6 +6,7 @@ damaged database is moved aside, never overwritten), and brings the schema up to
     store.content       read-only queries over the reports (`Reader`)
     store.user          bookmarks, local examples and the trash (`UserData`)
     store.collections   collections and their items (`Collections`)
+    store.corrections   the user's corrections to citations (`Corrections`)
 
 Everything above `store/` goes through these; no SQL is written anywhere else.
 """
@@ -20,6 +21,7 @@ from pathlib import Path
 from safedesk.errors import ReadOnlyLibraryError
 from safedesk.store import backups, database, recovery
 from safedesk.store.collections import Collections
+from safedesk.store.corrections import Corrections
 from safedesk.store.reader import Reader
 from safedesk.store.userdata import UserData
 
@@ -41,6 +43,7 @@ class LocalStore:
         self.content = Reader(conn)
         self.user = UserData(conn)
         self.collections = Collections(conn)
+        self.corrections = Corrections(conn)
 
     @classmethod
     def open(cls, folder: Path, progress: Progress | None = None) -> LocalStore:

@@ -255,3 +255,15 @@ class ExampleRow(SQLModel, table=True):
     created_at: str
     updated_at: str
     deleted_at: str | None = Field(default=None, index=True)
+
+
+class CitationCorrectionRow(SQLModel, table=True):
+    """The user's correction of one field of a report's citation (title, authors, year,
+    publisher); `was` is what the file said then (see store/corrections.py)."""
+
+    __tablename__ = "citation_correction"
+    report_key: str = Field(primary_key=True)
+    field: str = Field(primary_key=True)
+    was: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
+    value: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
+    updated_at: str

@@ -1,0 +1,33 @@
+"""Citation corrections: the user's own fixes to a report's or document's title, authors, year
+and publisher (`safedesk report edit`). User data: a re-import never touches the table.
+
+Each row keeps what the file said when the correction was made (`was`), so a new edition whose
+file says something else for that field shows the new edition's value (see store/corrections.py).
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-12-03
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0004"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "citation_correction",
+        sa.Column("report_key", sa.String(), primary_key=True),
+        sa.Column("field", sa.String(), primary_key=True),
+        sa.Column("was", sa.JSON(), nullable=True),
+        sa.Column("value", sa.JSON(), nullable=True),
+        sa.Column("updated_at", sa.String(), nullable=False),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("citation_correction")
