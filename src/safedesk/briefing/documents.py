@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from safedesk.briefing.document_sheet import document_sheet, pages_cited
 from safedesk.briefing.page import PageInfo
 from safedesk.briefing.parts import blocks, bullets, grades_row, notes_space, para, rule, table
 from safedesk.briefing.request import BriefRequest
@@ -13,8 +14,10 @@ from safedesk.search.related import word_overlap
 from safedesk.views import (
     AuthorityInfo,
     CaseStudyInfo,
+    DocumentSectionInfo,
     ExampleInfo,
     Item,
+    PassageInfo,
     PracticeInfo,
     ReportDetail,
     ThemeInfo,
@@ -43,9 +46,13 @@ def _source(report: ReportDetail) -> str:
     return f"{report.title} ({report.year}), {who}".strip().rstrip(",")
 
 
-def _cite(reports: list[ReportDetail]) -> Story:
+def _cite(reports: list[ReportDetail], pages: str = "") -> Story:
+    """ "How to cite" for each report; `pages` ("p. 10") when one item of one report is cited."""
     story: Story = [rule()]
-    story += [para(r.citation, "small", bold_prefix="How to cite:") for r in reports]
+    story += [
+        para(f"{r.citation} {pages}." if pages else r.citation, "small", bold_prefix="How to cite:")
+        for r in reports
+    ]
     return story
 
 
@@ -64,6 +71,8 @@ def practice_sheet(
     item = lib.get(key)
     if isinstance(item, ExampleInfo):
         return _example_sheet(lib, item, paper, notes)
+    if isinstance(item, PassageInfo | DocumentSectionInfo):
+        return document_sheet(lib, item, paper, notes)
     if not isinstance(item, PracticeInfo):
         raise LibraryError(
             f"{key} is a {item.kind}, not a practice; use --theme, --authority or --collection"
@@ -76,8 +85,14 @@ def practice_sheet(
         (c for c in lib.case_studies(item.report) if c.authority_key == authority.key), None
     )
 
+    page = pages_cited([item.page])
     story: Story = [
-        para(f"Box {item.number} · {theme.number} {theme.title}", "kicker"),
+        para(
+            " · ".join(
+                x for x in (f"Box {item.number}", f"{theme.number} {theme.title}", page) if x
+            ),
+            "kicker",
+        ),
         para(item.title, "title"),
         para(f"{authority.name} · {authority.type or 'type not given'}", "meta"),
     ]
@@ -107,7 +122,7 @@ def practice_sheet(
     story += _user_note(lib, key)
     if notes:
         story.append(notes_space())
-    story += _cite([report])
+    story += _cite([report], page)
     info = PageInfo(
         title=f"Box {item.number}: {item.title}", source=_source(report), kind="Practice sheet",
         paper=paper, author=", ".join(report.authors), subject=f"{theme.title}; {authority.name}",
@@ -170,7 +185,7 @@ def theme_brief(lib: Source, theme_key: str, paper: str) -> tuple[Story, PageInf
     for p in practices:
         story += [
             para(f"Box {p.number}: {p.title}", "h3"),
-            para(p.authority, "meta"),
+            para(" · ".join(x for x in (p.authority, pages_cited([p.page])) if x), "meta"),
             *blocks(p.text),
         ]
     factors = lib.factors(theme.report)
@@ -302,8 +317,15 @@ def _item_source(lib: Source, key: str, report_title: str) -> str:
     if isinstance(item, ExampleInfo):
         return f"My example · {item.team or 'own team'} · not from a report"
     if isinstance(item, PracticeInfo):
-        return f"Box {item.number} · {item.authority} · {item.theme}"
+        where = (f"Box {item.number}", item.authority, item.theme, pages_cited([item.page]))
+        return " · ".join(x for x in where if x)
     if isinstance(item, Item):
         label = "Case study section" if item.kind == "section" else item.title
-        return " · ".join(x for x in (label, item.authority, item.theme) if x)
+        parts = (label, item.authority, item.theme, pages_cited([item.page]))
+        return " · ".join(x for x in parts if x)
+    if isinstance(item, PassageInfo | DocumentSectionInfo):
+        passages = item.passages if isinstance(item, DocumentSectionInfo) else [item]
+        pages = pages_cited([item.page, *(p.page for p in passages)])
+        section = item.title if isinstance(item, DocumentSectionInfo) else item.section
+        return " · ".join(x for x in (report_title, section, pages) if x)
     return report_title

@@ -37,7 +37,7 @@ def export_brief(source: Source, output: Path, request: BriefRequest) -> BriefRe
         pages.append(page.build(story, str(tmp), info))
         # a practice sheet should fit one page: show fewer key-learning points until it does
         for fewer in range(documents.SHEET_LEARNING - 1, 1, -1):
-            if request.kind != "sheet" or pages[-1] == 1:
+            if info.kind != "Practice sheet" or pages[-1] == 1:
                 break
             story, info = documents.build(source, request, learning=fewer)
             pages.append(page.build(story, str(tmp), info))
