@@ -42,6 +42,9 @@ CORE_MODULES = [
     "safedesk.briefing.request",
     "safedesk.briefing.export",
     "safedesk.briefing.documents",
+    "safedesk.briefing.document_sheet",
+    "safedesk.store.corrections",
+    "safedesk.corpus.citation",
 ]
 
 

@@ -192,7 +192,8 @@ def render_html(item: View, text_html: Callable[[str], str] = escape) -> str:
         parts.append("<h3>Next steps</h3>" + _html_blocks(item.next_steps, esc))
         return "".join(parts)
     if isinstance(item, PassageInfo):
-        where = " · ".join(escape(x) for x in (item.section, page_label(item.page)) if x)
+        paragraph = f"Paragraph {item.number}" if item.number else "Passage"
+        where = " · ".join(escape(x) for x in (paragraph, page_label(item.page)) if x)
         number = f"<b>{escape(item.number)}.</b> " if item.number else ""
         return (
             f"<h2>{escape(item.section or item.title)}</h2><p class='meta'>{where}</p>"

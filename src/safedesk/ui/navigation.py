@@ -11,6 +11,7 @@ from PySide6.QtGui import QStandardItem
 
 from safedesk.errors import LibraryError
 from safedesk.ui import rows
+from safedesk.ui.reading import missing_html
 from safedesk.ui.result_list import KEY_ROLE
 from safedesk.ui.sidebar import NODE_ROLE
 
@@ -118,6 +119,12 @@ class Navigator(QObject):
             practices = lib.practices(**{node: key})
             pane.show_rows(f"{len(practices)} practices", [rows.practice_row(p) for p in practices])
             self.open(key, remember=False)
+        elif node in ("document", "doc-section"):
+            passages = lib.passages(report=key) if node == "document" else lib.passages(section=key)
+            pane.show_rows(
+                f"{len(passages)} passages", [rows.passage_row(p) for p in passages], filters=False
+            )
+            self.open(key, remember=node == "doc-section")
         elif node == "item":
             self.open(key)
         elif node == "bookmarks":
@@ -176,7 +183,13 @@ class Navigator(QObject):
         try:
             item = self.library.get(key)
         except LibraryError as exc:
-            w.reader.setPlainText(str(exc))
+            copy = self.library.saved_copy(key)  # gone (a new edition dropped it): what was kept
+            if copy is None:
+                w.reader.setPlainText(str(exc))
+            else:
+                w.reader.setHtml(missing_html(key, copy))
+            w.notes.show_item(self.library, None)
+            self.reading_key = None
             return
         self.reading_key = key
         w.reader.show_item(self.library, item, w.search.emphasis)

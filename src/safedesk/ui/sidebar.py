@@ -1,4 +1,5 @@
-"""The sidebar: each report's themes, authorities, factors and findings; then the user's things."""
+"""The sidebar: each report's themes, authorities, factors and findings, each document's headings;
+then the user's things."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 from safedesk.library import Library
 from safedesk.ui.plain import tooltip
 from safedesk.ui.result_list import KEY_ROLE, KEYS_MIME, keys_mime, keys_of
+from safedesk.views import DocumentSectionInfo
 
 NODE_ROLE = Qt.ItemDataRole.UserRole + 2  # what kind of node: theme, authority, bookmarks, ...
 
@@ -33,7 +35,7 @@ class SidebarModel(QStandardItemModel):
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         base = super().flags(index) & ~Qt.ItemFlag.ItemIsDropEnabled
         node = index.data(NODE_ROLE)
-        if node in ("item", "theme", "authority") and index.data(KEY_ROLE):
+        if node in ("item", "theme", "authority", "doc-section") and index.data(KEY_ROLE):
             base |= Qt.ItemFlag.ItemIsDragEnabled
         else:
             base &= ~Qt.ItemFlag.ItemIsDragEnabled
@@ -63,7 +65,13 @@ class SidebarModel(QStandardItemModel):
 
     def refresh(self, library: Library) -> None:
         self.clear()
-        for report in library.reports():
+        reports = library.reports()
+        sections = document_sections(library) if any(r.kind == "document" for r in reports) else {}
+        for report in reports:
+            if report.kind == "document":
+                self.appendRow(document_node(report.title, report.key, report.citation,
+                                             sections.get(report.key, [])))  # fmt: skip
+                continue
             root = _node(report.title, "report", report.key, report.citation)
             themes = _node("Themes", "group")
             for t in library.themes(report.key):
@@ -100,3 +108,27 @@ class SidebarModel(QStandardItemModel):
         examples = library.examples()
         self.appendRow(_node(f"My examples ({len(examples)})", "examples"))
         self.appendRow(_node(f"Trash ({len(library.trash())})", "trash"))
+
+
+def document_sections(library: Library) -> dict[str, list[DocumentSectionInfo]]:
+    """Every document's headings, by document (one query for all of them)."""
+    found: dict[str, list[DocumentSectionInfo]] = {}
+    for section in library.document_sections():
+        found.setdefault(section.report, []).append(section)
+    return found
+
+
+def document_node(
+    title: str, key: str, citation: str, sections: list[DocumentSectionInfo]
+) -> QStandardItem:
+    """A document and its headings, nested by level (a level-2 heading under the level-1 above)."""
+    root = _node(title, "document", key, citation)
+    parents: list[tuple[int, QStandardItem]] = [(0, root)]
+    for s in sections:
+        while len(parents) > 1 and parents[-1][0] >= s.level:
+            parents.pop()
+        tip = f"{s.title} (p. {s.page})" if s.page else s.title
+        node = _node(s.title, "doc-section", s.key, tip)
+        parents[-1][1].appendRow(node)
+        parents.append((s.level, node))
+    return root

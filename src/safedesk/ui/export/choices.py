@@ -8,11 +8,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from safedesk.briefing.document_sheet import pages_cited
 from safedesk.briefing.request import KIND_NAMES, BriefRequest
 from safedesk.errors import LibraryError
 from safedesk.interfaces import Source
 from safedesk.userlib import title_of
-from safedesk.views import AuthorityInfo, PracticeInfo, ThemeInfo
+from safedesk.views import (
+    AuthorityInfo,
+    DocumentSectionInfo,
+    PassageInfo,
+    PracticeInfo,
+    ThemeInfo,
+)
 
 # kind -> the radio button's label, with its mnemonic
 KIND_LABELS = {
@@ -49,11 +56,17 @@ class Offer:
     target: str
     title: str  # e.g. "Box 3: Restructuring of social care teams…"
     detail: str = ""  # e.g. "London borough" or "4 items"
+    of: str = ""  # a sheet of something other than a practice: "Section", "Passage"
 
     @property
     def name(self) -> str:
-        """What the kind is called: "Practice sheet", "Participant handout"…"""
-        return KIND_NAMES[self.kind]
+        """What the kind is called: "Practice sheet", "Section sheet", "Participant handout"…"""
+        return f"{self.of} sheet" if self.of else KIND_NAMES[self.kind]
+
+    @property
+    def label(self) -> str:
+        """The radio button's label, with its mnemonic."""
+        return f"{self.of} &sheet" if self.of else KIND_LABELS[self.kind]
 
     def request(self, paper: str, notes_space: bool) -> BriefRequest:
         """The briefing this offer makes on `paper` (space for notes only on a sheet)."""
@@ -77,11 +90,19 @@ def offers_for(library: Source, targets: ExportTargets) -> list[Offer]:
     offers: list[Offer] = []
     if targets.key:
         item = _lookup(library, targets.key)
+        of = ""
         if isinstance(item, PracticeInfo):
             title, detail = f"Box {item.number}: {item.title}", item.authority
+        elif isinstance(item, DocumentSectionInfo | PassageInfo):
+            of = "Section" if isinstance(item, DocumentSectionInfo) else "Passage"
+            passages = item.passages if isinstance(item, DocumentSectionInfo) else [item]
+            pages = pages_cited([item.page, *(p.page for p in passages)])
+            section = item.title if isinstance(item, DocumentSectionInfo) else item.section
+            title = section or item.title
+            detail = " · ".join(x for x in (f"{len(passages)} passages", pages) if x)
         else:
             title, detail = title_of(item, targets.key), ""
-        offers.append(Offer("sheet", targets.key, title, detail))
+        offers.append(Offer("sheet", targets.key, title, detail, of))
     if targets.theme:
         theme = _lookup(library, targets.theme)
         if isinstance(theme, ThemeInfo):
