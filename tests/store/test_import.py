@@ -132,3 +132,25 @@ def test_text_not_laid_out_as_a_report_is_a_document(library: Library, tmp_path:
     assert (summary.kind, summary.practices, summary.format) == ("document", 0, "text")
     assert summary.passages == len(library.passages(summary.report)) >= 2
     assert library.reports()[-1].kind == "document"
+
+
+def test_the_importer_writes_every_content_table() -> None:
+    from safedesk.store.importer import CONTENT_TABLE_NAMES
+    from safedesk.store.tables import CONTENT_TABLES
+
+    assert list(CONTENT_TABLE_NAMES) == [t.__tablename__ for t in CONTENT_TABLES]
+
+
+def test_a_users_own_edition_of_the_bundled_report_is_not_put_back(
+    library: Library, tmp_path: Path
+) -> None:
+    """Importing the bundled report as published (other bytes, the same report) replaces the
+    bundled text, and opening the library again keeps the user's edition."""
+    edition = tmp_path / "nfer-report-as-published.txt"
+    edition.write_bytes(SEED.read_bytes() + b"\n")
+    summary = library.import_report(edition)
+    assert summary.replaced and summary.report == BUNDLED and summary.original
+    library.close()
+    with Library.open(library.data_dir) as again:
+        [report] = again.reports()
+        assert (report.source_name, report.bundled) == (edition.name, False)
