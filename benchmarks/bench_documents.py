@@ -165,11 +165,15 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=40, help="pages per document, about")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--fresh", action="store_true", help="generate and import again")
+    parser.add_argument("--reimport", action="store_true", help="import the kept PDFs again")
     args = parser.parse_args()
     os.environ.pop("SAFEDESK_DATA_DIR", None)
     work = Path(tempfile.gettempdir()) / f"safedesk-bench-documents-{args.documents}x{args.pages}"
     if args.fresh:
         shutil.rmtree(work, ignore_errors=True)
+    if args.reimport:
+        shutil.rmtree(work / "library", ignore_errors=True)
+        (work / "imports.json").unlink(missing_ok=True)
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(work / "config"))
     safedesk = [sys.executable, "-m", "safedesk"]
 

@@ -13,19 +13,22 @@ import json
 import logging
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from safedesk.search import passages
 from safedesk.search.analysis import WORD, plain_analyzer, stemming_analyzer, word_forms
 from safedesk.store.reader import Document
 
 if TYPE_CHECKING:
+    from safedesk.search.passages import PassageIndex
     from safedesk.search.spelling import Speller
 
 log = logging.getLogger(__name__)
 
-INDEX_SCHEMA_VERSION = 6  # 5: the stamp fingerprints the index files; 6: a stored page
+INDEX_SCHEMA_VERSION = 7  # 5: the stamp fingerprints the index files; 6: a stored page;
+# 7: documents' passages in passages.sqlite3 (FTS5), not in Whoosh
 VOCABULARY_NAME = "vocabulary.json"
 STAMP_NAME = "safedesk-stamp.json"
 Progress = Callable[[str, float], None]
@@ -70,6 +73,7 @@ class SearchIndex:
         self._sorted_words: list[str] | None = None
         self._facets: dict[str, list[str]] = {}
         self._parsers: dict[bool, Any] = {}
+        self.passages: PassageIndex | None = None  # documents' passages (FTS5), when open
 
     # -- lifecycle ----------------------------------------------------------------------------
     def stamp(self) -> dict[str, Any] | None:
@@ -93,11 +97,14 @@ class SearchIndex:
             raise IndexUnavailable("the search index is damaged (its files changed on disk)")
         from whoosh import index
 
+        from safedesk.search.passages import PassageIndex
+
         try:
             self._ix = index.open_dir(str(self.path))
             self._schema = self._ix.schema  # reading it re-reads the TOC file: do it once
             self._searcher = self._ix.searcher()
             self._searcher.doc_count()
+            self.passages = PassageIndex(self.path / passages.FILE_NAME)
             self.generation = generation
         except Exception as exc:  # Whoosh raises many types for damaged files
             self.close()
@@ -111,17 +118,19 @@ class SearchIndex:
 
         self.close()
         docs = list(documents)
+        words = [d for d in docs if d.kind != "passage"]
         self.path.parent.mkdir(parents=True, exist_ok=True)
         build = Path(tempfile.mkdtemp(prefix=".index-build-", dir=self.path.parent))
         try:
             ix = index.create_in(str(build), _schema())
             writer = ix.writer(limitmb=64)
-            for i, doc in enumerate(docs):
+            for i, doc in enumerate(words):
                 writer.add_document(**_fields(doc))
                 if progress and i % 50 == 0:
-                    progress("Indexing for search", i / max(1, len(docs)))
+                    progress("Indexing for search", 0.5 * i / max(1, len(words)))
             writer.commit()
             ix.close()
+            passages.create(build / passages.FILE_NAME, _passages(docs, progress, 0.5))
             vocab: dict[str, dict[str, int]] = {}
             for doc in docs:
                 _count_words(vocab.setdefault(doc.report, {}), doc)
@@ -154,17 +163,24 @@ class SearchIndex:
         A crash before the stamp is written leaves the old stamp, so the next open rebuilds.
         """
         docs = list(documents)
+        words = [d for d in docs if d.kind != "passage"]
         writer = self._ix.writer(limitmb=64)
         try:
             writer.delete_by_term("report", report)
-            for i, doc in enumerate(docs):
+            for i, doc in enumerate(words):
                 writer.add_document(**_fields(doc))
                 if progress and i % 50 == 0:
-                    progress("Indexing for search", i / max(1, len(docs)))
+                    progress("Indexing for search", 0.3 * i / max(1, len(words)))
             writer.commit(mergetype=merge_bounded)
         except BaseException:
             writer.cancel()
             raise
+        if self.passages is not None:
+            self.passages.close()
+            self.passages = None
+        passages.replace(
+            self.path / passages.FILE_NAME, report, _passages(docs, progress, 0.3, 0.6)
+        )
         vocab = self._vocabulary_by_report()
         vocab[report] = {}
         for doc in docs:
@@ -176,6 +192,11 @@ class SearchIndex:
         if progress:
             progress("Indexing for search", 1.0)
         return len(docs)
+
+    def doc_count(self) -> int:
+        """How many items the index holds: Whoosh's documents and the passages."""
+        count = int(self.searcher.doc_count())
+        return count + (self.passages.count() if self.passages is not None else 0)
 
     def speller(self) -> Speller:
         """The 'did you mean' speller over this index's words (built once per open)."""
@@ -258,6 +279,9 @@ class SearchIndex:
         return present == recorded
 
     def close(self) -> None:
+        if self.passages is not None:
+            self.passages.close()
+            self.passages = None
         if self._searcher is not None:
             self._searcher.close()
         if self._ix is not None:
@@ -281,6 +305,17 @@ class SearchIndex:
         if self._schema is None:
             raise IndexUnavailable("the search index is not open")
         return self._schema
+
+
+def _passages(
+    docs: list[Document], progress: Progress | None, start: float, share: float = 0.5
+) -> Iterator[Document]:
+    """The passages among `docs`, reporting progress in [start, start + share] as they go."""
+    chosen = [d for d in docs if d.kind == "passage"]
+    for i, doc in enumerate(chosen):
+        if progress and i % 200 == 0:
+            progress("Indexing passages", start + share * i / max(1, len(chosen)))
+        yield doc
 
 
 def _fields(doc: Document) -> dict[str, Any]:
@@ -360,6 +395,9 @@ def _digests(folder: Path, names: set[str] | None = None) -> dict[str, str]:
         if names is not None and name not in names:
             continue
         if name == STAMP_NAME or name.endswith(("LOCK", ".partial")) or not path.is_file():
+            continue
+        if name.startswith(passages.FILE_NAME):  # SQLite finds its own damage; hashing tens of
+            found[name] = f"size:{path.stat().st_size}"  # MB at every start would be slow
             continue
         try:
             found[name] = hashlib.sha256(path.read_bytes()).hexdigest()

@@ -10,6 +10,7 @@ from typing import Any
 from safedesk.search.analysis import WORD, word_stems
 from safedesk.search.glossary import Glossary
 from safedesk.search.index import SearchIndex
+from safedesk.search.passages import PassageMatches
 from safedesk.search.querylang import parse
 from safedesk.views import SearchHit, SearchResult
 
@@ -89,32 +90,65 @@ def run_search(
         return _empty(query, parsed.expanded, notes)
     restrict = _filter(wanted)
     ranked, matched = _scored(index, main, restrict, limit)
-    if len(matched) < limit and len(parsed.words) > 1 and not typing:
+    passages_found = _passages(index, main, wanted, limit)
+    ranked = sorted([*ranked, *passages_found.hits], key=_weighted)
+    if len(matched) + passages_found.total < limit and len(parsed.words) > 1 and not typing:
         # "best matches first": fill up with results that have some of the words
         partial = _whoosh_query(index, parsed.whoosh, every_word=False)
         more, more_matched = _scored(index, partial, restrict, limit)
+        more_passages = _passages(index, partial, wanted, limit)
         seen = {hit["key"] for hit in ranked}
-        extra = [hit for hit in more if hit["key"] not in seen]
-        if extra and not matched:
+        extra = [
+            h for h in sorted([*more, *more_passages.hits], key=_weighted) if h["key"] not in seen
+        ]
+        if extra and not (matched or passages_found.total):
             notes.append("No result has every word; these have some of them.")
         ranked += extra
         matched |= more_matched
+        passages_found = (
+            more_passages if more_passages.total > passages_found.total else passages_found
+        )
         main = partial
     highlight = _highlight_terms(main)
     hits = [_hit(hit, highlight) for hit in ranked[: max(0, limit)]]
-    spell = parsed.words + ([parsed.prefix] if parsed.prefix and not matched else [])
+    anything = bool(matched) or passages_found.total > 0
+    spell = parsed.words + ([parsed.prefix] if parsed.prefix and not anything else [])
     suggestion = index.speller().suggest(text.strip(), spell) if spell else None
-    if not matched and not notes:
+    if not anything and not notes:
         notes.append("Nothing matched. Try fewer or different words.")
     return SearchResult(
         query=query,
-        total=len(matched),
+        total=len(matched) + passages_found.total,
         hits=hits,
         note=" ".join(notes) or None,
-        facets=_facets(index, matched) if facets else {},
+        facets=_with_passages(_facets(index, matched), passages_found) if facets else {},
         expanded=parsed.expanded,
         suggestion=suggestion,
     )
+
+
+def _passages(
+    index: SearchIndex, q: Any, wanted: Mapping[str, Sequence[str] | None], limit: int
+) -> PassageMatches:
+    """Documents' passages for the query (they are searched apart: see `search.passages`)."""
+    if index.passages is None:
+        return PassageMatches()
+    return index.passages.search(q, dict(wanted), max(limit * 3, 30))
+
+
+def _with_passages(
+    facets: dict[str, dict[str, int]], found: PassageMatches
+) -> dict[str, dict[str, int]]:
+    """Facet counts with the passages found added in (kind "passage", and their reports)."""
+    if not found.total:
+        return facets
+    kinds = {**facets.get("kind", {}), "passage": found.total}
+    reports = dict(facets.get("report", {}))
+    for report, n in found.by_report.items():
+        reports[report] = reports.get(report, 0) + n
+    ordered = {name: dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0])))
+               for name, c in (("kind", kinds), ("report", reports))}  # fmt: skip
+    return {**facets, **ordered}
 
 
 def _is_null(q: Any) -> bool:
