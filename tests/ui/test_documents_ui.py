@@ -89,6 +89,9 @@ def test_a_document_in_the_sidebar_lists_its_headings_and_passages(
     window = _open(qtbot, docs_dir)
     node = window.nav.find_node("document", GUIDANCE)
     assert node is not None and node.text().startswith("Responding to neglect")
+    assert not window.tree.isExpanded(node.index())  # documents start closed, reports open
+    assert node.rowCount() == 0 and window.tree_model.hasChildren(node.index())  # added when...
+    window.tree.expand(node.index())  # ...the document is opened
     assert _children(node) == [
         "Part I: guidance for all practitioners",
         "Part II: guidance for managers",

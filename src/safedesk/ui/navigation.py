@@ -45,7 +45,10 @@ class Navigator(QObject):
         current = w.tree.currentIndex()
         path = (current.data(NODE_ROLE), current.data(KEY_ROLE)) if current.isValid() else None
         w.tree_model.refresh(self.library)
-        w.tree.expandToDepth(0)
+        for r in range(w.tree_model.rowCount()):  # reports open; documents closed (their headings
+            item = w.tree_model.item(r)  # are added when one is opened)
+            if item.data(NODE_ROLE) != "document":
+                w.tree.expand(item.index())
         if path:
             row = self.find_node(*path)
             if row is not None:
@@ -63,6 +66,8 @@ class Navigator(QObject):
         self.refresh_sidebar()
 
     def find_node(self, node: str, key: str) -> QStandardItem | None:
+        if node == "doc-section":
+            self.shell.tree_model.fill(key.split("/")[0])
         for row in self._all_rows():
             if (row.data(NODE_ROLE), row.data(KEY_ROLE)) == (node, key):
                 return row

@@ -32,6 +32,12 @@ class SidebarModel(QStandardItemModel):
 
     dropped_on_collection = Signal(str, list)  # collection name, keys
 
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._library: Library | None = None
+        self._documents: dict[str, QStandardItem] = {}  # document key -> its node
+        self._unfilled: dict[str, int] = {}  # documents whose headings are not added yet
+
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         base = super().flags(index) & ~Qt.ItemFlag.ItemIsDropEnabled
         node = index.data(NODE_ROLE)
@@ -63,14 +69,36 @@ class SidebarModel(QStandardItemModel):
         self.dropped_on_collection.emit(parent.data(KEY_ROLE), keys_of(data))
         return False  # nothing is moved inside the tree itself
 
+    # A document's headings are added when its node is first expanded (Qt asks `fetchMore`), or
+    # when one is looked for (`fill`): a library of 200 documents has thousands of them.
+    def hasChildren(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: B008
+        return self.canFetchMore(parent) or super().hasChildren(parent)
+
+    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> bool:
+        return parent.isValid() and parent.data(KEY_ROLE) in self._unfilled
+
+    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> None:
+        self.fill(str(parent.data(KEY_ROLE)))
+
+    def fill(self, document: str) -> QStandardItem | None:
+        """Add the headings of `document` under its node (once); the node, if there is one."""
+        node = self._documents.get(document)
+        if node is not None and self._unfilled.pop(document, None) is not None:
+            assert self._library is not None
+            add_sections(node, self._library.document_sections(document))
+        return node
+
     def refresh(self, library: Library) -> None:
         self.clear()
-        reports = library.reports()
-        sections = document_sections(library) if any(r.kind == "document" for r in reports) else {}
-        for report in reports:
+        self._library = library
+        self._documents, self._unfilled = {}, {}
+        for report in library.reports():
             if report.kind == "document":
-                self.appendRow(document_node(report.title, report.key, report.citation,
-                                             sections.get(report.key, [])))  # fmt: skip
+                node = _node(report.title, "document", report.key, report.citation)
+                self._documents[report.key] = node
+                if report.sections:
+                    self._unfilled[report.key] = report.sections
+                self.appendRow(node)
                 continue
             root = _node(report.title, "report", report.key, report.citation)
             themes = _node("Themes", "group")
@@ -110,19 +138,9 @@ class SidebarModel(QStandardItemModel):
         self.appendRow(_node(f"Trash ({len(library.trash())})", "trash"))
 
 
-def document_sections(library: Library) -> dict[str, list[DocumentSectionInfo]]:
-    """Every document's headings, by document (one query for all of them)."""
-    found: dict[str, list[DocumentSectionInfo]] = {}
-    for section in library.document_sections():
-        found.setdefault(section.report, []).append(section)
-    return found
-
-
-def document_node(
-    title: str, key: str, citation: str, sections: list[DocumentSectionInfo]
-) -> QStandardItem:
-    """A document and its headings, nested by level (a level-2 heading under the level-1 above)."""
-    root = _node(title, "document", key, citation)
+def add_sections(root: QStandardItem, sections: list[DocumentSectionInfo]) -> None:
+    """A document's headings under its node, nested by level (a level-2 heading under the level-1
+    heading above it)."""
     parents: list[tuple[int, QStandardItem]] = [(0, root)]
     for s in sections:
         while len(parents) > 1 and parents[-1][0] >= s.level:
@@ -131,4 +149,3 @@ def document_node(
         node = _node(s.title, "doc-section", s.key, tip)
         parents[-1][1].appendRow(node)
         parents.append((s.level, node))
-    return root
