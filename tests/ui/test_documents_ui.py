@@ -268,3 +268,12 @@ def test_a_passage_a_new_edition_dropped_shows_its_saved_copy(
     assert window.notes.key is None  # nothing to note on: the item is gone
     live = _lib(window).get(_lib(window).passages(report=BRIEFING)[0].key)
     assert isinstance(live, PassageInfo) and live.text == "Escalate at once, in writing."
+
+
+def test_the_practice_map_leaves_documents_out(qtbot: QtBot, docs_dir: Path) -> None:
+    window = _open(qtbot, docs_dir)
+    window.action_map["practice_map"].trigger()
+    combo = window.practice_map.report
+    reports = [combo.itemData(i) for i in range(combo.count())]
+    assert reports == ["nfer-2011-safeguarding-children-council-developments"]
+    assert not combo.isVisibleTo(window.practice_map)  # one report: nothing to choose
