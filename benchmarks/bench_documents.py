@@ -151,7 +151,7 @@ def measure_search(data_dir: Path, repeat: int) -> tuple[dict[str, list[float]],
         for word in TYPED:
             for i in range(1, len(word) + 1):
                 keys += _timed(lambda t=word[:i]: lib.search_as_you_type(t), max(1, repeat // 2))
-        docs = int(lib.ensure_index().searcher.doc_count())
+        docs = lib.ensure_index().doc_count()
     return {"full": full, "keys": keys}, docs
 
 

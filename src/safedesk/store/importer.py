@@ -225,6 +225,8 @@ def _origin(
         "pages": pages,
         "original_sha256": sha256 if original_name else None,
         "original_name": original_name,
+        "sections": 0,
+        "passages": 0,
     }
 
 
@@ -238,6 +240,8 @@ def document_row(
     """The report-table row of a document (kind "document"); report-only fields stay empty."""
     return {
         **_origin(source, sha256, False, position, doc.pages, original_name, "document"),
+        "sections": len(doc.sections),
+        "passages": len(doc.passages),
         "key": doc.slug,
         "title": doc.title,
         "authors": doc.authors,

@@ -62,10 +62,7 @@ def _bullets(items: list[str]) -> str:
 
 
 _REPORTS = (
-    "SELECT r.*, (SELECT count(*) FROM practice p WHERE p.report_key = r.key) AS n, "
-    "(SELECT count(*) FROM document_section s WHERE s.report_key = r.key) AS sections, "
-    "(SELECT count(*) FROM passage g WHERE g.report_key = r.key) AS passages "
-    "FROM report r"
+    "SELECT r.*, (SELECT count(*) FROM practice p WHERE p.report_key = r.key) AS n FROM report r"
 )
 
 

@@ -58,6 +58,8 @@ class ReportRow(SQLModel, table=True):
     pages: int | None = None  # the original's page count (PDF), else None
     original_sha256: str | None = None  # the original file kept in originals/, by content hash
     original_name: str | None = None  # its file name there ("<sha256>.pdf")
+    sections: int = Field(default=0, sa_column_kwargs={"server_default": "0"})  # a document's
+    passages: int = Field(default=0, sa_column_kwargs={"server_default": "0"})  # headings, passages
 
 
 class ThemeRow(SQLModel, table=True):
