@@ -199,6 +199,19 @@ def main() -> None:
         "  the last 20 imports, each (library near full size)", "",
         f"p50 {statistics.median(tail):.1f} s, max {max(tail):.1f} s", "", "",
     ])  # fmt: skip
+    from safedesk.corpus.reading import read_source
+
+    sample = files[LIBREOFFICE_DOCUMENTS : LIBREOFFICE_DOCUMENTS + 10]
+    sample_pages = sum(page_counts[LIBREOFFICE_DOCUMENTS : LIBREOFFICE_DOCUMENTS + 10])
+    cpu0, started = time.process_time(), time.perf_counter()
+    for f in sample:
+        read_source(f)
+    r_wall, r_cpu = time.perf_counter() - started, time.process_time() - cpu0
+    rows.append([
+        f"  reading alone (extract + parse), {len(sample)} of them, in process", f"{sample_pages}",
+        f"{r_wall:.1f} s wall / {r_cpu:.1f} s CPU",
+        f"{sample_pages / r_wall:.0f} / {sample_pages / r_cpu:.0f}", "",
+    ])  # fmt: skip
     if shutil.which("pdftotext"):
         cpu0, started = _cpu_children(), time.perf_counter()
         for f in files:
