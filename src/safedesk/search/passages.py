@@ -98,40 +98,44 @@ def _analyzer() -> Any:
 
 # -- writing ---------------------------------------------------------------------------------------
 def create(path: Path, documents: Iterable[Document]) -> int:
-    """Make the passage index at `path` (a new file) from `documents`; returns how many."""
-    conn = _connect(path)
-    try:
+    """Make the passage index at `path` (a new file) from `documents`; returns how many.
+    OSError if it cannot be written (as for the Whoosh files: the index is rebuilt later)."""
+    with _writing(path) as conn:
         with _transaction(conn):
             for statement in SCHEMA:
                 conn.execute(statement)
             count = _insert(conn, documents)
         conn.execute("INSERT INTO words(words) VALUES ('optimize')")
-    finally:
-        conn.close()
     return count
 
 
 def replace(path: Path, report: str, documents: Iterable[Document]) -> int:
-    """Put `documents` in place of report `report`'s passages, in one transaction."""
-    conn = _connect(path)
+    """Put `documents` in place of report `report`'s passages, in one transaction (OSError if it
+    cannot be written)."""
+    with _writing(path) as conn, _transaction(conn):
+        row = conn.execute("SELECT n FROM report WHERE key = ?", (report,)).fetchone()
+        if row is not None:
+            low, high = _block(row[0])
+            conn.execute("DELETE FROM words WHERE rowid BETWEEN ? AND ?", (low, high))
+            conn.execute("DELETE FROM doc WHERE id BETWEEN ? AND ?", (low, high))
+            conn.execute("DELETE FROM report WHERE n = ?", (row[0],))
+        return _insert(conn, documents)
+
+
+@contextlib.contextmanager
+def _writing(path: Path) -> Iterator[sqlite3.Connection]:
+    """A connection for writing the file; SQLite's errors (a full disk) come out as OSError."""
+    conn: sqlite3.Connection | None = None
     try:
-        with _transaction(conn):
-            row = conn.execute("SELECT n FROM report WHERE key = ?", (report,)).fetchone()
-            if row is not None:
-                low, high = _block(row[0])
-                conn.execute("DELETE FROM words WHERE rowid BETWEEN ? AND ?", (low, high))
-                conn.execute("DELETE FROM doc WHERE id BETWEEN ? AND ?", (low, high))
-                conn.execute("DELETE FROM report WHERE n = ?", (row[0],))
-            return _insert(conn, documents)
+        conn = sqlite3.connect(path, isolation_level=None)
+        conn.execute("PRAGMA journal_mode=DELETE")  # one file at rest: the stamp can name it
+        conn.execute("PRAGMA synchronous=FULL")
+        yield conn
+    except sqlite3.Error as exc:
+        raise OSError(f"the passage index could not be written ({exc})") from exc
     finally:
-        conn.close()
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA journal_mode=DELETE")  # one file at rest: the stamp can name it
-    conn.execute("PRAGMA synchronous=FULL")
-    return conn
+        if conn is not None:
+            conn.close()
 
 
 @contextlib.contextmanager
