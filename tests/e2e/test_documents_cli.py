@@ -179,6 +179,7 @@ def _edition(target: Path) -> Path:
     return target
 
 
+@pytest.mark.slow
 def test_a_new_edition_keeps_what_still_exists_and_marks_the_rest(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     first = run_json(data_dir, "import", str(GUIDANCE_DOCX))
@@ -263,6 +264,7 @@ def test_report_edit_of_an_unknown_key_and_a_bad_year_are_one_line(docs_dir: Pat
         assert phrase in done.stderr and done.stderr.startswith("safedesk: error: ")
 
 
+@pytest.mark.slow
 def test_a_new_edition_with_another_year_shows_its_own_year(tmp_path: Path) -> None:
     """A correction holds while the file still says what it said when it was made."""
     data_dir = tmp_path / "data"

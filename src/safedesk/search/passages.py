@@ -189,7 +189,10 @@ class PassageIndex:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.conn = sqlite3.connect(
-            f"{path.as_uri()}?mode=ro", uri=True, check_same_thread=False, isolation_level=None
+            f"{path.resolve().as_uri()}?mode=ro",  # a URI: read-only, any characters in the path
+            uri=True,
+            check_same_thread=False,
+            isolation_level=None,
         )
         try:
             self.conn.execute("PRAGMA mmap_size=268435456")  # pages mapped, not copied
