@@ -57,6 +57,9 @@ CORE_MODULES = [
     "safedesk.cli_sessions",
     "safedesk.store.sessions",
     "safedesk.store.running_order",
+    "safedesk.briefing.document_sheet",
+    "safedesk.store.corrections",
+    "safedesk.corpus.citation",
 ]
 
 

@@ -47,9 +47,23 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--json", action="store_true", help="print one JSON document")
         return p
 
-    p = command("import", "import a report file (.txt/.md in the supported layout)")
+    p = command("import", "import a report or document (.pdf, .docx, .txt, .md)")
     p.add_argument("file")
-    command("reports", "list the reports in the library")
+    command("reports", "list the reports and documents in the library")
+    p = command("report", "correct a report's or document's citation", json_flag=False)
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    a = actions.add_parser(
+        "edit", help="correct the title, authors, year or publisher its citation is made from"
+    )
+    a.add_argument("key", help="the report's or document's key (see `safedesk reports`)")
+    a.add_argument("--title")
+    a.add_argument("--authors", metavar="'A; B'", help="authors separated by semicolons")
+    a.add_argument("--year", type=int)
+    a.add_argument("--publisher", help="the publisher or organisation")
+    a.add_argument(
+        "--reset", action="store_true", help="forget earlier corrections (what the file says)"
+    )
+    a.add_argument("--json", action="store_true", help="print one JSON document")
     for name, help_text in (
         ("themes", "list the priority-area themes and their review findings"),
         ("authorities", "list the local authorities with their type and inspection grades"),
@@ -252,24 +266,21 @@ def _emit(args: argparse.Namespace, data: Any, text: Callable[[], str]) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
+    from safedesk import terminal
+
+    def progress(message: str, fraction: float) -> None:  # on a terminal only
+        # our own carriage return: past the escaping of control characters (the file's name is
+        # shown with its controls made visible)
+        line = f"\r  {terminal.visible(message)[:50]:<50} {fraction:4.0%}"
+        print(line, end="", file=terminal.raw(sys.stderr), flush=True)
+
     with _open(args) as lib:
-        summary = lib.import_report(args.file)
-    s = summary
-    return _emit(
-        args,
-        s.to_json(),
-        lambda: (
-            f"{'Re-imported' if s.replaced else 'Imported'} {s.title!r} as {s.report}: "
-            f"{s.practices} practices, {s.themes} themes, {s.authorities} authorities, "
-            f"{s.case_studies} case studies, {s.findings} review findings"
-            + (
-                "; your copy now stands in for the bundled report (import the original file "
-                "to go back)"
-                if s.replaced_bundled
-                else ""
-            )
-        ),
-    )
+        try:
+            summary = lib.import_report(args.file, progress if sys.stderr.isatty() else None)
+        finally:
+            if sys.stderr.isatty():
+                print("\r" + " " * 58 + "\r", end="", file=terminal.raw(sys.stderr), flush=True)
+    return _emit(args, summary.to_json(), summary.text)
 
 
 def _listing(
@@ -284,9 +295,15 @@ def _listing(
 
 
 def _report_line(r: Any) -> str:
+    pages = f", {r.pages} pages" if r.pages else ""
+    counted = (
+        f"document: {r.passages} passages in {r.sections} sections{pages}"
+        if r.kind == "document"
+        else f"{r.practices} practices{pages}"
+    )
     return (
-        f"{r.key}\n  {r.title} ({r.year}), {r.publisher}; {r.practices} practices\n"
-        f"  Cite: {r.citation}"
+        f"{r.key}\n  {r.title} ({r.year or 'n.d.'}), {r.publisher or 'publisher not given'}; "
+        f"{counted}\n  Cite: {r.citation}"
     )
 
 
@@ -307,6 +324,19 @@ def _practice_line(p: Any) -> str:
 def _case_study_line(c: Any) -> str:
     sections = "".join(f"\n  - {s.title}  [{s.key}]" for s in c.sections)
     return f"Case study {c.number}: {c.authority}  [{c.key}]{sections}"
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    authors = None if args.authors is None else [a for a in args.authors.split(";") if a.strip()]
+    with _open(args) as lib:
+        detail = lib.edit_report(
+            args.key, title=args.title, authors=authors, year=args.year,
+            publisher=args.publisher, reset=args.reset,
+        )  # fmt: skip
+    fixed = ", ".join(detail.corrected) or "nothing (the file's own citation)"
+    return _emit(
+        args, detail.to_json(), lambda: f"{detail.key}: corrected {fixed}\nCite: {detail.citation}"
+    )
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
@@ -346,6 +376,7 @@ def _cmd_search(args: argparse.Namespace) -> int:
         for h in result.hits:
             where = ", ".join(x for x in (h.authority, h.theme) if x)
             label = f"Box {h.number}" if h.kind == "practice" else h.kind
+            where = ", ".join(x for x in (where, f"p. {h.page}" if h.page else "") if x)
             lines.append(f"\n{label}: {h.title}" + (f" ({where})" if where else ""))
             lines.append(f"  {h.snippet}")
             if h.lacks:
@@ -426,6 +457,7 @@ def _cmd_brief(args: argparse.Namespace) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "import": _cmd_import,
     "reports": lambda a: _listing(a, lambda lib: lib.reports(), _report_line),
+    "report": _cmd_report,
     "themes": lambda a: _listing(a, lambda lib: lib.themes(a.report), _theme_line),
     "authorities": lambda a: _listing(a, lambda lib: lib.authorities(a.report), _authority_line),
     "practices": lambda a: _listing(

@@ -35,7 +35,10 @@ from safedesk.views import (
     CollectionImport,
     ConceptDetail,
     ConceptNode,
+    DocumentSectionInfo,
     Item,
+    OriginalInfo,
+    PassageInfo,
     PracticeInfo,
     Related,
     ReportDetail,
@@ -128,8 +131,6 @@ class Library(SessionLibraryMixin, UserLibraryMixin):
         recovery.start_empty(paths.data_dir(data_dir))
 
     def _ensure_bundled(self, progress: Progress | None) -> None:
-        if self.store.bundled_replaced():
-            return  # the user imported their own copy of it: theirs stays
         source = paths.bundled_report()
         known = self.store.content.bundled_digest(source.name)
         if known == "" or known == hashlib.sha256(source.read_bytes()).hexdigest():
@@ -206,6 +207,71 @@ class Library(SessionLibraryMixin, UserLibraryMixin):
     def factors(self, report: str | None = None) -> list[Item]:
         """Supporting factors (kind "factor") and barriers (kind "barrier") from the reports."""
         return self.store.content.factors(self._report_key(report))
+
+    def document_sections(self, report: str | None = None) -> list[DocumentSectionInfo]:
+        """Documents' headings in order (each with `level`; passages come with `get`)."""
+        return self.store.content.document_sections(self._report_key(report))
+
+    def passages(self, report: str | None = None, section: str | None = None) -> list[PassageInfo]:
+        """Documents' passages in order, each with its page and the heading it stands under."""
+        return self.store.content.passages(self._report_key(report), section)
+
+    def original(self, key: str) -> OriginalInfo | None:
+        """The kept original file of the report or document `key` belongs to, with the page where
+        `key` starts; None if no original was kept (the bundled report, an older import)."""
+        from safedesk.store.originals import original_path
+
+        item = self.get(key)
+        report_key = (
+            item.key if isinstance(item, ReportDetail) else str(getattr(item, "report", ""))
+        )
+        origin = self.store.content.origin(report_key)
+        if origin is None or not origin.original_name:
+            return None
+        path = original_path(self.data_dir, origin.original_name)
+        if not path.is_file():
+            return None
+        text = str(getattr(item, "text", "") or "")
+        if isinstance(item, DocumentSectionInfo):
+            text = item.passages[0].text if item.passages else item.title
+        suffix = path.suffix.lower()
+        detail = self.store.content.report_detail(report_key)
+        return OriginalInfo(
+            key=item.key, report=report_key, title=detail.title if detail else report_key,
+            path=str(path), format={".pdf": "pdf", ".docx": "docx"}.get(suffix, "text"),
+            page=getattr(item, "page", None) if suffix == ".pdf" else None, text=text,
+        )  # fmt: skip
+
+    def edit_report(
+        self,
+        key: str,
+        title: str | None = None,
+        authors: list[str] | None = None,
+        year: int | None = None,
+        publisher: str | None = None,
+        reset: bool = False,
+    ) -> ReportDetail:
+        """Correct a report's or document's citation (the fields given); `reset` first forgets
+        earlier corrections. Kept as user data: see `store.corrections` for re-imports."""
+        report_key = self._report_key(key) or key
+        if reset:
+            self.store.corrections.reset(report_key)
+        changes: dict[str, Any] = {}
+        if title is not None:
+            changes["title"] = " ".join(title.split())
+        if authors is not None:
+            changes["authors"] = [" ".join(a.split()) for a in authors if a.strip()]
+        if year is not None:
+            if not 1800 <= year <= 2200:
+                raise LibraryError(f"{year} does not look like a year of publication")
+            changes["year"] = year
+        if publisher is not None:
+            changes["publisher"] = " ".join(publisher.split()) or None
+        if changes:
+            self.store.corrections.correct(report_key, changes)
+        detail = self.store.content.report_detail(report_key)
+        assert detail is not None
+        return detail
 
     def glossary(self, report: str | None = None) -> list[tuple[str, str, str]]:
         """(report key, acronym, expansion) for every acronym the reports define."""

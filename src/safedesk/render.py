@@ -9,8 +9,10 @@ from html import escape
 from safedesk.views import (
     AuthorityInfo,
     CaseStudyInfo,
+    DocumentSectionInfo,
     ExampleInfo,
     Item,
+    PassageInfo,
     PracticeInfo,
     ReportDetail,
     ThemeInfo,
@@ -67,11 +69,20 @@ def render_text(item: View) -> str:
         parts.append("Next steps\n" + _para(item.next_steps))
         return "\n\n".join(parts)
     if isinstance(item, ReportDetail):
+        if item.kind == "document":
+            return _document_text(item)
         authors = ", ".join(item.authors)
         return (
             f"{item.title} ({item.year})\n{authors}\n{item.publisher}; ISBN {item.isbn}\n\n"
             f"Executive summary\n{_para(item.executive_summary)}\n\nHow to cite\n{item.citation}"
         )
+    if isinstance(item, PassageInfo):
+        where = " | ".join(x for x in (item.section, page_label(item.page)) if x)
+        return f"{where}\n\n{_para(_numbered(item))}\n\n[{item.key}]".lstrip("\n")
+    if isinstance(item, DocumentSectionInfo):
+        head = item.title + (f" ({page_label(item.page)})" if item.page else "")
+        body = "\n\n".join(_para(_numbered(p)) + _page_mark(p, item.page) for p in item.passages)
+        return f"{head}\n\n{body or '(no text under this heading)'}\n\n[{item.key}]"
     if isinstance(item, ExampleInfo):
         where = " | ".join(x for x in (item.team, item.theme) if x)
         parts = [f"My example: not from a report\n{item.title}" + (f"\n{where}" if where else "")]
@@ -88,6 +99,30 @@ def render_text(item: View) -> str:
     title = str(getattr(item, "title", "") or "")
     text = str(getattr(item, "text", "") or "")
     return "\n\n".join(x for x in (title, _para(text), f"[{item.key}]") if x)
+
+
+def page_label(page: int | None) -> str:
+    """How a page of the original is cited: "p. 12" ("" when the original has no pages)."""
+    return f"p. {page}" if page else ""
+
+
+def _numbered(passage: PassageInfo) -> str:
+    return f"{passage.number}. {passage.text}" if passage.number else passage.text
+
+
+def _page_mark(passage: PassageInfo, section_page: int | None) -> str:
+    """A passage that starts on a later page than its section says so."""
+    return f" [{page_label(passage.page)}]" if passage.page and passage.page != section_page else ""
+
+
+def _document_text(item: ReportDetail) -> str:
+    who = ", ".join(item.authors) or item.publisher or ""
+    pages = f"; {item.pages} pages" if item.pages else ""
+    return (
+        f"{item.title} ({item.year or 'n.d.'})\n{who}\n"
+        f"{item.sections} sections, {item.passages} passages{pages}\n\n"
+        f"How to cite\n{item.citation}\n\n[{item.key}]"
+    )
 
 
 def _html_blocks(text: str, esc: Callable[[str], str] = escape) -> str:
@@ -162,6 +197,35 @@ def render_html(item: View, text_html: Callable[[str], str] = escape) -> str:
             )
         parts.append("<h3>Next steps</h3>" + _html_blocks(item.next_steps, esc))
         return "".join(parts)
+    if isinstance(item, PassageInfo):
+        paragraph = f"Paragraph {item.number}" if item.number else "Passage"
+        where = " · ".join(escape(x) for x in (paragraph, page_label(item.page)) if x)
+        number = f"<b>{escape(item.number)}.</b> " if item.number else ""
+        return (
+            f"<h2>{escape(item.section or item.title)}</h2><p class='meta'>{where}</p>"
+            + _html_blocks(item.text, esc).replace("<p>", f"<p>{number}", 1)
+        )
+    if isinstance(item, DocumentSectionInfo):
+        parts = [
+            f"<h2>{escape(item.title)}</h2><p class='meta'>{escape(page_label(item.page))}</p>"
+        ]
+        for p in item.passages:
+            number = f"<b>{escape(p.number)}.</b> " if p.number else ""
+            mark = escape(_page_mark(p, item.page))
+            parts.append(
+                _html_blocks(p.text, esc).replace("<p>", f"<p>{number}", 1)
+                + (f"<p class='meta'>{mark.strip()}</p>" if mark else "")
+            )
+        return "".join(parts)
+    if isinstance(item, ReportDetail) and item.kind == "document":
+        who = ", ".join(item.authors) or item.publisher or ""
+        pages = f" · {item.pages} pages" if item.pages else ""
+        return (
+            f"<h2>{escape(item.title)}</h2><p class='meta'>{escape(who)} · "
+            f"{escape(str(item.year or 'n.d.'))}{escape(pages)}</p>"
+            f"<p>{item.sections} sections, {item.passages} passages</p>"
+            f"<h3>How to cite</h3><p>{escape(item.citation)}</p>"
+        )
     if isinstance(item, ReportDetail):
         return (
             f"<h2>{escape(item.title)} ({item.year})</h2><p>{escape(', '.join(item.authors))}<br>"

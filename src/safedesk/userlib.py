@@ -21,6 +21,7 @@ from safedesk.views import (
     BookmarkInfo,
     CollectionInfo,
     CollectionItem,
+    DocumentSectionInfo,
     ExampleInfo,
     TrashEntry,
     View,
@@ -51,6 +52,10 @@ class UserLibraryMixin:
         if isinstance(item, ExampleInfo):
             return Snapshot(item.title, _example_text(item), EXAMPLES_REPORT, "My examples")
         text = str(getattr(item, "text", "") or "")
+        if isinstance(item, DocumentSectionInfo):  # a section's text is its passages'
+            text = "\n\n".join(
+                f"{p.number}. {p.text}" if p.number else p.text for p in item.passages
+            )
         report_key = str(getattr(item, "report", "") or "")
         report_title = ""
         if report_key:
@@ -69,6 +74,20 @@ class UserLibraryMixin:
             if r is not None:
                 return Snapshot(r["title"], r["text"], r["report_key"], r["report_title"])
             raise
+
+    def saved_copy(self, key: str) -> Snapshot | None:
+        """The copy kept with a bookmark or collection item of `key` (for when `key` is gone,
+        e.g. a new edition dropped that passage): a collection item's text, else the bookmark's
+        title; None if the user kept nothing under `key`."""
+        collections = self.store.collections
+        for c in collections.collections():
+            for r in collections.items(c["id"]):
+                if r["key"] == key:
+                    return Snapshot(r["title"], r["text"], r["report_key"], r["report_title"])
+        mark = self.store.user.bookmark_for(key)
+        if mark is not None:
+            return Snapshot(mark["title"], "")
+        return None
 
     def _live(self, key: str) -> tuple[str, str, str] | None:
         """(kind, report, title) of `key` in this library, or None if it is not here."""

@@ -30,6 +30,10 @@ class ReportInfo(_View):
     imported_at: str = ""
     kind: str = "report"  # "report" (themes, boxes...) or "document" (sections and passages)
     pages: int | None = None  # the original's page count (PDF)
+    sections: int = 0  # a document's headings
+    passages: int = 0  # a document's passages
+    original: str | None = None  # the copy of the imported file kept in originals/
+    corrected: list[str] = field(default_factory=list)  # citation fields the user corrected
 
 
 @dataclass
@@ -403,3 +407,16 @@ View = (
     | PassageInfo
     | DocumentSectionInfo
 )
+
+
+@dataclass
+class OriginalInfo(_View):
+    """Where to see an item in the file it was imported from (`Library.original`)."""
+
+    key: str  # the item
+    report: str
+    title: str  # the report's or document's title
+    path: str  # the copy kept in the library's originals/ folder
+    format: str  # "pdf", "docx" or "text"
+    page: int | None  # the 1-based page where the item starts (PDF), else None
+    text: str  # the item's words, to find and mark on that page

@@ -146,7 +146,7 @@ def test_import_a_second_report(data_dir: Path) -> None:
         (b"", "empty"),
         ("report".encode("utf-16") * 10, "UTF-16"),
         (bytes(range(256)) * 10, "binary"),
-        (b"Just some notes.\n\nNothing else.\n", "supported layout"),
+        (b"%PDF-1.4\n", "rename it"),
     ],
 )
 def test_import_errors_are_one_line_and_change_nothing(

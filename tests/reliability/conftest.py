@@ -110,11 +110,10 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
 def fill(disk: Path, leave: int = 0) -> Path:
     """Fill the filesystem at `disk` up, leaving about `leave` bytes free."""
     filler = disk / "filler"
-    with open(filler, "wb") as out:
+    with open(filler, "wb", buffering=0) as out:  # unbuffered: closing has nothing left to write
         try:
             while True:
                 out.write(b"\0" * 65536)
-                out.flush()
         except OSError:
             pass
     if leave:

@@ -14,8 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from safedesk.errors import LibraryError
 from safedesk.library import Library
@@ -120,21 +118,24 @@ def test_note_save_when_sqlite_reports_a_full_disk(library: Library) -> None:
     assert library.bookmark(B + "box-9", note="after").note == "after"  # still usable
 
 
-def test_import_when_sqlite_reports_a_full_disk(library: Library) -> None:
-    pages = library.store.conn.execute("PRAGMA page_count").fetchone()[0]
+def test_import_when_sqlite_reports_a_full_disk(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from safedesk.store import database
 
-    def cap(dbapi_conn: Any, _record: Any) -> None:
-        dbapi_conn.execute(f"PRAGMA max_page_count = {pages + 10}")
+    pages = library.store.conn.execute("PRAGMA page_count").fetchone()[0]
+    connect = database.connect
+
+    def capped(path: Path) -> sqlite3.Connection:  # the import's own connection, capped
+        conn = connect(path)
+        conn.execute(f"PRAGMA max_page_count = {pages + 10}")
+        return conn
 
     before = user_rows(library.db_path)
-    event.listen(Engine, "connect", cap)
-    try:
-        with pytest.raises(
-            LibraryError, match=r"cannot import .*disk is full.*nothing was changed"
-        ):
-            library.import_report(SECOND)
-    finally:
-        event.remove(Engine, "connect", cap)
+    monkeypatch.setattr(database, "connect", capped)
+    with pytest.raises(LibraryError, match=r"cannot import .*disk is full.*nothing was changed"):
+        library.import_report(SECOND)
+    monkeypatch.undo()
     assert SECOND_KEY not in {r.key for r in library.reports()}
     assert user_rows(library.db_path) == before
     assert library.search("reflective practice").total > 0

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0099"
-down_revision = "0004"
+down_revision = "{latest}"
 branch_labels = None
 depends_on = None
 
@@ -81,7 +81,8 @@ def test_an_upgrade_backs_up_first_and_keeps_every_byte(
     """A real next migration (test-only revision 0099 that rebuilds every user table)."""
     migrations = tmp_path / "db"
     shutil.copytree(paths.migrations_dir(), migrations)
-    (migrations / "versions" / "0099_test_rebuild.py").write_text(FUTURE_MIGRATION)
+    future = FUTURE_MIGRATION.replace("{latest}", database.KNOWN_REVISIONS[-1])
+    (migrations / "versions" / "0099_test_rebuild.py").write_text(future)
     monkeypatch.setattr(paths, "migrations_dir", lambda: migrations)
     monkeypatch.setattr(database, "KNOWN_REVISIONS", [*database.KNOWN_REVISIONS, "0099"])
     expected, columns = user_rows(OLD), user_columns(OLD)
@@ -133,7 +134,9 @@ def test_sessions_keep_every_byte_through_a_later_upgrade(
     assert len(expected["session_action"]) == 1 and len(expected["session_step"]) == 2
     migrations = tmp_path / "db"
     shutil.copytree(paths.migrations_dir(), migrations)
-    (migrations / "versions" / "0099_test_rebuild.py").write_text(FUTURE_MIGRATION)
+    (migrations / "versions" / "0099_test_rebuild.py").write_text(
+        FUTURE_MIGRATION.replace("{latest}", database.KNOWN_REVISIONS[-1])
+    )
     monkeypatch.setattr(paths, "migrations_dir", lambda: migrations)
     monkeypatch.setattr(database, "KNOWN_REVISIONS", [*database.KNOWN_REVISIONS, "0099"])
     with Library.open(old_library, bundled=False) as lib:

@@ -81,6 +81,7 @@ COMMANDS = [
     ["trash"], ["bookmark", "add", R + "box-1"],  # (adds it again: the library is the same)
     ["concepts"], ["concept", "family support"],  # best items carry report titles
     ["sessions"], ["actions"],
+    ["report", "edit", R.rstrip("/"), "--publisher", f"Press {HOSTILE}"],  # (the same each time)
 ]  # fmt: skip
 # commands whose output holds no report or user text (or that are exercised another way)
 QUIET = {"import", "brief", "gui", "bookmark", "collection", "example", "restore", "backup",

@@ -113,7 +113,9 @@ def test_which_items_have_which_concept_is_kept_per_report_until_it_changes(
     library.close()
     with Library.open(library.data_dir) as reopened:
         assert all(n.count == 0 for n in _walk(reopened.concepts()))
-        reopened.import_report(SEED)  # the report's documents are indexed again: worked out anew
+        edition = library.data_dir.parent / SEED.name  # another file (the same file changes
+        edition.write_text(SEED.read_text("utf-8") + "\n", "utf-8")  # nothing, by design)
+        reopened.import_report(edition)  # the report's documents are indexed again: worked out anew
         assert {n.id: n.count for n in _walk(reopened.concepts())} == counts
         reopened.import_report(SECOND)
         reopened.concepts()

@@ -218,8 +218,8 @@ def test_an_old_library_upgrades_keeping_every_content_and_user_row(tmp_path: Pa
     path = tmp_path / "library.sqlite3"
     database_at_revision(path, "0002")
     report = parse_report(SECOND.read_bytes())
-    new_columns = {  # what revision 0003 adds
-        "report": {"kind", "pages", "original_sha256", "original_name"},
+    new_columns = {  # what revisions 0003 and 0004 add
+        "report": {"kind", "pages", "original_sha256", "original_name", "sections", "passages"},
         "practice": {"page"},
         "case_section": {"page"},
     }
@@ -272,3 +272,26 @@ def test_an_old_library_upgrades_keeping_every_content_and_user_row(tmp_path: Pa
     assert {p.page for p in reader.practices()} == {None}
     assert reader.passages() == [] and reader.document_sections() == []
     assert list((tmp_path / "backups").glob("*-before-migration.sqlite3"))
+
+
+def test_the_upgrade_to_0004_counts_a_documents_sections_and_passages(tmp_path: Path) -> None:
+    from safedesk.store.importer import document_row, document_rows
+    from tests.helpers import database_at_revision
+
+    path = tmp_path / "library.sqlite3"
+    database_at_revision(path, "0003")
+    doc = _document()
+    conn = sqlite3.connect(path)
+    with conn:
+        row = document_row(doc, GUIDANCE, "d" * 64, 0)
+        rows = {"report": [{k: v for k, v in row.items() if k not in ("sections", "passages")}]}
+        for table, table_rows in {**rows, **document_rows(doc)}.items():
+            for r in table_rows:
+                values = [json.dumps(v) if isinstance(v, list | dict) else v for v in r.values()]
+                names = ", ".join(f'"{k}"' for k in r)
+                marks = ", ".join("?" for _ in r)
+                conn.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", values)
+    conn.close()
+    migrations.migrate(path, tmp_path / "backups")
+    [info] = _reader(path).reports()
+    assert (info.sections, info.passages) == (len(doc.sections), len(doc.passages)) == (27, 53)

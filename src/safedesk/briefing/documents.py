@@ -4,6 +4,12 @@ authority profiles, facilitator packs and participant handouts (7-minute briefin
 
 from __future__ import annotations
 
+from safedesk.briefing.document_sheet import (
+    cite_with_pages,
+    document_sheet,
+    pages_cited,
+    user_note,
+)
 from safedesk.briefing.model import (
     Block,
     Bullets,
@@ -31,8 +37,10 @@ from safedesk.views import (
     AuthorityInfo,
     CaseStudyInfo,
     CollectionInfo,
+    DocumentSectionInfo,
     ExampleInfo,
     Item,
+    PassageInfo,
     PlanEntry,
     PracticeInfo,
     ReportDetail,
@@ -86,6 +94,8 @@ def practice_sheet(
     item = lib.get(key)
     if isinstance(item, ExampleInfo):
         return _example_sheet(lib, item, paper, notes)
+    if isinstance(item, PassageInfo | DocumentSectionInfo):
+        return document_sheet(lib, item, paper, notes)
     if not isinstance(item, PracticeInfo):
         raise LibraryError(
             f"a practice sheet is made for a practice or your own example, not for a {item.kind}"
@@ -103,8 +113,10 @@ def practice_sheet(
         subject=f"{theme.title}; {authority.name}",
         keywords=["safeguarding", "practice", theme.title, authority.name],
     ))  # fmt: skip
+    page = pages_cited([item.page])
+    kicker = (f"Box {item.number}", f"{theme.number} {theme.title}", page)
     doc.add(
-        Kicker(f"Box {item.number} · {theme.number} {theme.title}"),
+        Kicker(" · ".join(x for x in kicker if x)),
         Title(item.title),
         Para(f"{authority.name} · {authority.type or 'type not given'}", "meta"),
     )
@@ -131,10 +143,10 @@ def practice_sheet(
         if account and account != study.key:
             where += f", section “{_title(lib, account)}”"
         doc.add(Para(f"{where}.", prefix="The fuller account:"))
-    doc.add(*_user_note(lib, key))
+    doc.add(*user_note(lib, key))
     if notes:
         doc.add(NotesSpace())
-    doc.citations = [report.citation]
+    doc.citations = [cite_with_pages(report.citation, page)]
     return doc
 
 
@@ -151,7 +163,7 @@ def _example_sheet(lib: Source, ex: ExampleInfo, paper: str, notes: bool) -> Doc
     )
     if ex.outcomes:
         doc.add(Heading("Outcomes"), *stored_text(ex.outcomes))
-    doc.add(*_user_note(lib, ex.key))
+    doc.add(*user_note(lib, ex.key))
     if notes:
         doc.add(NotesSpace())
     return doc
@@ -160,13 +172,6 @@ def _example_sheet(lib: Source, ex: ExampleInfo, paper: str, notes: bool) -> Doc
 def _title(lib: Source, key: str) -> str:
     item = lib.get(key)
     return str(getattr(item, "title", "") or key)
-
-
-def _user_note(lib: Source, key: str) -> list[Heading | Note]:
-    mark = lib.bookmarked(key)
-    if mark is None or not mark.note.strip():
-        return []
-    return [Heading("Your note", 3), Note(mark.note)]
 
 
 # -- theme brief ---------------------------------------------------------------------------------
@@ -187,7 +192,8 @@ def theme_brief(lib: Source, theme_key: str, paper: str) -> Doc:
         Heading("Examples of good practice"),
     )
     for p in practices:
-        doc.add(Heading(f"Box {p.number}: {p.title}", 3), Para(p.authority, "meta"))
+        where = " · ".join(x for x in (p.authority, pages_cited([p.page])) if x)
+        doc.add(Heading(f"Box {p.number}: {p.title}", 3), Para(where, "meta"))
         doc.add(*stored_text(p.text))
     context = theme.title + " " + " ".join(p.text for p in practices)
     for kind, heading in (("factor", "Supporting factors"), ("barrier", "Barriers")):
@@ -374,8 +380,15 @@ def _item_source(lib: Source, key: str, report_title: str) -> str:
     if isinstance(item, ExampleInfo):
         return f"My example · {item.team or 'own team'} · not from a report"
     if isinstance(item, PracticeInfo):
-        return f"Box {item.number} · {item.authority} · {item.theme}"
+        where = (f"Box {item.number}", item.authority, item.theme, pages_cited([item.page]))
+        return " · ".join(x for x in where if x)
     if isinstance(item, Item):
         label = "Case study section" if item.kind == "section" else item.title
-        return " · ".join(x for x in (label, item.authority, item.theme) if x)
+        parts = (label, item.authority, item.theme, pages_cited([item.page]))
+        return " · ".join(x for x in parts if x)
+    if isinstance(item, PassageInfo | DocumentSectionInfo):
+        passages = item.passages if isinstance(item, DocumentSectionInfo) else [item]
+        pages = pages_cited([item.page, *(p.page for p in passages)])
+        section = item.title if isinstance(item, DocumentSectionInfo) else item.section
+        return " · ".join(x for x in (report_title, section, pages) if x)
     return report_title

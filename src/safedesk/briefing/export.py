@@ -59,7 +59,7 @@ def export_brief(
         pages.append(pdf.build(doc, str(tmp), progress, cancelled))
         # a practice sheet should fit one page: show fewer key-learning points until it does
         for fewer in range(documents.SHEET_LEARNING - 1, 1, -1):
-            if request.kind != "sheet" or pages[-1] == 1:
+            if doc.info.kind != "Practice sheet" or pages[-1] == 1:
                 break
             doc = documents.build(source, request, learning=fewer)
             pages.append(pdf.build(doc, str(tmp), None, cancelled))

@@ -7,24 +7,28 @@ a temporary folder and swaps it in with a rename, so a crash mid-build never lea
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from safedesk.search import passages
 from safedesk.search.analysis import WORD, plain_analyzer, stemming_analyzer, word_forms
 from safedesk.store.reader import Document
 
 if TYPE_CHECKING:
+    from safedesk.search.passages import PassageIndex
     from safedesk.search.spelling import Speller
 
 log = logging.getLogger(__name__)
 
-INDEX_SCHEMA_VERSION = 7  # 5: files fingerprinted; 6: a stored page; 7: acronym plurals
+INDEX_SCHEMA_VERSION = 8  # 5: files fingerprinted; 6: a stored page; 7: acronym plurals;
+# 8: documents' passages in passages.sqlite3 (FTS5), not in Whoosh
 VOCABULARY_NAME = "vocabulary.json"
 CONCEPTS_NAME = "concepts.json"  # which items have which practice concept, per report
 STAMP_NAME = "safedesk-stamp.json"
@@ -73,6 +77,7 @@ class SearchIndex:
         self._parsers: dict[bool, Any] = {}
         # worked out from the open index and kept until it closes (e.g. each concept's items)
         self.derived: dict[str, Any] = {}
+        self.passages: PassageIndex | None = None  # documents' passages (FTS5), when open
 
     # -- lifecycle ----------------------------------------------------------------------------
     def stamp(self) -> dict[str, Any] | None:
@@ -96,11 +101,14 @@ class SearchIndex:
             raise IndexUnavailable("the search index is damaged (its files changed on disk)")
         from whoosh import index
 
+        from safedesk.search.passages import PassageIndex
+
         try:
             self._ix = index.open_dir(str(self.path))
             self._schema = self._ix.schema  # reading it re-reads the TOC file: do it once
             self._searcher = self._ix.searcher()
             self._searcher.doc_count()
+            self.passages = PassageIndex(self.path / passages.FILE_NAME)
             self.generation = generation
         except Exception as exc:  # Whoosh raises many types for damaged files
             self.close()
@@ -114,17 +122,19 @@ class SearchIndex:
 
         self.close()
         docs = list(documents)
+        words = [d for d in docs if d.kind != "passage"]
         self.path.parent.mkdir(parents=True, exist_ok=True)
         build = Path(tempfile.mkdtemp(prefix=".index-build-", dir=self.path.parent))
         try:
             ix = index.create_in(str(build), _schema())
             writer = ix.writer(limitmb=64)
-            for i, doc in enumerate(docs):
+            for i, doc in enumerate(words):
                 writer.add_document(**_fields(doc))
                 if progress and i % 50 == 0:
-                    progress("Indexing for search", i / max(1, len(docs)))
+                    progress("Indexing for search", 0.5 * i / max(1, len(words)))
             writer.commit()
             ix.close()
+            passages.create(build / passages.FILE_NAME, _passages(docs, progress, 0.5))
             vocab: dict[str, dict[str, int]] = {}
             for doc in docs:
                 _count_words(vocab.setdefault(doc.report, {}), doc)
@@ -157,18 +167,25 @@ class SearchIndex:
         A crash before the stamp is written leaves the old stamp, so the next open rebuilds.
         """
         docs = list(documents)
+        words = [d for d in docs if d.kind != "passage"]
         writer = self._ix.writer(limitmb=64)
         try:
             writer.delete_by_term("report", report)
-            for i, doc in enumerate(docs):
+            for i, doc in enumerate(words):
                 writer.add_document(**_fields(doc))
                 if progress and i % 50 == 0:
-                    progress("Indexing for search", i / max(1, len(docs)))
+                    progress("Indexing for search", 0.3 * i / max(1, len(words)))
             writer.commit(mergetype=merge_bounded)
         except BaseException:
             writer.cancel()
             raise
         self._forget_concepts(report)
+        if self.passages is not None:
+            self.passages.close()
+            self.passages = None
+        passages.replace(
+            self.path / passages.FILE_NAME, report, _passages(docs, progress, 0.3, 0.6)
+        )
         vocab = self._vocabulary_by_report()
         vocab[report] = {}
         for doc in docs:
@@ -180,6 +197,11 @@ class SearchIndex:
         if progress:
             progress("Indexing for search", 1.0)
         return len(docs)
+
+    def doc_count(self) -> int:
+        """How many items the index holds: Whoosh's documents and the passages."""
+        count = int(self.searcher.doc_count())
+        return count + (self.passages.count() if self.passages is not None else 0)
 
     def speller(self) -> Speller:
         """The 'did you mean' speller over this index's words (built once per open)."""
@@ -273,6 +295,9 @@ class SearchIndex:
         return present == recorded
 
     def close(self) -> None:
+        if self.passages is not None:
+            self.passages.close()
+            self.passages = None
         if self._searcher is not None:
             self._searcher.close()
         if self._ix is not None:
@@ -297,6 +322,17 @@ class SearchIndex:
         if self._schema is None:
             raise IndexUnavailable("the search index is not open")
         return self._schema
+
+
+def _passages(
+    docs: list[Document], progress: Progress | None, start: float, share: float = 0.5
+) -> Iterator[Document]:
+    """The passages among `docs`, reporting progress in [start, start + share] as they go."""
+    chosen = [d for d in docs if d.kind == "passage"]
+    for i, doc in enumerate(chosen):
+        if progress and i % 200 == 0:
+            progress("Indexing passages", start + share * i / max(1, len(chosen)))
+        yield doc
 
 
 def _fields(doc: Document) -> dict[str, Any]:
@@ -354,12 +390,17 @@ def merge_bounded(writer: Any, segments: list[Any]) -> list[Any]:
 
 def _count_words(counts: dict[str, int], doc: Document) -> None:
     """Add each distinct word of `doc` (and each hyphenated word's parts and joined form)."""
-    seen = {match.group() for match in WORD.finditer(f"{doc.title}\n{doc.text}")}
     words: set[str] = set()
-    for spelling in seen:  # each distinct spelling once (a text may repeat one word 10^6 times)
-        words |= word_forms(spelling)
+    for token in set(WORD.findall(f"{doc.title}\n{doc.text}")):
+        words |= _forms(token)
     for word in words:
         counts[word] = counts.get(word, 0) + 1
+
+
+@functools.lru_cache(maxsize=65536)
+def _forms(token: str) -> frozenset[str]:
+    """`word_forms`, remembered: a library repeats its words (a passage is indexed in ~3 ms)."""
+    return frozenset(word_forms(token))
 
 
 def _digests(folder: Path, names: set[str] | None = None) -> dict[str, str]:
@@ -373,6 +414,9 @@ def _digests(folder: Path, names: set[str] | None = None) -> dict[str, str]:
         # concepts.json is rewritten after the stamp, and checks itself (see search/browse.py)
         skip = name in (STAMP_NAME, CONCEPTS_NAME) or name.endswith(("LOCK", ".partial"))
         if skip or not path.is_file():
+            continue
+        if name.startswith(passages.FILE_NAME):  # SQLite finds its own damage; hashing tens of
+            found[name] = f"size:{path.stat().st_size}"  # MB at every start would be slow
             continue
         try:
             found[name] = hashlib.sha256(path.read_bytes()).hexdigest()

@@ -118,7 +118,7 @@ class IndexKeeper:
         probe = SearchIndex(self.folder)
         try:
             probe.open(self._token())
-            count = int(probe.searcher.doc_count())
+            count = probe.doc_count()
         except IndexUnavailable as why:
             return False, f"{why}; it is rebuilt automatically"
         finally:

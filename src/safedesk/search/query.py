@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import heapq
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -13,6 +14,7 @@ from safedesk.search.concepts import Thesaurus
 from safedesk.search.glossary import Glossary
 from safedesk.search.highlight import Matched, lacks, matched_by, snippet
 from safedesk.search.index import SearchIndex
+from safedesk.search.passages import PassageMatches
 from safedesk.search.querylang import ParsedQuery, Unit, parse
 from safedesk.views import SearchHit, SearchResult
 
@@ -23,7 +25,7 @@ FACETS = ("kind", "report", "theme", "authority")
 # every kind of item the index holds, in the order a listing shows them
 KINDS = (
     "practice", "finding", "section", "key-learning", "enabler", "barrier", "outcome",
-    "next-step", "factor", "example",
+    "next-step", "factor", "example", "passage",
 )  # fmt: skip
 FILL_UP_BELOW = 20  # fewer results with every word than this: add those with some of them
 Resolver = Callable[[str, str], list[str]]
@@ -142,19 +144,28 @@ def run_search(
         return _empty(query, parsed.expanded, notes)
     tier = _tier(index, parsed)
     ranked, matched = _scored(index, main, restrict, limit, tier)
+    in_passages = _passages(index, main, wanted, limit)
+    ranked = _with_passage_hits(ranked, in_passages)
     every_word = set(matched)
+    full_passages = {hit["key"] for hit in in_passages.hits}
     partial_units: list[Unit] = []
-    if len(matched) < FILL_UP_BELOW and len(parsed.units) > 1 and not typing:
+    if len(matched) + in_passages.total < FILL_UP_BELOW and len(parsed.units) > 1 and not typing:
         # "best matches first": fill up with results that have some of the words
         partial, _raw = _whoosh_query(index, parsed, every_word=False)
         more, more_matched = _scored(index, partial, restrict, limit, tier)
-        extra = [hit for hit in more if hit.docnum not in matched]
-        added = len(more_matched - matched)
+        more_passages = _passages(index, partial, wanted, limit)
+        seen = {hit["key"] for hit in ranked}
+        extra = [
+            hit for hit in _with_passage_hits(more, more_passages)
+            if hit["key"] not in seen and getattr(hit, "docnum", None) not in matched
+        ]  # fmt: skip
+        added = len(more_matched - matched) + max(0, more_passages.total - in_passages.total)
         if added:
             partial_units = parsed.units
-            if matched:
+            if matched or in_passages.total:
+                having = len(matched) + in_passages.total
                 notes.append(
-                    f"{_count(len(matched), 'result has', 'results have')} every word; "
+                    f"{_count(having, 'result has', 'results have')} every word; "
                     f"{_count(added, 'more has', 'more have')} only some of them (each says "
                     "which words it lacks)."
                 )
@@ -162,25 +173,30 @@ def run_search(
                 notes.append("No result has every word; these have some of them.")
         ranked += extra
         matched = matched | more_matched
+        in_passages = more_passages if more_passages.total > in_passages.total else in_passages
         main = partial
     marks = matched_by(main)
     # snippets show what was typed, or else a synonym, rather than a related wording if they can
     levels = ("typed", "synonyms") if tier else ()
     first = [matched_by(with_groups(raw, parsed.groups, level)) for level in levels]
-    hits = [
-        _hit(hit, marks, None if hit.docnum in every_word else partial_units, first)
-        for hit in ranked[: max(0, limit)]
-    ]
-    spell = parsed.words + ([parsed.prefix] if parsed.prefix and not matched else [])
+
+    def lacking(hit: Any) -> list[Unit] | None:
+        docnum = getattr(hit, "docnum", None)
+        whole = docnum in every_word if docnum is not None else hit["key"] in full_passages
+        return None if whole else partial_units
+
+    hits = [_hit(hit, marks, lacking(hit), first) for hit in ranked[: max(0, limit)]]
+    anything = bool(matched) or in_passages.total > 0
+    spell = parsed.words + ([parsed.prefix] if parsed.prefix and not anything else [])
     suggestion = index.speller().suggest(text.strip(), spell) if spell else None
-    if not matched and not notes:
+    if not anything and not notes:
         notes.append("Nothing matched. Try fewer or different words.")
     return SearchResult(
         query=query,
-        total=len(matched),
+        total=len(matched) + in_passages.total,
         hits=hits,
         note=" ".join(notes) or None,
-        facets=_facets(index, matched) if facets else {},
+        facets=_with_passages(_facets(index, matched), in_passages) if facets else {},
         expanded=parsed.expanded,
         suggestion=suggestion,
         matched=marks.to_json(),
@@ -218,6 +234,39 @@ def _listing_key(searcher: Any, docnum: int) -> tuple[str, int, str]:
     stored = searcher.stored_fields(docnum)
     number = str(stored.get("number") or "")
     return stored.get("report", ""), int(number) if number.isdigit() else 0, stored["title"]
+
+
+def _passages(
+    index: SearchIndex, q: Any, wanted: Mapping[str, Sequence[str] | None], limit: int
+) -> PassageMatches:
+    """Documents' passages for the query (they are searched apart: see `search.passages`)."""
+    if index.passages is None:
+        return PassageMatches()
+    return index.passages.search(q, dict(wanted), max(limit * 3, 30))
+
+
+def _with_passage_hits(ranked: list[Any], found: PassageMatches) -> list[Any]:
+    """Whoosh's hits and the passages found in one list by weighted score, each kept in its own
+    order (the Whoosh hits may be in tier order, which a plain sort would undo)."""
+    if not found.hits:
+        return ranked
+    passages = sorted(found.hits, key=_weighted)
+    return list(heapq.merge(ranked, passages, key=_weighted))
+
+
+def _with_passages(
+    facets: dict[str, dict[str, int]], found: PassageMatches
+) -> dict[str, dict[str, int]]:
+    """Facet counts with the passages found added in (kind "passage", and their reports)."""
+    if not found.total:
+        return facets
+    kinds = {**facets.get("kind", {}), "passage": found.total}
+    reports = dict(facets.get("report", {}))
+    for report, n in found.by_report.items():
+        reports[report] = reports.get(report, 0) + n
+    ordered = {name: dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0])))
+               for name, c in (("kind", kinds), ("report", reports))}  # fmt: skip
+    return {**facets, **ordered}
 
 
 def _is_null(q: Any) -> bool:

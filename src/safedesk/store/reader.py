@@ -12,8 +12,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from safedesk.corpus.citation import cite
 from safedesk.errors import NotFoundError
-from safedesk.store.importer import CASE_PARTS
+from safedesk.store import corrections
+from safedesk.store.importer import CASE_PARTS, SUPERSEDED
 from safedesk.views import (
     AuthorityInfo,
     CaseStudyInfo,
@@ -59,6 +61,22 @@ def _bullets(items: list[str]) -> str:
     return "\n".join(f"- {i}" for i in items)
 
 
+_REPORTS = (
+    "SELECT r.*, (SELECT count(*) FROM practice p WHERE p.report_key = r.key) AS n FROM report r"
+)
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a stored report came from."""
+
+    sha256: str  # of the file imported
+    source_name: str
+    original_name: str | None  # the copy kept in originals/ ("<sha256>.pdf"), if any
+    bundled: bool
+    kind: str
+
+
 @dataclass
 class Document:
     """One searchable unit, as the indexer sees it."""
@@ -82,21 +100,35 @@ class Reader:
 
     # -- listings ---------------------------------------------------------------------------
     def reports(self) -> list[ReportInfo]:
-        rows = self.conn.execute(
-            "SELECT r.*, (SELECT count(*) FROM practice p WHERE p.report_key = r.key) AS n "
-            "FROM report r ORDER BY r.position, r.key"
-        ).fetchall()
-        return [self._report(r) for r in rows]
+        rows = self.conn.execute(f"{_REPORTS} ORDER BY r.position, r.key").fetchall()
+        fixes = corrections.load(self.conn)
+        return [self._report(r, fixes.get(r["key"], {})) for r in rows]
 
-    def _report(self, r: sqlite3.Row) -> ReportInfo:
+    def _report(
+        self, r: sqlite3.Row, fixes: dict[str, corrections.Correction] | None = None
+    ) -> ReportInfo:
+        fields = {
+            "title": r["title"],
+            "authors": _j(r["authors"]) or [],
+            "year": r["year"],
+            "publisher": r["publisher"],
+        }
+        changed = corrections.applied(fields, fixes or {})
+        citation = r["citation"]
+        if changed:
+            fields.update(changed)
+            citation = cite(
+                fields["title"], fields["authors"], fields["year"], fields["publisher"],
+                r["series"], r["isbn"],
+            )  # fmt: skip
         return ReportInfo(
             key=r["key"],
-            title=r["title"],
-            authors=_j(r["authors"]),
-            year=r["year"],
+            title=fields["title"],
+            authors=fields["authors"],
+            year=fields["year"],
             isbn=r["isbn"],
-            publisher=r["publisher"],
-            citation=r["citation"],
+            publisher=fields["publisher"],
+            citation=citation,
             practices=r["n"],
             series=r["series"],
             publisher_short=r["publisher_short"],
@@ -105,7 +137,27 @@ class Reader:
             imported_at=r["imported_at"],
             kind=r["kind"],
             pages=r["pages"],
+            sections=r["sections"],
+            passages=r["passages"],
+            original=r["original_name"],
+            corrected=sorted(changed),
         )
+
+    def origin(self, key: str) -> Origin | None:
+        """Where the report `key` came from: its file's hash and the original kept for it."""
+        row = self.conn.execute(
+            "SELECT source_sha256, source_name, original_name, bundled, kind FROM report "
+            "WHERE key = ?",
+            (key,),
+        ).fetchone()
+        if row is None:
+            return None
+        return Origin(row[0], row[1], row[2], bool(row[3]), row[4])
+
+    def original_names(self) -> set[str]:
+        """The names of every original file a report row refers to (in originals/)."""
+        rows = self.conn.execute("SELECT original_name FROM report WHERE original_name IS NOT NULL")
+        return {r[0] for r in rows}
 
     def has_report(self, key: str | None = None) -> bool:
         """True if the report `key` is here (any report, for None)."""
@@ -115,31 +167,27 @@ class Reader:
             self.conn.execute("SELECT 1 FROM report WHERE key = ?", (key,)).fetchone() is not None
         )
 
-    def is_bundled(self, key: str) -> bool:
-        """True if the report `key` came from the file shipped with safedesk."""
-        row = self.conn.execute("SELECT bundled FROM report WHERE key = ?", (key,)).fetchone()
-        return bool(row and row[0])
-
     def bundled_digest(self, source_name: str) -> str | None:
         """The SHA-256 of the bundled report file `source_name` as last imported ("" if another
-        bundled report is here instead; None if no bundled report is)."""
+        bundled report, or the user's own import of this one, is here instead; None if none is)."""
         row = self.conn.execute(
             "SELECT source_sha256 FROM report WHERE bundled = 1 AND source_name = ?", (source_name,)
         ).fetchone()
         if row is not None:
             return str(row[0])
         other = self.conn.execute("SELECT 1 FROM report WHERE bundled = 1").fetchone()
+        if other is None:  # or the user imported their own edition of it (a PDF) over it
+            other = self.conn.execute(
+                "SELECT 1 FROM library_meta m JOIN report r ON r.key = m.value WHERE m.name = ?",
+                (f"{SUPERSEDED}{source_name}",),
+            ).fetchone()
         return "" if other is not None else None
 
     def report_detail(self, key: str) -> ReportDetail | None:
-        r = self.conn.execute(
-            "SELECT r.*, (SELECT count(*) FROM practice p WHERE p.report_key = r.key) AS n "
-            "FROM report r WHERE r.key = ?",
-            (key,),
-        ).fetchone()
+        r = self.conn.execute(f"{_REPORTS} WHERE r.key = ?", (key,)).fetchone()
         if r is None:
             return None
-        info = self._report(r)
+        info = self._report(r, corrections.load(self.conn).get(key, {}))
         return ReportDetail(
             **info.to_json(),
             executive_summary=r["executive_summary"],

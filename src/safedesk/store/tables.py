@@ -58,6 +58,8 @@ class ReportRow(SQLModel, table=True):
     pages: int | None = None  # the original's page count (PDF), else None
     original_sha256: str | None = None  # the original file kept in originals/, by content hash
     original_name: str | None = None  # its file name there ("<sha256>.pdf")
+    sections: int = Field(default=0, sa_column_kwargs={"server_default": "0"})  # a document's
+    passages: int = Field(default=0, sa_column_kwargs={"server_default": "0"})  # headings, passages
 
 
 class ThemeRow(SQLModel, table=True):
@@ -327,3 +329,15 @@ class SessionActionRow(SQLModel, table=True):
     created_at: str
     updated_at: str
     deleted_at: str | None = Field(default=None, index=True)
+
+
+class CitationCorrectionRow(SQLModel, table=True):
+    """The user's correction of one field of a report's citation (title, authors, year,
+    publisher); `was` is what the file said then (see store/corrections.py)."""
+
+    __tablename__ = "citation_correction"
+    report_key: str = Field(primary_key=True)
+    field: str = Field(primary_key=True)
+    was: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
+    value: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
+    updated_at: str

@@ -20,7 +20,8 @@ class ActionSpec:
 
 
 ACTIONS: tuple[ActionSpec, ...] = (
-    ActionSpec("import_report", "&Import report…", "&File", tip="Add another report"),
+    ActionSpec("import_report", "&Import report or document…", "&File",
+               tip="Add a report or document (PDF, Word or text)"),
     ActionSpec("import_collection", "Import &collection…", "&File", tip="Open a shared file"),
     ActionSpec("export_collection", "&Export collection…", "&File", tip="Save one as a file"),
     ActionSpec("export_sessions", "Export session &records…", "&File",

@@ -17,10 +17,11 @@ from safedesk.ui.plain import message as show
 
 if TYPE_CHECKING:
     from safedesk.ui.export.dialog import ExportTargets
+    from safedesk.ui.original_view import OriginalView
     from safedesk.ui.shell import Shell
 
 log = logging.getLogger(__name__)
-IMPORTABLE = (".json", ".txt", ".md")  # collection files, report text
+IMPORTABLE = (".json", ".txt", ".md", ".pdf", ".docx")  # collection files; reports, documents
 
 
 class LibraryCommands(QObject):
@@ -28,6 +29,8 @@ class LibraryCommands(QObject):
         super().__init__(shell.window())
         self.shell = shell
         self.widget = shell.window()  # the parent of its dialogs
+        self.original_view: OriginalView | None = None  # made when first asked for
+        self.last_import: Any = None  # the summary of the last import (for tests and the status)
 
     def _status(self, text: str, msecs: int = 0) -> None:
         self.shell.statusBar().showMessage(text, msecs)
@@ -86,24 +89,44 @@ class LibraryCommands(QObject):
     # -- importing and exporting ----------------------------------------------------------------
     def on_import_report(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self.widget, "Import a report", "", "Report text (*.txt *.md)"
-        )
+            self.widget, "Import a report or document", "",
+            "Reports and documents (*.pdf *.docx *.txt *.md);;PDF (*.pdf);;Word (*.docx);;"
+            "Text (*.txt *.md)",
+        )  # fmt: skip
         if path:
             self.import_report(path)
 
     def import_report(self, path: str) -> None:
+        """Import a report or document (PDF, Word, text) off the GUI thread, with progress; a
+        file that cannot be imported is one plain message, and the library is unchanged."""
         library = self.shell.library
         if library is None:
             return
 
         def done(summary: Any) -> None:
             self.shell.content_changed()
-            self._status(f"Imported {summary.title}: {summary.practices} practices")
+            self.last_import = summary
+            self._status(summary.text())
 
         self.shell.background.run(
-            "Importing the report…", lambda progress: library.import_report(path, progress),
-            done, "The report could not be imported",
+            f"Importing {Path(path).name}…", lambda progress: library.import_report(path, progress),
+            done, f"{Path(path).name} could not be imported",
         )  # fmt: skip
+
+    def open_original(self, key: str) -> None:
+        """Show the kept original PDF of `key` at its page, with its words marked."""
+        from safedesk.ui.original_view import OriginalView
+
+        library = self.shell.library
+        if library is None:
+            return
+        original = library.original(key)
+        if original is None or original.format != "pdf":
+            self._status("The original file of this item is not in the library.", 6000)
+            return
+        if self.original_view is None:
+            self.original_view = OriginalView(self.widget)
+        self.original_view.show_original(original)
 
     def on_import_collection(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -294,7 +317,8 @@ class LibraryCommands(QObject):
 
 
 def importable_files(data: Any) -> list[Path]:
-    """Local files a drop carries that safedesk can import: collections (.json), reports."""
+    """Local files a drop carries that safedesk can import: collections (.json), reports and
+    documents (.pdf, .docx, .txt, .md)."""
     if not data.hasUrls():
         return []
     paths = [Path(u.toLocalFile()) for u in data.urls() if u.isLocalFile()]

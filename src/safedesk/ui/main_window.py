@@ -105,6 +105,9 @@ class MainWindow(QMainWindow):
 
         self.reader = ReadingPane()
         self.reader.open_requested.connect(self.nav.open)
+        self.reader.original_requested.connect(
+            lambda key: self.guarded(lambda: self.commands.open_original(key))
+        )
         self.reader.refused.connect(lambda text: self.statusBar().showMessage(text, 4000))
         self.notes = NotePanel()
         self.notes.changed.connect(self.nav.refresh_sidebar)
@@ -177,8 +180,10 @@ class MainWindow(QMainWindow):
         if reports:
             self.setWindowTitle(f"{reports[0].title} — safedesk")
         count = sum(r.practices for r in reports)
+        documents = sum(1 for r in reports if r.kind == "document")
+        also = f" and {documents} document{'s' * (documents != 1)}" if documents else ""
         self.statusBar().showMessage(
-            f"{count} examples of good practice in {len(reports)} report(s)"
+            f"{count} examples of good practice in {len(reports) - documents} report(s){also}"
         )
         if not self.nav.restore_selection():
             report = self.tree_model.item(0)

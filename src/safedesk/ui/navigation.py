@@ -11,7 +11,7 @@ from PySide6.QtGui import QStandardItem
 
 from safedesk.errors import LibraryError
 from safedesk.ui import rows
-from safedesk.ui.item_views import expand_parents
+from safedesk.ui.reading import missing_html
 from safedesk.ui.result_list import KEY_ROLE
 from safedesk.ui.sidebar import NODE_ROLE
 
@@ -45,7 +45,12 @@ class Navigator(QObject):
         current = w.tree.currentIndex()
         path = (current.data(NODE_ROLE), current.data(KEY_ROLE)) if current.isValid() else None
         w.tree_model.refresh(self.library)
-        expand_parents(w.tree)  # never a leaf: screen readers would call it expanded
+        # reports open, never a leaf (screen readers would call it expanded); documents closed
+        # (their headings are added when one is opened)
+        for r in range(w.tree_model.rowCount()):
+            item = w.tree_model.item(r)
+            if item.hasChildren() and item.data(NODE_ROLE) != "document":
+                w.tree.expand(item.index())
         if path:
             row = self.find_node(*path)
             if row is not None:
@@ -63,6 +68,8 @@ class Navigator(QObject):
         self.refresh_sidebar()
 
     def find_node(self, node: str, key: str) -> QStandardItem | None:
+        if node == "doc-section":
+            self.shell.tree_model.fill(key.split("/")[0])
         for row in self._all_rows():
             if (row.data(NODE_ROLE), row.data(KEY_ROLE)) == (node, key):
                 return row
@@ -121,6 +128,12 @@ class Navigator(QObject):
             practices = lib.practices(**{node: key})
             pane.show_rows(f"{len(practices)} practices", [rows.practice_row(p) for p in practices])
             self.open(key, remember=False)
+        elif node in ("document", "doc-section"):
+            passages = lib.passages(report=key) if node == "document" else lib.passages(section=key)
+            pane.show_rows(
+                f"{len(passages)} passages", [rows.passage_row(p) for p in passages], filters=False
+            )
+            self.open(key, remember=node == "doc-section")
         elif node == "item":
             self.open(key)
         elif node == "bookmarks":
@@ -186,7 +199,13 @@ class Navigator(QObject):
         try:
             item = self.library.get(key)
         except LibraryError as exc:
-            w.reader.setPlainText(str(exc))
+            copy = self.library.saved_copy(key)  # gone (a new edition dropped it): what was kept
+            if copy is None:
+                w.reader.setPlainText(str(exc))
+            else:
+                w.reader.setHtml(missing_html(key, copy))
+            w.notes.show_item(self.library, None)
+            self.reading_key = None
             return
         self.reading_key = key
         w.reader.show_item(self.library, item, w.search.emphasis)

@@ -68,7 +68,8 @@ class PracticeMap(QWidget):
         chosen = self.report.currentData()
         self.report.clear()
         for r in library.reports():
-            self.report.addItem(r.title, r.key)
+            if r.kind == "report":  # documents have no themes or authorities to map
+                self.report.addItem(r.title, r.key)
         self.report.setVisible(self.report.count() > 1)
         at = self.report.findData(chosen) if chosen else 0
         self.report.setCurrentIndex(max(at, 0))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html import escape
 from itertools import pairwise
+from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
 from safedesk.errors import LibraryError
@@ -21,15 +22,21 @@ from safedesk.ui.rows import hit_title
 from safedesk.views import (
     AuthorityInfo,
     CaseStudyInfo,
+    DocumentSectionInfo,
     ExampleInfo,
     Item,
+    PassageInfo,
     PracticeInfo,
     SearchResult,
     ThemeInfo,
     View,
 )
 
+if TYPE_CHECKING:
+    from safedesk.store.collections import Snapshot
+
 LINK_SCHEME = "safedesk"
+ORIGINAL_SCHEME = "safedesk-original"  # "Open the original at page N"
 
 
 def item_link(key: str, text: str) -> str:
@@ -41,6 +48,32 @@ def key_of_link(url: str) -> str | None:
     """The library key an in-library link points at (None for any other link)."""
     prefix = f"{LINK_SCHEME}:"
     return unquote(url[len(prefix) :]) if url.startswith(prefix) else None
+
+
+def original_link(key: str, page: int) -> str:
+    """A link that shows the original file at the page where `key` starts."""
+    href = f"{ORIGINAL_SCHEME}:{escape(quote(key, safe='/.-'))}"
+    return f'<a href="{href}">Open the original at page {page}</a>'
+
+
+def key_of_original_link(url: str) -> str | None:
+    """The key whose original an "Open the original" link asks for (None for other links)."""
+    prefix = f"{ORIGINAL_SCHEME}:"
+    return unquote(url[len(prefix) :]) if url.startswith(prefix) else None
+
+
+def missing_html(key: str, copy: Snapshot) -> str:
+    """What the user kept of an item that is no longer in the library (a new edition of its
+    document dropped it, or its report is not here): the saved copy, plainly marked."""
+    report = copy.report_title or key.split("/")[0]
+    text = render_html(
+        Item(key=key, kind="missing", report=copy.report_key, title=copy.title, text=copy.text)
+    )
+    return (
+        f"<p class='meta'><b>No longer in the library</b>: {escape(report)} does not have this "
+        "any more (a new edition may have changed or dropped it). This is the copy saved with "
+        f"your bookmark or collection.</p>{text}"
+    )
 
 
 @dataclass(frozen=True)
@@ -105,11 +138,39 @@ class TextMarker:
 
 def reading_html(library: Library, item: View, marker: TextMarker) -> str:
     """The item, then the links a reader follows from it."""
-    return render_html(item, marker) + _links(library, item)
+    return render_html(item, marker) + _original(library, item) + _links(library, item)
+
+
+def _original(library: Library, item: View) -> str:
+    """ "Open the original at page N" for an item of a PDF kept in the library."""
+    if not getattr(item, "page", None):
+        return ""
+    try:
+        original = library.original(item.key)
+    except LibraryError:
+        return ""
+    if original is None or original.format != "pdf" or not original.page:
+        return ""
+    return f"<p class='links'>{original_link(item.key, original.page)}</p>"
+
+
+def _document_links(library: Library, item: PassageInfo | DocumentSectionInfo) -> str:
+    """A passage names its section, a section its document; Word files have no pages, so the
+    section is where a passage is found."""
+    links = []
+    if isinstance(item, PassageInfo) and item.section_key:
+        links.append(f"Section: {item_link(item.section_key, item.section or 'this section')}")
+    detail = library.report_detail(item.report)
+    if detail is not None:
+        links.append(f"In {item_link(detail.key, detail.title)}")
+        links.append(f"<span class='meta'>Cite: {escape(detail.citation)}</span>")
+    return "<p class='links'>" + "<br>".join(links) + "</p>"
 
 
 def _links(library: Library, item: View) -> str:
     try:
+        if isinstance(item, PassageInfo | DocumentSectionInfo):
+            return _document_links(library, item)
         if isinstance(item, PracticeInfo):
             return _practice_links(library, item)
         if isinstance(item, ThemeInfo):

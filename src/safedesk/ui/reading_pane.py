@@ -9,7 +9,13 @@ from PySide6.QtGui import QDesktopServices, QPalette, QTextCharFormat, QTextCurs
 from safedesk.library import Library
 from safedesk.ui.colours import quiet_text, search_mark
 from safedesk.ui.document_view import DocumentView
-from safedesk.ui.reading import Emphasis, TextMarker, key_of_link, reading_html
+from safedesk.ui.reading import (
+    Emphasis,
+    TextMarker,
+    key_of_link,
+    key_of_original_link,
+    reading_html,
+)
 from safedesk.views import View
 
 
@@ -19,6 +25,7 @@ class ReadingPane(DocumentView):
     only) open in the browser; any other link is refused (`refused`)."""
 
     open_requested = Signal(str)
+    original_requested = Signal(str)  # "Open the original at page N": the item's key
     refused = Signal(str)
 
     def __init__(self) -> None:
@@ -51,8 +58,11 @@ class ReadingPane(DocumentView):
 
     def _follow(self, url: QUrl) -> None:
         key = key_of_link(url.toString())
+        original = key_of_original_link(url.toString())
         if key is not None:
             self.open_requested.emit(key)
+        elif original is not None:
+            self.original_requested.emit(original)
         elif url.scheme() in ("http", "https"):
             QDesktopServices.openUrl(url)
         else:

@@ -16,6 +16,7 @@ from safedesk.views import (
     BookmarkInfo,
     CollectionInfo,
     ExampleInfo,
+    PassageInfo,
     PracticeInfo,
     SearchHit,
     TrashEntry,
@@ -64,13 +65,20 @@ def hit_row(hit: SearchHit, theme_labels: dict[tuple[str, str], str]) -> Row:
     """A search hit; `theme_labels` maps (report, theme title) to "3.2 Theme title"."""
     theme = theme_labels.get((hit.report, hit.theme or ""), hit.theme or "")
     authority = hit.authority or ""
-    where = " · ".join(x for x in (authority, theme) if x)
+    where = " · ".join(x for x in (authority, theme, f"p. {hit.page}" if hit.page else "") if x)
     return Row(
         hit.key, hit_title(hit.kind, hit.number, hit.title), where, hit.snippet, kind=hit.kind,
         theme=f"{hit.report}|{hit.theme}" if hit.theme else "", theme_label=theme,
         authority=f"{hit.report}|{authority}" if authority else "", authority_label=authority,
         number=hit.number if isinstance(hit.number, int) else None,
     )  # fmt: skip
+
+
+def passage_row(p: PassageInfo) -> Row:
+    """A passage of a document: its printed number and first words, its section and page."""
+    title = f"{p.number}. {p.title}" if p.number else p.title
+    meta = " · ".join(x for x in (p.section or "", f"p. {p.page}" if p.page else "") if x)
+    return Row(p.key, title, meta, kind="passage")
 
 
 def bookmark_row(b: BookmarkInfo) -> Row:
@@ -158,7 +166,8 @@ KIND_LABELS = {
     "practice": "Practice (boxes)", "finding": "Review findings", "section": "Case-study sections",
     "key-learning": "Key learning", "enabler": "Enablers", "barrier": "Barriers",
     "outcome": "Outcomes", "next-steps": "Next steps", "factor": "Supporting factors",
-    "example": "My examples",
+    "example": "My examples", "passage": "Passages (documents)",
+    "document-section": "Document sections",
 }  # fmt: skip
 
 

@@ -1,4 +1,5 @@
-"""The sidebar: each report's themes, authorities, factors and findings; then the user's things."""
+"""The sidebar: each report's themes, authorities, factors and findings, each document's headings;
+then the user's things."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from safedesk.ui.focus_ring import FocusRing
 from safedesk.ui.item_views import announce_current_soon, follow_selection
 from safedesk.ui.plain import tooltip
 from safedesk.ui.result_list import KEY_ROLE, KEYS_MIME, keys_mime, keys_of
+from safedesk.views import DocumentSectionInfo
 
 NODE_ROLE = Qt.ItemDataRole.UserRole + 2  # what kind of node: theme, authority, bookmarks, ...
 
@@ -40,10 +42,16 @@ class SidebarModel(QStandardItemModel):
 
     dropped_on_collection = Signal(str, list)  # collection name, keys
 
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._library: Library | None = None
+        self._documents: dict[str, QStandardItem] = {}  # document key -> its node
+        self._unfilled: dict[str, int] = {}  # documents whose headings are not added yet
+
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         base = super().flags(index) & ~Qt.ItemFlag.ItemIsDropEnabled
         node = index.data(NODE_ROLE)
-        if node in ("item", "theme", "authority") and index.data(KEY_ROLE):
+        if node in ("item", "theme", "authority", "doc-section") and index.data(KEY_ROLE):
             base |= Qt.ItemFlag.ItemIsDragEnabled
         else:
             base &= ~Qt.ItemFlag.ItemIsDragEnabled
@@ -71,9 +79,37 @@ class SidebarModel(QStandardItemModel):
         self.dropped_on_collection.emit(parent.data(KEY_ROLE), keys_of(data))
         return False  # nothing is moved inside the tree itself
 
+    # A document's headings are added when its node is first expanded (Qt asks `fetchMore`), or
+    # when one is looked for (`fill`): a library of 200 documents has thousands of them.
+    def hasChildren(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: B008
+        return self.canFetchMore(parent) or super().hasChildren(parent)
+
+    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> bool:
+        return parent.isValid() and parent.data(KEY_ROLE) in self._unfilled
+
+    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> None:
+        self.fill(str(parent.data(KEY_ROLE)))
+
+    def fill(self, document: str) -> QStandardItem | None:
+        """Add the headings of `document` under its node (once); the node, if there is one."""
+        node = self._documents.get(document)
+        if node is not None and self._unfilled.pop(document, None) is not None:
+            assert self._library is not None
+            add_sections(node, self._library.document_sections(document))
+        return node
+
     def refresh(self, library: Library) -> None:
         self.clear()
+        self._library = library
+        self._documents, self._unfilled = {}, {}
         for report in library.reports():
+            if report.kind == "document":
+                node = _node(report.title, "document", report.key, report.citation)
+                self._documents[report.key] = node
+                if report.sections:
+                    self._unfilled[report.key] = report.sections
+                self.appendRow(node)
+                continue
             root = _node(report.title, "report", report.key, report.citation)
             themes = _node("Themes", "group")
             for t in library.themes(report.key):
@@ -135,3 +171,16 @@ class SidebarTree(QTreeView):
     def selectionChanged(self, selected: QItemSelection, deselected: QItemSelection) -> None:
         super().selectionChanged(selected, deselected)
         follow_selection(self, selected)
+
+
+def add_sections(root: QStandardItem, sections: list[DocumentSectionInfo]) -> None:
+    """A document's headings under its node, nested by level (a level-2 heading under the level-1
+    heading above it)."""
+    parents: list[tuple[int, QStandardItem]] = [(0, root)]
+    for s in sections:
+        while len(parents) > 1 and parents[-1][0] >= s.level:
+            parents.pop()
+        tip = f"{s.title} (p. {s.page})" if s.page else s.title
+        node = _node(s.title, "doc-section", s.key, tip)
+        parents[-1][1].appendRow(node)
+        parents.append((s.level, node))

@@ -8,11 +8,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from safedesk.briefing.document_sheet import pages_cited
 from safedesk.briefing.request import KIND_NAMES, BriefRequest
 from safedesk.errors import LibraryError
 from safedesk.interfaces import Source
 from safedesk.userlib import title_of
-from safedesk.views import AuthorityInfo, ExampleInfo, PracticeInfo, ThemeInfo
+from safedesk.views import (
+    AuthorityInfo,
+    DocumentSectionInfo,
+    ExampleInfo,
+    PassageInfo,
+    PracticeInfo,
+    ThemeInfo,
+)
 
 # kind -> the radio button's label, with its mnemonic
 KIND_LABELS = {
@@ -56,11 +64,17 @@ class Offer:
     title: str  # e.g. "Box 3: Restructuring of social care teams…"
     detail: str = ""  # e.g. "London borough" or "4 items"
     on_theme: bool = False  # a 7-minute briefing: `target` is a theme (else a key)
+    of: str = ""  # a sheet of something other than a practice: "Section", "Passage"
 
     @property
     def name(self) -> str:
-        """What the kind is called: "Practice sheet", "Participant handout"…"""
-        return KIND_NAMES[self.kind]
+        """What the kind is called: "Practice sheet", "Section sheet", "Participant handout"…"""
+        return f"{self.of} sheet" if self.of else KIND_NAMES[self.kind]
+
+    @property
+    def label(self) -> str:
+        """The radio button's label, with its mnemonic."""
+        return f"{self.of} &sheet" if self.of else KIND_LABELS[self.kind]
 
     def request(self, paper: str, notes_space: bool) -> BriefRequest:
         """The briefing this offer makes on `paper` (space for notes only on a sheet)."""
@@ -93,8 +107,15 @@ def offers_for(library: Source, targets: ExportTargets) -> list[Offer]:
     if targets.key and isinstance(item, PracticeInfo):
         title = f"Box {item.number}: {item.title}"
         offers.append(Offer("sheet", targets.key, title, item.authority))
-    elif targets.key and isinstance(item, ExampleInfo):  # a sheet is made for these two only
+    elif targets.key and isinstance(item, ExampleInfo):
         offers.append(Offer("sheet", targets.key, title_of(item, targets.key)))
+    elif targets.key and isinstance(item, DocumentSectionInfo | PassageInfo):
+        of = "Section" if isinstance(item, DocumentSectionInfo) else "Passage"
+        passages = item.passages if isinstance(item, DocumentSectionInfo) else [item]
+        pages = pages_cited([item.page, *(p.page for p in passages)])
+        section = item.title if isinstance(item, DocumentSectionInfo) else item.section
+        detail = " · ".join(x for x in (f"{len(passages)} passages", pages) if x)
+        offers.append(Offer("sheet", targets.key, section or item.title, detail, of=of))
     kind = str(getattr(item, "kind", ""))
     if targets.key and kind in SEVEN_MINUTE_KINDS:
         title = offers[0].title if offers else title_of(item, targets.key)

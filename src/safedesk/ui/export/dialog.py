@@ -63,7 +63,6 @@ from safedesk.fileio import write_atomically
 from safedesk.library import Library
 from safedesk.ui.export.choices import (
     FORMAT_LABELS,
-    KIND_LABELS,
     PAPER_LABELS,
     ExportTargets,
     Offer,
@@ -183,7 +182,7 @@ class ExportDialog(QDialog):
         self.kind_buttons: dict[str, QRadioButton] = {}
         indent = self.style().pixelMetric(QStyle.PixelMetric.PM_ExclusiveIndicatorWidth) + 8
         for n, offer in enumerate(self.offers):
-            label, name = KIND_LABELS[offer.kind], offer.name
+            label, name = offer.label, offer.name
             button = QRadioButton(label)
             button.setAccessibleName(name)
             button.setAccessibleDescription(f"{offer.title}. {offer.detail}".strip(". "))
