@@ -128,3 +128,60 @@ def test_no_import_runs_against_the_data_flow(place: str) -> None:
                 if any(name == up or name.startswith(up + ".") for up in LAYERS[place])
             ]
     assert not found
+
+
+def _imports_of_every_module() -> dict[str, set[str]]:
+    """module -> the project modules it imports anywhere in its text (at the top, inside a
+    function, or for type checking only: each is a tie between the two files)."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "src"
+    modules = {
+        ".".join(p.relative_to(root).with_suffix("").parts).removesuffix(".__init__"): p
+        for p in root.rglob("*.py")
+    }
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        found: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+                    base = ".".join([*parts, *([base] if base else [])])
+                # `from package import submodule` ties this file to the submodule
+                targets = [
+                    f"{base}.{a.name}" if f"{base}.{a.name}" in modules else base
+                    for a in node.names
+                ]
+            else:
+                continue
+            found |= {t for t in targets if t in modules and t != name}
+        graph[name] = found
+    return graph
+
+
+def test_no_two_modules_import_each_other_even_lazily() -> None:
+    """No import circle anywhere in src (the package's own lazy re-export in __init__ aside)."""
+    graph = _imports_of_every_module()
+    graph["safedesk"] = set()  # safedesk/__init__.py hands Library on lazily, by design
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    circles: list[list[str]] = []
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == 1:
+                circles.append([*path[path.index(nxt) :], nxt])
+            elif nxt not in state:
+                visit(nxt, [*path, nxt])
+        state[node] = 2
+
+    for start in sorted(graph):
+        if start not in state:
+            visit(start, [start])
+    assert not circles, "\n".join(" -> ".join(c) for c in circles)

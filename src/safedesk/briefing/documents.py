@@ -30,6 +30,7 @@ from safedesk.briefing.model import (
 )
 from safedesk.briefing.page import PageInfo
 from safedesk.briefing.request import BriefRequest
+from safedesk.briefing.sources import one_theme, related_factors, report_of, source_line
 from safedesk.errors import LibraryError
 from safedesk.interfaces import Source
 from safedesk.search.related import word_overlap
@@ -65,18 +66,6 @@ def build(lib: Source, request: BriefRequest, learning: int = SHEET_LEARNING) ->
         return authority_profile(lib, request.authority, request.paper)
     assert request.key is not None
     return practice_sheet(lib, request.key, request.paper, request.notes_space, learning)
-
-
-def source_line(report: ReportDetail) -> str:
-    who = report.publisher_short or report.publisher or ""
-    return f"{report.title} ({report.year}), {who}".strip().rstrip(",")
-
-
-def report_of(lib: Source, key: str) -> ReportDetail:
-    detail = lib.report_detail(key)
-    if detail is None:
-        raise LibraryError(f"the report {key!r} is not in the library")
-    return detail
 
 
 def _findings(theme: ThemeInfo) -> list[Block]:
@@ -204,21 +193,6 @@ def theme_brief(lib: Source, theme_key: str, paper: str) -> Doc:
                 doc.add(Heading(f.title, 3), *stored_text(f.text))
     doc.citations = [report.citation]
     return doc
-
-
-def one_theme(lib: Source, theme_key: str) -> ThemeInfo:
-    keys = lib.resolve("theme", theme_key)
-    if len(keys) != 1:
-        raise LibraryError(f"{theme_key!r} matches {len(keys)} themes; give the theme's key")
-    theme = lib.get(keys[0])
-    assert isinstance(theme, ThemeInfo)
-    return theme
-
-
-def related_factors(lib: Source, report: str, kind: str, context: str) -> list[Item]:
-    """The report's supporting factors (or barriers) most like `context`, best first."""
-    factors = [f for f in lib.factors(report) if f.kind == kind]
-    return sorted(factors, key=lambda f: -word_overlap(context, f.text))
 
 
 # -- authority profile ---------------------------------------------------------------------------

@@ -16,9 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from safedesk.briefing import model
-from safedesk.briefing.documents import one_theme, related_factors, report_of, source_line
 from safedesk.briefing.page import PageInfo
 from safedesk.briefing.request import BriefRequest
+from safedesk.briefing.sources import one_theme, related_factors, report_of, source_line
 from safedesk.errors import LibraryError
 from safedesk.interfaces import Source
 from safedesk.search.related import word_overlap

@@ -11,14 +11,18 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from safedesk.errors import LibraryError, NotFoundError
 from safedesk.store import running_order
 from safedesk.store.transactions import insert_row, now, short_uid, transaction
 
-if TYPE_CHECKING:
-    from safedesk.store.collections import Collections
+
+class NamedCollections(Protocol):
+    """What the session tables need of the collections (`store.collections.Collections`)."""
+
+    def collection(self, name: str) -> sqlite3.Row: ...
+
 
 STEP_FIELDS = ("title", "minutes", "instructions")
 RECORD_SQL = (
@@ -66,7 +70,7 @@ class IncomingRecord:
 
 
 class Sessions:
-    def __init__(self, conn: sqlite3.Connection, collections: Collections) -> None:
+    def __init__(self, conn: sqlite3.Connection, collections: NamedCollections) -> None:
         self.conn = conn
         self.collections = collections
 

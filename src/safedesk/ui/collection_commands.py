@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QAbstractItemView, QInputDialog, QMenu, QMessageBo
 from safedesk.ui.keyboard import show_menu
 from safedesk.ui.plain import message
 from safedesk.ui.result_list import KEY_ROLE, ROW_ROLE
+from safedesk.ui.shell import Target
 from safedesk.ui.sidebar import NODE_ROLE
 
 if TYPE_CHECKING:
@@ -20,14 +21,6 @@ if TYPE_CHECKING:
     from safedesk.ui.shell import Shell
 
 NEW_COLLECTION = "New collection…"
-
-
-@dataclass(frozen=True)
-class Target:
-    """What a menu entry acts on: a library key, and the collection it is in (or is)."""
-
-    key: str
-    collection: str | None = None
 
 
 @dataclass(frozen=True)

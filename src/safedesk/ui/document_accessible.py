@@ -10,10 +10,10 @@ event on the link) or by walking the document's children.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 import shiboken6
-from PySide6.QtCore import QObject, QPoint, QRect, Qt, QTimer
+from PySide6.QtCore import QObject, QPoint, QRect, Qt, QTimer, QUrl
 from PySide6.QtGui import (
     QAccessible,
     QAccessibleActionInterface,
@@ -24,13 +24,10 @@ from PySide6.QtGui import (
     QTextCursor,
     QWindow,
 )
-from PySide6.QtWidgets import QAccessibleWidget
+from PySide6.QtWidgets import QAccessibleWidget, QTextBrowser
 
 from safedesk.ui.accessibility import NULL, pointer_to, stock_interface
 from safedesk.ui.document_structure import Node, structure
-
-if TYPE_CHECKING:
-    from safedesk.ui.document_view import DocumentView
 
 Role = QAccessible.Role
 IType = QAccessible.InterfaceType
@@ -41,7 +38,7 @@ SET_FOCUS = QAccessibleActionInterface.setFocusAction()
 class DocumentAccessible(QAccessibleWidget):
     """The view as a document; its structure nodes are its first children."""
 
-    def __init__(self, view: DocumentView) -> None:
+    def __init__(self, view: QTextBrowser) -> None:
         super().__init__(view, Role.Document)
         self.view = view
         # Qt's QTextBrowser interface for the same widget: its Text interface is C++ (Python cannot
@@ -51,8 +48,9 @@ class DocumentAccessible(QAccessibleWidget):
         self._focused_link: LinkAccessible | None = None
         self._announcing = False
         view.document().contentsChanged.connect(self._contents_changed)
-        view.cursorPositionChanged.connect(self._highlight_moved)
-        view.link_highlight_changed.connect(self._highlight_moved)
+        view.cursorPositionChanged.connect(self.highlight_moved)
+        # (`document_view.DocumentView` also calls `highlight_moved` when Tab moves its link
+        # highlight, which QTextBrowser does without a signal)
 
     # -- QAccessibleInterface ------------------------------------------------------------------
     def interface_cast(self, t: IType) -> Any:
@@ -120,7 +118,7 @@ class DocumentAccessible(QAccessibleWidget):
         for node in self.nodes():
             _tell(node, QAccessible.Event.ObjectCreated)
 
-    def _highlight_moved(self) -> None:
+    def highlight_moved(self) -> None:
         """Tab highlights a link by selecting it: that link is now the focused child."""
         cursor = self.view.textCursor()
         link = None
@@ -141,7 +139,7 @@ def _tell(iface: QAccessibleInterface, event: QAccessible.Event) -> None:
     QAccessible.updateAccessibility(QAccessibleEvent(iface, event))
 
 
-def screen_rect(view: DocumentView, start: int, end: int) -> QRect:
+def screen_rect(view: QTextBrowser, start: int, end: int) -> QRect:
     """Screen rectangle of document positions `start`..`end` (their first line, if they wrap)."""
     first, last = QTextCursor(view.document()), QTextCursor(view.document())
     first.setPosition(start)
@@ -281,10 +279,13 @@ class LinkAccessible(NodeAccessible, QAccessibleActionInterface):
 
     def doAction(self, name: str) -> None:
         if name == PRESS:
-            self.doc.view.follow(self.node.href)
+            self.doc.view.anchorClicked.emit(QUrl(self.node.href))  # as a click on it does
         elif name == SET_FOCUS:
             self.doc.view.setFocus(Qt.FocusReason.OtherFocusReason)
-            self.doc.view.select_range(self.node.start, self.node.end)
+            cursor = self.doc.view.textCursor()
+            cursor.setPosition(self.node.start)
+            cursor.setPosition(self.node.end, QTextCursor.MoveMode.KeepAnchor)
+            self.doc.view.setTextCursor(cursor)
 
 
 class CellAccessible(NodeAccessible, QAccessibleTableCellInterface):

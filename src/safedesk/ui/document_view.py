@@ -8,8 +8,8 @@ The reading pane and the guide are DocumentViews; links are followed by whoever 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QAccessibleInterface, QTextCursor
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAccessibleInterface
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from safedesk.ui import accessibility
@@ -35,18 +35,10 @@ class DocumentView(QTextBrowser):
         self.link_highlight_changed.emit()
         return moved
 
-    def follow(self, href: str) -> None:
-        """Follow a link as a click on it does."""
-        self.anchorClicked.emit(QUrl(href))
-
-    def select_range(self, start: int, end: int) -> None:
-        cursor = self.textCursor()
-        cursor.setPosition(start)
-        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-        self.setTextCursor(cursor)
-
 
 def _accessible(view: DocumentView) -> QAccessibleInterface:
     from safedesk.ui.document_accessible import DocumentAccessible
 
-    return DocumentAccessible(view)
+    made = DocumentAccessible(view)
+    view.link_highlight_changed.connect(made.highlight_moved)
+    return made

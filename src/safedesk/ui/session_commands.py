@@ -12,10 +12,10 @@ from PySide6.QtCore import QObject, QPoint
 from PySide6.QtWidgets import QMenu
 
 from safedesk.store.running_order import is_step
-from safedesk.ui.collection_commands import Target
 from safedesk.ui.planner import PlannerBar
 from safedesk.ui.result_list import KEY_ROLE, ROW_ROLE
 from safedesk.ui.rows import Row
+from safedesk.ui.shell import Target
 from safedesk.views import ActionInfo, CollectionInfo, SessionRecordInfo
 
 if TYPE_CHECKING:

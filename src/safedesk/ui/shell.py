@@ -4,8 +4,10 @@ of each other. They depend on these protocols, not on `MainWindow`, which satisf
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Protocol
+from dataclasses import dataclass
+from typing import Protocol
 
+from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QListView, QStatusBar, QTreeView, QWidget
 
 from safedesk.library import Library
@@ -16,10 +18,44 @@ from safedesk.ui.reading_pane import ReadingPane
 from safedesk.ui.result_list import ListPane
 from safedesk.ui.search_controller import SearchController
 from safedesk.ui.sidebar import SidebarModel
+from safedesk.views import CollectionInfo
 
-if TYPE_CHECKING:
-    from safedesk.ui.collection_commands import CollectionCommands
-    from safedesk.ui.session_commands import SessionCommands
+
+@dataclass(frozen=True)
+class Target:
+    """What a menu entry acts on: a library key, and the collection it is in (or is)."""
+
+    key: str
+    collection: str | None = None
+
+
+class CollectionEditing(Protocol):
+    """What other parts ask of `collection_commands.CollectionCommands`."""
+
+    def edit_item_notes(self, target: Target) -> None: ...
+
+    def move_up(self, target: Target) -> None: ...
+
+    def move_down(self, target: Target) -> None: ...
+
+    def remove_item(self, target: Target) -> None: ...
+
+
+class SessionViews(Protocol):
+    """What other parts ask of `session_commands.SessionCommands`: the planner bar, the
+    Sessions view, and the menus of steps, records and actions."""
+
+    def collection_shown(self, c: CollectionInfo) -> None: ...
+
+    def hide_bar(self) -> None: ...
+
+    def row_changed(self, row_kind: str) -> None: ...
+
+    def show_sessions(self) -> None: ...
+
+    def show_row(self, key: str, kind: str) -> None: ...
+
+    def menu(self, key: str, kind: str, where: QPoint) -> None: ...
 
 
 class Navigation(Protocol):
@@ -87,10 +123,10 @@ class Shell(Protocol):
     def commands(self) -> FileCommands: ...
 
     @property
-    def collections(self) -> CollectionCommands: ...
+    def collections(self) -> CollectionEditing: ...
 
     @property
-    def sessions(self) -> SessionCommands: ...
+    def sessions(self) -> SessionViews: ...
 
     def window(self) -> QWidget: ...
 
