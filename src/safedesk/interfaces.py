@@ -7,9 +7,11 @@ service layer can import them without a circle and each can be tested over any o
 
 from __future__ import annotations
 
-from typing import Protocol
+import os
+from typing import Any, Protocol
 
 from safedesk.store.collections import Snapshot
+from safedesk.store.local import LocalStore
 from safedesk.views import (
     BookmarkInfo,
     CaseStudyInfo,
@@ -61,3 +63,18 @@ class UserItems(Protocol):
 
 class Source(Content, UserItems, Protocol):
     """Everything a briefing or a collection file is made from."""
+
+
+class TeamHost(Protocol):
+    """What a team sync needs of the library: its store, the report importer, and the search
+    index kept in step afterwards."""
+
+    @property
+    def store(self) -> LocalStore: ...
+
+    def import_report(
+        self, path: str | os.PathLike[str], progress: Any = None, bundled: bool = False,
+        *, in_batch: bool = False,
+    ) -> Any: ...  # fmt: skip
+
+    def after_sync(self, before: str, documents: int) -> None: ...

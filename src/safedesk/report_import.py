@@ -42,9 +42,13 @@ def import_report(
     path: Path,
     progress: Progress | None = None,
     bundled: bool = False,
+    *,
+    in_batch: bool = False,
 ) -> ImportSummary:
     """Parse the report file at `path` and store it (replacing an earlier import of the same
-    report), then bring the search index up to date."""
+    report), then bring the search index up to date. `in_batch`: one of several imports (a team
+    sync's shared documents): the caller backs up once before them, and the index, left stale,
+    is rebuilt once after."""
     from safedesk.corpus.parser import parse_report
     from safedesk.corpus.text import MAX_REPORT_BYTES
     from safedesk.store.importer import write_report
@@ -54,7 +58,7 @@ def import_report(
         progress(f"Reading {path.name}", 0.05)
     report = parse_report(data, path.name)
     replaced = store.content.has_report(report.slug)
-    if store.content.has_report():
+    if store.content.has_report() and not in_batch:
         try:
             store.backup("before-import")
         except (OSError, sqlite3.Error) as exc:
@@ -69,7 +73,8 @@ def import_report(
         _part(progress, 0.1, 0.3),
     )  # fmt: skip
     try:
-        index.changed(report.slug, before, _part(progress, 0.4, 0.6))
+        if not in_batch:
+            index.changed(report.slug, before, _part(progress, 0.4, 0.6))
     except OSError as exc:  # the report is stored; the index is derived and rebuilt later
         raise LibraryError(
             f"imported {report.title!r}, but the search index could not be updated "

@@ -30,6 +30,8 @@ class ReportInfo(_View):
     imported_at: str = ""
     kind: str = "report"  # "report" (themes, boxes...) or "document" (sections and passages)
     pages: int | None = None  # the original's page count (PDF)
+    shared: bool = False  # shared with the team library (with its original file)
+    shared_by: str | None = None  # the team member who shared it (their name on the team)
 
 
 @dataclass
@@ -217,6 +219,7 @@ class CollectionItem(_View):
     report_title: str = ""
     linked: bool = True  # False: the report is not in this library; the snapshot is shown
     uid: str = ""
+    updated_at: str = ""  # the last change to its note, prompts, timing or place
 
 
 @dataclass
@@ -227,6 +230,8 @@ class CollectionInfo(_View):
     uid: str = ""
     created_at: str = ""
     updated_at: str = ""
+    shared: bool = False  # shared with the team library
+    shared_by: str | None = None  # the team member who shared it (their name on the team)
 
 
 @dataclass
@@ -244,6 +249,8 @@ class ExampleInfo(_View):
     updated_at: str = ""
     kind: str = "example"
     source: str = "My example: added by a user, not from a report"
+    shared: bool = False  # shared with the team library
+    shared_by: str | None = None  # the team member who shared it (their name on the team)
 
 
 @dataclass
@@ -258,13 +265,29 @@ class CollectionImport(_View):
     linked: int  # added items whose report is in this library (they show its current text)
     snapshots: int  # added items shown from the file's snapshot (their report is not here)
     examples_added: int
+    updated: int = 0  # items whose note, prompts or timing the newer file changed
+    removed: int = 0  # items the sender removed, moved to the Trash (unchanged here)
+    # versions kept as conflict copies: {id, kind, uid, collection, key, copy: file|here, clashed}
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    note: str = ""  # e.g. the file is not newer than the copy here
 
     def summary(self) -> str:
+        if self.note:
+            return f"{self.name}: {self.note}"
         verb = "Created" if self.created else "Updated"
         parts = [f"{verb} collection {self.name!r}"]
         if self.renamed_from:
             parts.append(f"(renamed from {self.renamed_from!r}: that name was taken)")
         parts.append(f"{self.added} items added, {self.skipped} already there")
+        if self.updated:
+            parts.append(f"{self.updated} items updated from the file")
+        if self.removed:
+            parts.append(f"{self.removed} items the sender removed moved to the Trash")
+        if self.conflicts:
+            parts.append(
+                f"{len(self.conflicts)} changed both here and in the file: the later change "
+                "was kept and the other is kept as a conflict copy"
+            )
         if self.snapshots:
             parts.append(f"{self.snapshots} shown from the file because their report is not here")
         if self.examples_added:

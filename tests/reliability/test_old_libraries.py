@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0099"
-down_revision = "0003"
+down_revision = "{head}"
 branch_labels = None
 depends_on = None
 
@@ -66,7 +66,11 @@ def test_it_opens_with_every_user_row_byte_identical(old_library: Path) -> None:
         assert notes[B + "box-6"] == "control \x01\x07\x1b[31m chars and a NUL \x00 inside"
         assert lib.collection("March session").items[3].note.startswith("<b>bold?</b>")
         assert lib.search("reflective practice").total > 0  # the bundled report was added
-    assert user_rows(old_library / "library.sqlite3") == expected
+        # columns added since (sharing with a team) hold their defaults: nothing is shared
+        assert not any(c.shared for c in lib.collections())
+        assert not any(e.shared for e in lib.examples())
+    # every column the old schema had is byte-identical (newer columns are compared above)
+    assert user_rows(old_library / "library.sqlite3", user_columns(OLD)) == expected
 
 
 def test_an_upgrade_backs_up_first_and_keeps_every_byte(
@@ -75,7 +79,9 @@ def test_an_upgrade_backs_up_first_and_keeps_every_byte(
     """A real next migration (test-only revision 0099 that rebuilds every user table)."""
     migrations = tmp_path / "db"
     shutil.copytree(paths.migrations_dir(), migrations)
-    (migrations / "versions" / "0099_test_rebuild.py").write_text(FUTURE_MIGRATION)
+    (migrations / "versions" / "0099_test_rebuild.py").write_text(
+        FUTURE_MIGRATION.replace("{head}", database.KNOWN_REVISIONS[-1])
+    )
     monkeypatch.setattr(paths, "migrations_dir", lambda: migrations)
     monkeypatch.setattr(database, "KNOWN_REVISIONS", [*database.KNOWN_REVISIONS, "0099"])
     expected, columns = user_rows(OLD), user_columns(OLD)

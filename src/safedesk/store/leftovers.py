@@ -24,6 +24,8 @@ PATTERNS = [
     ("index", "*.partial"),  # the index stamp or vocabulary being written
     ("backups", "*.partial"),  # a backup being made
     ("originals", ".*.partial"),  # an imported file being kept (store.originals)
+    ("team-files", ".*.partial"),  # a shared document's file being kept (store.team_files)
+    (".", ".team-import-*"),  # a shared document being imported (team.documents)
 ]
 
 

@@ -6,6 +6,7 @@ damaged database is moved aside, never overwritten), and brings the schema up to
     store.content       read-only queries over the reports (`Reader`)
     store.user          bookmarks, local examples and the trash (`UserData`)
     store.collections   collections and their items (`Collections`)
+    store.team          the team library's local half: sharing, conflicts, sync steps (`TeamStore`)
 
 Everything above `store/` goes through these; no SQL is written anywhere else.
 """
@@ -21,6 +22,7 @@ from safedesk.errors import ReadOnlyLibraryError
 from safedesk.store import backups, database, recovery
 from safedesk.store.collections import Collections
 from safedesk.store.reader import Reader
+from safedesk.store.team import TeamStore
 from safedesk.store.userdata import UserData
 
 log = logging.getLogger(__name__)
@@ -41,6 +43,7 @@ class LocalStore:
         self.content = Reader(conn)
         self.user = UserData(conn)
         self.collections = Collections(conn)
+        self.team = TeamStore(conn, self.data_dir)
 
     @classmethod
     def open(cls, folder: Path, progress: Progress | None = None) -> LocalStore:
@@ -84,6 +87,11 @@ class LocalStore:
 
     def close(self) -> None:
         self.conn.close()
+
+    def reopen(self) -> LocalStore:
+        """Another connection to this library, for work on another thread (a team sync), so
+        that neither waits on the other's transactions for longer than one step."""
+        return LocalStore(self.data_dir, database.connect(self.db_path))
 
     # -- what derived data is built from ---------------------------------------------------------
     def generation(self) -> int:
