@@ -50,11 +50,20 @@ def record(
     ).fetchone()
     if op == "delete":
         if not _known_to_server(conn, kind, uid):
-            # never sent: forget it rather than ask the server to delete what it never had
+            # never sent: forget it rather than ask the server to delete what it never had; a
+            # collection or example deleted before its share left is simply no longer shared
             conn.execute(
                 "DELETE FROM team_change WHERE kind = ? AND uid = ? AND sent_at IS NULL",
                 (kind, uid),
             )
+            if kind == "collection":
+                conn.execute(
+                    "DELETE FROM team_change WHERE kind = 'collection_item' AND sent_at IS NULL "
+                    "AND json_extract(fields, '$.collection_uid') = ?",
+                    (uid,),
+                )
+            if kind in ("collection", "example"):
+                conn.execute(f"UPDATE {kind} SET shared = 0, shared_by = '' WHERE uid = ?", (uid,))
             return
         if unsent is not None:
             conn.execute(
