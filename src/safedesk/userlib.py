@@ -188,6 +188,7 @@ class UserLibraryMixin:
 
     def _collection_info(self, row: sqlite3.Row) -> CollectionInfo:
         names = self.store.team.names() if row["shared"] else {}
+        conflicts = self.store.team.open_conflicts("collection_item")
         items = []
         for r in self.store.collections.items(row["id"]):
             live = self._live(r["key"])
@@ -197,6 +198,7 @@ class UserLibraryMixin:
                 minutes=r["minutes"], kind=kind, report=r["report_key"],
                 report_title=r["report_title"], linked=live is not None, uid=r["uid"],
                 updated_at=r["updated_at"] or r["created_at"],
+                conflicts=conflicts.get(r["uid"], 0),
             ))  # fmt: skip
         return CollectionInfo(
             name=row["name"], description=row["description"], items=items, uid=row["uid"],

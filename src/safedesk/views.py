@@ -220,6 +220,7 @@ class CollectionItem(_View):
     linked: bool = True  # False: the report is not in this library; the snapshot is shown
     uid: str = ""
     updated_at: str = ""  # the last change to its note, prompts, timing or place
+    conflicts: int = 0  # conflict copies of it not yet resolved (`safedesk team conflicts`)
 
 
 @dataclass

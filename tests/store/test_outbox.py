@@ -53,16 +53,16 @@ def test_every_change_to_a_shared_row_is_logged_once(lib: Library) -> None:
     ] * 3
     example = lib.add_example("Ours", text="What we do")
     lib.team.share_example(example.id)
+    item = "collection_item"
     changes: list[tuple[Callable[[], object], str, str]] = [
         (lambda: lib.rename_collection("Shared", "Shared plans"), "collection", "put"),
         (lambda: lib.describe_collection("Shared plans", "About it"), "collection", "put"),
-        (lambda: lib.add_to_collection("Shared plans", keys[3]), "collection_item", "put"),
-        (lambda: lib.add_to_collection("Shared plans", keys[0], note="n"), "collection_item", "put"),
-        (lambda: lib.add_to_collection("Shared plans", keys[0], prompts=["p"]), "collection_item",
-         "put"),
-        (lambda: lib.move_in_collection("Shared plans", keys[2], 1), "collection_item", "put"),
-        (lambda: lib.step_in_collection("Shared plans", keys[2], 1), "collection_item", "put"),
-        (lambda: lib.remove_from_collection("Shared plans", keys[1]), "collection_item", "delete"),
+        (lambda: lib.add_to_collection("Shared plans", keys[3]), item, "put"),
+        (lambda: lib.add_to_collection("Shared plans", keys[0], note="n"), item, "put"),
+        (lambda: lib.add_to_collection("Shared plans", keys[0], prompts=["p"]), item, "put"),
+        (lambda: lib.move_in_collection("Shared plans", keys[2], 1), item, "put"),
+        (lambda: lib.step_in_collection("Shared plans", keys[2], 1), item, "put"),
+        (lambda: lib.remove_from_collection("Shared plans", keys[1]), item, "delete"),
         (lambda: lib.edit_example(example.id, title="Ours, renamed"), "example", "put"),
         (lambda: lib.remove_example(example.id), "example", "delete"),
         (lambda: lib.delete_collection("Shared plans"), "collection", "delete"),

@@ -159,3 +159,14 @@ def libraries(team: Team, library_template: Path, tmp_path: Path) -> Iterator[Li
 
 
 Libraries = Callable[..., Any]
+
+
+@pytest.fixture
+def restart(pg_server: PgServer) -> Iterator[PgServer]:
+    """The shared server, promised to be running again after the test whatever happens."""
+    yield pg_server
+    try:
+        with pg_server.admin():
+            return
+    except Exception:
+        pg_server.start()

@@ -20,7 +20,7 @@ from safedesk.team.errors import TeamConnectionError
 from tests.reliability.conftest import child_env, cli, one_line_error
 from tests.team.client_helpers import local_view, practices, server_view
 from tests.team.conftest import Libraries, PgServer, Team
-from tests.team.test_interruption import _wait_for_lock_wait, restart  # noqa: F401
+from tests.team.test_interruption import _wait_for_lock_wait
 
 
 def _scene(asha: Library, bo: Library) -> list[str]:

@@ -181,15 +181,15 @@ class Collections:
         row = self.collection(name)
         with transaction(self.conn) as conn:
             existing = conn.execute(
-                "SELECT id, uid FROM collection_item WHERE collection_id = ? AND key = ? "
-                "AND deleted_at IS NULL",
+                "SELECT id, uid, note, prompts, minutes FROM collection_item "
+                "WHERE collection_id = ? AND key = ? AND deleted_at IS NULL",
                 (row["id"], key),
             ).fetchone()
             if existing is not None:
                 updates: dict[str, Any] = {"note": note, "minutes": minutes}
-                changed = {k: v for k, v in updates.items() if v is not None}
-                if prompts is not None:  # [] clears them
-                    changed["prompts"] = prompts
+                changed = {k: v for k, v in updates.items() if v is not None and v != existing[k]}
+                if prompts is not None and prompts != json.loads(existing["prompts"]):
+                    changed["prompts"] = prompts  # [] clears them
                 if changed:
                     _update_item(conn, existing["id"], changed)
                     if row["shared"]:

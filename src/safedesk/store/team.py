@@ -390,6 +390,17 @@ class TeamStore:
             )
         ]
 
+    def open_conflicts(self, kind: str) -> dict[str, int]:
+        """Unresolved conflict copies of one kind, counted by uid."""
+        return {
+            r[0]: r[1]
+            for r in self.conn.execute(
+                "SELECT uid, count(*) FROM team_conflict WHERE kind = ? AND resolved = 0 "
+                "GROUP BY uid",
+                (kind,),
+            )
+        }
+
     def conflict_version(self, copy_id: str) -> dict[str, Any]:
         """The fields of a conflict copy (the version that lost), validated when it arrived."""
         row = self.conn.execute(

@@ -105,7 +105,7 @@ def sync(
     try:
         team = side.team
         link = team.joined()
-        before = host.store.index_token()
+        before = side.index_token()
         own = session is None
         try:
             if own:

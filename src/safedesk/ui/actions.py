@@ -51,6 +51,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
                tip="Check the database, search index and references"),
     ActionSpec("reindex", "Re&build the search index", "&Library",
                tip="Make the search index again from the library"),
+    ActionSpec("team", "&Team…", "&Library", separator_before=True,
+               tip="Share with your team: join, sync now, conflict copies, leave"),
     ActionSpec("help", "safedesk &guide", "&Help", (QKeySequence.StandardKey.HelpContents,),
                "How to use safedesk (the README)"),
     ActionSpec("shortcuts", "&Keyboard shortcuts", "&Help", ("Ctrl+/",)),

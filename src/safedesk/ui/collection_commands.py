@@ -16,6 +16,7 @@ from safedesk.ui.sidebar import NODE_ROLE
 if TYPE_CHECKING:
     from safedesk.library import Library
     from safedesk.ui.shell import Shell
+    from safedesk.views import CollectionItem
 
 NEW_COLLECTION = "New collection…"
 
@@ -43,6 +44,7 @@ LIST_IN_COLLECTION = (
     Entry("Move down", "move_down"),
     Entry("Remove from collection", "remove_item"),
 )
+LIST_CONFLICT = (Entry("Compare versions…", "compare_versions", separator_before=True),)
 TREE: dict[str, tuple[Entry, ...]] = {
     "collection": (
         Entry("Rename…", "rename"),
@@ -94,6 +96,8 @@ class CollectionCommands(QObject):
         entries: tuple[Entry, ...] = LIST_TRASH if kind == "trash" else LIST_ITEM
         if kind != "trash" and collection is not None:
             entries += LIST_IN_COLLECTION
+            if self._item(collection, key).conflicts:
+                entries += LIST_CONFLICT
         self._popup(entries, Target(key, collection), view.viewport().mapToGlobal(pos))
 
     def tree_menu(self, pos: QPoint) -> None:
@@ -215,6 +219,20 @@ class CollectionCommands(QObject):
             self.library.add_to_collection(name, target.key, note, prompts, minutes or 0)
             self._show_collection(name, target.key)
             self._status("Session notes saved", 3000)
+
+    def compare_versions(self, target: Target) -> None:
+        """The item's conflict copy beside its version here (a teammate's words, or yours)."""
+        from safedesk.ui.team_dialog import open_conflict
+
+        assert target.collection is not None
+        name = target.collection
+        dialog = open_conflict(self.library, self._item(name, target.key).uid, self.widget)
+        if dialog is not None:
+            self.conflict_dialog = dialog  # reachable for tests while it is open
+            dialog.finished.connect(lambda _result: self._show_collection(name, target.key))
+
+    def _item(self, collection: str, key: str) -> CollectionItem:
+        return next(i for i in self.library.collection(collection).items if i.key == key)
 
     def remove_item(self, target: Target) -> None:
         assert target.collection is not None

@@ -42,6 +42,8 @@ from safedesk.ui.reading_pane import ReadingPane
 from safedesk.ui.result_list import KEY_ROLE, ROW_ROLE, ListPane
 from safedesk.ui.search_controller import SearchController
 from safedesk.ui.sidebar import SidebarModel
+from safedesk.ui.team_commands import TeamCommands
+from safedesk.ui.team_sync import TeamSync
 
 log = logging.getLogger(__name__)
 __all__ = ["KEY_ROLE", "ROW_ROLE", "MainWindow"]
@@ -62,6 +64,8 @@ class MainWindow(QMainWindow):
         self.nav = Navigator(self)
         self.collections = CollectionCommands(self)
         self.commands = LibraryCommands(self)
+        self.team = TeamSync(self)  # the status-bar indicator; syncs in the background
+        self.team_commands = TeamCommands(self, self.team)
 
         self.pane = ListPane()
         self.pane.current_changed.connect(self.nav.list_changed)
@@ -135,7 +139,7 @@ class MainWindow(QMainWindow):
 
     def _handler(self, name: str) -> Callable[[], None]:
         """The slot for action `name`: `on_<name>` of the window or of the part that does it."""
-        for owner in (self, self.nav, self.collections, self.commands):
+        for owner in (self, self.nav, self.collections, self.commands, self.team_commands):
             method = getattr(owner, f"on_{name}", None)
             if method is not None:
                 return lambda: self.guarded(method)
@@ -169,6 +173,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             f"{count} examples of good practice in {len(reports)} report(s)"
         )
+        self.team.attach(library)
         if not self.nav.restore_selection():
             report = self.tree_model.item(0)
             themes = report.child(0) if report is not None else None
@@ -300,6 +305,7 @@ class MainWindow(QMainWindow):
         settings.setValue("window/splitter", self.splitter.saveState())
         settings.setValue("window/reading", self.reading.saveState())
         self.search.close()
+        self.team.wait()
         self.background.wait()
         if self.library is not None:
             self.library.close()

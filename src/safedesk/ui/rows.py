@@ -80,15 +80,20 @@ def collection_rows(c: CollectionInfo) -> list[Row]:
     """A collection's items in its order, numbered, with timing, note and prompts."""
     rows = []
     for n, i in enumerate(c.items, start=1):
-        meta = " · ".join(x for x in (f"{i.minutes} min" if i.minutes else "", i.note[:120]) if x)
+        conflict = (
+            "⚠ another version was kept (right-click: Compare versions)" if i.conflicts else ""
+        )
+        parts = (f"{i.minutes} min" if i.minutes else "", i.note[:120], conflict)
+        meta = " · ".join(x for x in parts if x)
         rows.append(Row(i.key, f"{n}. {i.title}", meta, "\n".join(f"? {p}" for p in i.prompts)))
     return rows
 
 
 def example_row(e: ExampleInfo) -> Row:
+    shared = f" · Shared by {e.shared_by}" if e.shared else ""
     return Row(
-        e.key, e.title, f"{e.team or 'own team'} · {e.theme or 'no theme'}", kind="example",
-        theme=e.theme_key, theme_label=e.theme,
+        e.key, e.title, f"{e.team or 'own team'} · {e.theme or 'no theme'}{shared}",
+        kind="example", theme=e.theme_key, theme_label=e.theme,
     )  # fmt: skip
 
 

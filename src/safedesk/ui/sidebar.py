@@ -64,7 +64,8 @@ class SidebarModel(QStandardItemModel):
     def refresh(self, library: Library) -> None:
         self.clear()
         for report in library.reports():
-            root = _node(report.title, "report", report.key, report.citation)
+            shared = f" · shared by {report.shared_by}" if report.shared else ""
+            root = _node(report.title + shared, "report", report.key, report.citation)
             themes = _node("Themes", "group")
             for t in library.themes(report.key):
                 themes.appendRow(
@@ -93,8 +94,9 @@ class SidebarModel(QStandardItemModel):
         self.appendRow(_node(f"My bookmarks ({len(marks)})", "bookmarks"))
         collections = _node("Collections", "collections")
         for c in library.collections():
+            shared = f" · shared by {c.shared_by}" if c.shared else ""
             collections.appendRow(
-                _node(f"{c.name} ({len(c.items)})", "collection", c.name, c.description)
+                _node(f"{c.name} ({len(c.items)}){shared}", "collection", c.name, c.description)
             )
         self.appendRow(collections)
         examples = library.examples()
