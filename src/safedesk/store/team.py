@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from safedesk.errors import LibraryError, NotFoundError
-from safedesk.store import outbox, team_files, team_sync
+from safedesk.store import outbox, team_apply, team_files, team_sync
 from safedesk.store.collections import _update_item, free_name
 from safedesk.store.team_sync import Applied, Pending, PulledPage, Receipt
 from safedesk.store.transactions import bump_counter, new_uid, now, transaction
@@ -364,7 +364,7 @@ class TeamStore:
         return team_sync.store_receipts(self.conn, sent, receipts, self.joined().member_role)
 
     def apply_page(self, page: PulledPage, applied: Applied) -> None:
-        team_sync.apply_page(self.conn, page, applied)
+        team_apply.apply_page(self.conn, page, applied)
 
     def resolutions(self) -> list[str]:
         """Conflict copies resolved here that the server is still to be told about."""
@@ -384,7 +384,7 @@ class TeamStore:
         """Conflict copies (newest first), each as `team sync --json` lists them."""
         where = "" if include_resolved else "WHERE resolved = 0"
         return [
-            team_sync.describe_conflict(self.conn, r[0])
+            team_apply.describe_conflict(self.conn, r[0])
             for r in self.conn.execute(
                 f"SELECT id FROM team_conflict {where} ORDER BY arrived_at DESC, authored_at DESC"
             )

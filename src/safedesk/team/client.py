@@ -58,12 +58,14 @@ class SyncReport:
     failed: list[dict[str, Any]] = field(default_factory=list)  # changes the server refused
     outcomes: dict[str, int] = field(default_factory=dict)
     pending: int = 0  # changes still waiting (made during the sync)
+    seconds: dict[str, float] = field(default_factory=dict)  # where the time went, by step
 
     def to_json(self) -> dict[str, Any]:
         return {
             "pushed": self.pushed, "pulled": self.pulled, "conflicts": self.conflicts,
             "trashed": self.trashed, "documents": self.documents, "rejected": self.rejected,
             "failed": self.failed, "outcomes": self.outcomes, "pending": self.pending,
+            "seconds": {k: round(v, 4) for k, v in self.seconds.items()},
         }  # fmt: skip
 
 
@@ -107,6 +109,7 @@ def sync(
         link = team.joined()
         before = side.index_token()
         own = session is None
+        started = time.perf_counter()
         try:
             if own:
                 session = open_team(link.url, prompt=prompt)
@@ -114,8 +117,10 @@ def sync(
             team.attempted(str(exc))
             raise
         assert session is not None
+        connected = time.perf_counter() - started
         try:
             report = _sync(host, side, session, link, progress)
+            report.seconds = {"connect": connected, **report.seconds}
         except LibraryError as exc:
             team.attempted(str(exc))
             raise
@@ -140,16 +145,20 @@ def _sync(
     report = SyncReport()
     team = side.team
     conn = session.conn
+    clock = _Clock(report.seconds)
     _checkpoint("connected")
     sent = team.freeze()
+    clock.lap("freeze")
     _checkpoint("frozen")
     if progress:
         progress(f"Sending {len(sent)} changes", 0.1)
     for start in range(0, len(sent), BATCH):
         batch = sent[start : start + BATCH]
         receipts = _push(conn, team, batch)
+        clock.lap("push")
         _checkpoint("pushed")
         counts = team.store_receipts(batch, receipts)
+        clock.lap("receipts")
         for outcome, n in counts.items():
             report.outcomes[outcome] = report.outcomes.get(outcome, 0) + n
         report.pushed += len(receipts)
@@ -158,8 +167,11 @@ def _sync(
     applied = Applied()
     if progress:
         progress("Fetching the team's changes", 0.3)
+    clock.lap("resolutions")
     for page in pull_pages(conn, link.cursor):
+        clock.lap("pull")
         team.apply_page(_page(page), applied)
+        clock.lap("apply")
         _checkpoint("applied")
     report.pulled = applied.rows
     report.conflicts = applied.conflicts
@@ -171,8 +183,23 @@ def _sync(
         from safedesk.team.documents import fetch_documents
 
         report.documents = fetch_documents(host, side, conn, wanted, progress)
+        clock.lap("documents")
     team.set_editor(_is_editor(conn, session))
+    clock.lap("finish")
     return report
+
+
+class _Clock:
+    """Adds the time since the last lap to `seconds[step]`."""
+
+    def __init__(self, seconds: dict[str, float]) -> None:
+        self.seconds = seconds
+        self.last = time.perf_counter()
+
+    def lap(self, step: str) -> None:
+        now = time.perf_counter()
+        self.seconds[step] = self.seconds.get(step, 0.0) + now - self.last
+        self.last = now
 
 
 def _push(conn: Any, team: TeamStore, batch: Sequence[Pending]) -> list[Receipt]:
