@@ -42,6 +42,13 @@ CORE_MODULES = [
     "safedesk.briefing.request",
     "safedesk.briefing.export",
     "safedesk.briefing.documents",
+    "safedesk.store.outbox",
+    "safedesk.store.team",
+    "safedesk.store.team_sync",
+    "safedesk.store.team_apply",
+    "safedesk.store.collection_merge",
+    "safedesk.store.merge_rule",
+    "safedesk.teamlib",
 ]
 
 

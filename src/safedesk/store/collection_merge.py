@@ -3,7 +3,7 @@ file of one imported before updating the copy it came from.
 
 The first import of a collection records what the file held (`file_shadow`): the base a newer
 file from the same collection is merged against, field by field, with the team's conflict rule
-(`team.merge.merge_change`): a field the sender changed and this library did not is taken; one
+(`store/merge_rule.py`): a field the sender changed and this library did not is taken; one
 both changed goes to the later change, and the other version is kept as a conflict copy
 (`team_conflict`, source "file"). Items the sender removed go to the Trash unless changed here;
 the sender's order applies unless the order was changed here. A file that is not newer than the
@@ -30,6 +30,7 @@ from safedesk.store.collections import (
     record_new_item,
     record_order,
 )
+from safedesk.store.merge_rule import merge_change
 from safedesk.store.transactions import bump_counter, insert_row, now, transaction
 from safedesk.views import CollectionImport
 
@@ -195,8 +196,6 @@ def _merge_item(
     tally: _Tally,
 ) -> bool:
     """Apply the sender's changes to one item by the rule; True if anything here changed."""
-    from safedesk.team.merge import merge_change  # the team's rule; pure Python, no driver
-
     current = _item_values(conn, here["id"])
     # only what the sender changed since the file imported last (all that differs, without one)
     sent = {k: v for k, v in theirs.items() if base is None or v != base.get(k)}
@@ -226,8 +225,6 @@ def _merge_collection_fields(
     prior: sqlite3.Row | None,
     tally: _Tally,
 ) -> str:
-    from safedesk.team.merge import merge_change
-
     base = json.loads(prior["fields"]) if prior is not None else None
     current = {"name": row["name"], "description": row["description"]}
     theirs = {"name": incoming.name, "description": incoming.description}

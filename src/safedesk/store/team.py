@@ -152,6 +152,9 @@ class TeamStore:
             )
         ]
 
+    def _count(self, query: str) -> int:
+        return int(self.conn.execute(query).fetchone()[0])
+
     def rejected(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM team_rejected").fetchone()[0])
 
@@ -165,8 +168,12 @@ class TeamStore:
             "team": link.team_name, "member": link.display_name, "server": link.server,
             "last_sync": link.last_sync_at, "pending": self.pending(), "state": link.state,
             "role": link.member_role, "editor": link.editor, "last_error": link.last_error,
-            "conflicts": len(self.conflicts()), "failed": len(self.failed()),
-            "rejected": self.rejected(), "documents_waiting": len(self.wanted_documents()),
+            "conflicts": self._count("SELECT count(*) FROM team_conflict WHERE resolved = 0"),
+            "failed": len(self.failed()),
+            "rejected": self.rejected(),
+            "documents_waiting": self._count(
+                "SELECT count(*) FROM shared_document WHERE shared = 1 AND state = 'wanted'"
+            ),
         }  # fmt: skip
 
     # -- sharing collections and examples ---------------------------------------------------------

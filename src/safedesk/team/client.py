@@ -74,10 +74,10 @@ def join(
 ) -> SyncReport:
     """Join the team at `url` as `member` (your name on the team), then sync for the first time.
     The URL is kept without a password (libpq finds it: .pgpass, PGPASSFILE, or a prompt)."""
-    url = without_password(url)
+    given, url = url, without_password(url)  # a password in the URL is used, never kept
     team = host.store.team
     link = team.link()
-    with open_team(url, prompt=prompt) as session:
+    with open_team(given, prompt=prompt) as session:
         registered = members.register(session.conn, member)
         if link is not None and link.joined and link.url == url:
             team.rename(registered.display_name)  # joined already: a new name on the team
