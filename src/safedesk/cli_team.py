@@ -273,10 +273,11 @@ def _sync_text(report: Any) -> str:
     for name in report.trashed:
         lines.append(f"A teammate deleted the shared collection {name!r}: it is in your Trash.")
     for c in report.conflicts:
-        where = f" in {c['collection']!r}" if c["collection"] else ""
+        where = f" in {c['collection']!r}" if c["collection"] and c["key"] else ""
+        whose = "your" if c["yours"] else f"{c['author']}'s"
         lines.append(
-            f"Conflict{where}: {c['author']}'s version of {c['key'] or c['kind']} was kept as a "
-            f"copy ({', '.join(c['clashed']) or c['reason']}); `safedesk team conflicts`"
+            f"Conflict{where}: {whose} version of {c['title']!r} was kept as a copy "
+            f"({', '.join(c['clashed']) or c['reason']}); `safedesk team conflicts`"
         )
     if report.documents:
         lines.append(f"{report.documents} shared documents added to your library.")
@@ -290,10 +291,9 @@ def _sync_text(report: Any) -> str:
 def _conflicts(lib: Any, args: argparse.Namespace, emit: Emitter) -> int:
     found = lib.team.conflicts(include_resolved=args.all)
     return emit(args, found, lambda: "\n".join(
-        f"{c['id']}  {c['kind']} {c['key'] or c['uid']}"
-        + (f" in {c['collection']!r}" if c["collection"] else "")
-        + f": {c['author'] or 'your'} version ({', '.join(c['clashed']) or c['reason']})"
-        + (" [resolved]" if c["resolved"] else "")
+        f"{c['id']}  {'your' if c['yours'] else c['author'] + chr(39) + 's'} version of "
+        f"{c['title']!r}" + (f" in {c['collection']!r}" if c["collection"] and c["key"] else "")
+        + f" ({', '.join(c['clashed']) or c['reason']})" + (" [resolved]" if c["resolved"] else "")
         for c in found
     ) or "No conflict copies.")  # fmt: skip
 

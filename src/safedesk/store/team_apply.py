@@ -351,9 +351,17 @@ def describe_conflict(conn: sqlite3.Connection, copy_id: str) -> dict[str, Any]:
     author = conn.execute(
         "SELECT display_name FROM team_member WHERE role = ?", (row["author"],)
     ).fetchone()
+    me = conn.execute("SELECT member_role, display_name FROM team_link WHERE id = 1").fetchone()
+    yours = row["author"] in ("", me["member_role"] if me else "")
+    name = author["display_name"] if author else row["author"]
+    if row["author"] == "" and me is not None:
+        name = me["display_name"]  # this library's own version (a collection file's conflict)
+    elif row["author"] == "file":
+        name = "the collection file"
+    title = fields.get("title") or fields.get("name") or key or row["uid"]
     return {
         "id": row["id"], "kind": row["kind"], "uid": row["uid"], "collection": collection,
-        "key": key, "author": author["display_name"] if author else row["author"],
+        "key": key, "title": str(title), "author": name, "yours": yours,
         "reason": row["reason"], "clashed": json.loads(row["clashed"]),
         "at": row["authored_at"], "resolved": bool(row["resolved"]), "source": row["source"],
     }  # fmt: skip

@@ -95,8 +95,9 @@ class SidebarModel(QStandardItemModel):
         collections = _node("Collections", "collections")
         for c in library.collections():
             shared = f" · shared by {c.shared_by}" if c.shared else ""
+            tip = "\n".join(x for x in (c.description, shared.strip(" ·").capitalize()) if x)
             collections.appendRow(
-                _node(f"{c.name} ({len(c.items)}){shared}", "collection", c.name, c.description)
+                _node(f"{c.name} ({len(c.items)}){shared}", "collection", c.name, tip or c.name)
             )
         self.appendRow(collections)
         examples = library.examples()

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from safedesk.ui.plain import tooltip
 from safedesk.ui.workers import Worker
 
 if TYPE_CHECKING:
@@ -87,6 +88,7 @@ class TeamDialog(QDialog):
         self.leave_button.clicked.connect(self.leave)
         self.conflicts = QListWidget()
         self.conflicts.setAccessibleName("Conflict copies")
+        self.conflicts.setWordWrap(True)
         self.conflicts.itemActivated.connect(lambda _item: self.compare())
         self.compare_button = QPushButton("&Compare…")
         self.compare_button.clicked.connect(self.compare)
@@ -138,11 +140,11 @@ class TeamDialog(QDialog):
             self.status.setText("\n".join(lines))
         self.conflicts.clear()
         for c in self.library.team.conflicts():
-            what = c["key"] or c["collection"] or c["kind"]
             where = f" in {c['collection']}" if c["collection"] and c["key"] else ""
-            item = QListWidgetItem(f"{c['author'] or 'Your'} version of {what}{where}: "
-                                   f"{', '.join(c['clashed']) or c['reason']}")  # fmt: skip
+            item = QListWidgetItem(f"{whose(c)} of {c['title']}{where} "
+                                   f"({', '.join(c['clashed']) or c['reason']})")  # fmt: skip
             item.setData(Qt.ItemDataRole.UserRole, c["id"])
+            item.setToolTip(tooltip(item.text()))
             self.conflicts.addItem(item)
         if self.conflicts.count():
             self.conflicts.setCurrentRow(0)
@@ -243,19 +245,23 @@ class ConflictDialog(QDialog):
         self.copy_id = copy_id
         [about] = [c for c in library.team.conflicts(include_resolved=True) if c["id"] == copy_id]
         current, theirs = library.team.conflict_versions(copy_id)
-        who = f"{about['author']}'s version" if about["author"] else "Your version"
+        who = whose(about)
         self.setWindowTitle("Compare versions")
+        why = {
+            "stale": "a later change to the same thing won",
+            "not-permitted": "it was not theirs to change (only who shared it, or an editor)",
+            "deleted": "the thing had been deleted meanwhile",
+        }.get(about["reason"], about["reason"])
         heading = _plain_label(
-            f"{who} of {about['key'] or about['collection'] or about['kind']} was kept when "
-            f"{'it could not be applied' if about['reason'] != 'stale' else 'a later change won'}"
-            f" ({', '.join(about['clashed']) or about['reason']})."
+            f"{who} of {about['title']} was kept as a copy because {why} "
+            f"({', '.join(about['clashed']) or about['reason']})."
         )
         self.current = QPlainTextEdit(_describe(current, about["clashed"]))
         self.current.setReadOnly(True)
         self.current.setAccessibleName("The version here now")
         self.theirs = QPlainTextEdit(_describe(theirs, about["clashed"]))
         self.theirs.setReadOnly(True)
-        self.theirs.setAccessibleName(f"{who}, from a conflict")
+        self.theirs.setAccessibleName(f"{who}, a conflict copy")
         sides = QHBoxLayout()
         for title, edit in (("Here now", self.current), (f"{who} (conflict copy)", self.theirs)):
             column = QVBoxLayout()
@@ -291,9 +297,18 @@ class ConflictDialog(QDialog):
         self.accept()
 
 
+def whose(conflict: dict[str, Any]) -> str:
+    """ "Your version", "Asha's version", "The collection file's version"."""
+    if conflict.get("yours"):
+        return "Your version"
+    author = str(conflict["author"])
+    return f"{author[:1].upper()}{author[1:]}'s version"
+
+
 def _describe(fields: dict[str, Any], clashed: list[str]) -> str:
-    """A version as plain lines, the fields that clashed first."""
-    order = [*clashed, *[k for k in FIELD_LABELS if k not in clashed]]
+    """A version as plain lines, the fields that clashed first (an item's place only if it
+    clashed: its number means nothing to people)."""
+    order = [*clashed, *[k for k in FIELD_LABELS if k not in clashed and k != "position"]]
     snapshot = ("title", "text") if "key" in fields else ()  # an item's copy of the report text
     lines = []
     for name in order:
@@ -305,7 +320,7 @@ def _describe(fields: dict[str, Any], clashed: list[str]) -> str:
             lines.append(f"{FIELD_LABELS[name]}:\n{shown}")
             continue
         if name == "position":
-            value = f"{float(value):g}"
+            value = "moved (see the collection's order)"
         shown = "(none)" if value in (None, "") else str(value)
         lines.append(f"{FIELD_LABELS.get(name, name)}: {shown}")
     extra = {k: v for k, v in fields.items() if k not in FIELD_LABELS and k not in (
