@@ -84,6 +84,10 @@ class TeamDialog(QDialog):
 
         self.sync_button = QPushButton("&Sync now")
         self.sync_button.clicked.connect(self.sync_now)
+        self.sync_password = QLineEdit()
+        self.sync_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.sync_password.setPlaceholderText("password, if the server asks")
+        self.sync_password.setAccessibleName("Password for syncing (kept in memory only)")
         self.leave_button = QPushButton("&Leave the team…")
         self.leave_button.clicked.connect(self.leave)
         self.conflicts = QListWidget()
@@ -96,6 +100,7 @@ class TeamDialog(QDialog):
         box = QVBoxLayout(self.joined_box)
         buttons = QHBoxLayout()
         buttons.addWidget(self.sync_button)
+        buttons.addWidget(self.sync_password)
         buttons.addStretch(1)
         buttons.addWidget(self.leave_button)
         box.addLayout(buttons)
@@ -137,6 +142,7 @@ class TeamDialog(QDialog):
             ]
             if status.get("last_error"):
                 lines.append(f"Last attempt: {status['last_error']}")
+            self.sync_password.setVisible(self.sync.needs_password)
             self.status.setText("\n".join(lines))
         self.conflicts.clear()
         for c in self.library.team.conflicts():
@@ -170,6 +176,9 @@ class TeamDialog(QDialog):
         self._run(job, "Joining…")
 
     def sync_now(self) -> None:
+        if self.sync_password.text():
+            self.sync.password = self.sync_password.text()  # this session only; never written
+            self.sync_password.clear()
         if self.sync.sync_now():
             self.message.setText("Syncing…")
             self.sync_button.setEnabled(False)

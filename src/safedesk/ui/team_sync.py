@@ -54,6 +54,7 @@ class TeamSync(QObject):
         self.last_failed = False
         self.error = ""
         self.after_change, self.every, self.retry = AFTER_CHANGE, EVERY, RETRY
+        self.offline = self.needs_password = False
 
     @property
     def running(self) -> bool:
@@ -92,7 +93,9 @@ class TeamSync(QObject):
         if self.running:
             text = "Team: syncing…"
         elif self.last_failed:
-            text = "Team: offline" + (f" · {waiting}" if pending else "")
+            state = "password needed" if self.needs_password else (
+                "offline" if self.offline else "not synced")  # fmt: skip
+            text = f"Team: {state}" + (f" · {waiting}" if pending else "")
         elif pending:
             text = f"Team: {waiting}"
         elif status.get("last_sync"):
@@ -138,12 +141,18 @@ class TeamSync(QObject):
     def _finished(self, report: Any) -> None:
         self._done()
         self.last_failed, self.error = False, ""
+        self.offline = self.needs_password = False
         self.show_status(self.state())
         self.synced.emit(report)
 
     def _failed(self, message: str) -> None:
+        from safedesk.team.errors import PasswordNeededError, TeamConnectionError
+
+        error = self.worker.error if self.worker is not None else None
         self._done()
         self.last_failed, self.error = True, message
+        self.offline = isinstance(error, TeamConnectionError)
+        self.needs_password = isinstance(error, PasswordNeededError)
         log.info("team sync failed: %s", message)
         self.show_status(self.state())
         self.failed.emit(message)
