@@ -144,3 +144,27 @@ def test_leaving_keeps_everything_as_local_copies(team: Team, libraries: Librari
         bo.team.sync()
     on_server = server_view(team.admin_url)["collections"][kept.uid]["items"]
     assert [i["note"] for i in on_server] == ["", ""]  # the unsent words never left
+
+
+def test_joining_again_after_leaving_keeps_both_versions(team: Team, libraries: Libraries) -> None:
+    asha, bo = libraries("Asha"), libraries("Bo")
+    keys = practices(asha, 2)
+    asha.create_collection("Supervision")
+    for key in keys:
+        asha.add_to_collection("Supervision", key)
+    asha.team.share_collection("Supervision")
+    asha.team.sync()
+    bo.team.sync()
+    bo.team.leave()
+    with pytest.raises(LibraryError, match="has not joined a team"):
+        bo.team.share_collection("Supervision")
+    bo.add_to_collection("Supervision", keys[0], note="written while away")
+    asha.add_to_collection("Supervision", keys[1], note="the team went on")
+    asha.team.sync()
+    bo.team.join(team.url_for(team.role_of("Bo")), "Bo")
+    [again] = bo.collections()  # the same collection again, not a second copy
+    assert (again.shared, again.shared_by) == (True, "Asha")
+    assert [i.note for i in again.items] == ["", "the team went on"]
+    [copy] = bo.team.conflicts()  # what Bo wrote while away is kept, as his version
+    assert (copy["yours"], copy["clashed"], copy["key"]) == (True, ["note"], keys[0])
+    assert bo.team.conflict_versions(copy["id"])[1]["note"] == "written while away"

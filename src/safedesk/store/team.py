@@ -70,7 +70,8 @@ class TeamStore:
         team_schema: int, editor: bool,
     ) -> Link:  # fmt: skip
         """Link this library to a team, pulling from the start at the next sync. Changes logged
-        under an earlier membership are dropped (the words stay in the library's rows)."""
+        under an earlier membership are dropped (the words stay in the library's rows, and are
+        kept as conflict copies where they differ from the team's when it arrives)."""
         with transaction(self.conn) as conn:
             link = self.link()
             if link is not None and link.joined and link.url != url:
@@ -78,9 +79,13 @@ class TeamStore:
                     f"this library is joined to the team {link.team_name!r} already; "
                     "`safedesk team leave` first"
                 )
+            again = link is not None and link.url == url
             conn.execute("DELETE FROM team_link")
             conn.execute("DELETE FROM team_change")
-            conn.execute("DELETE FROM team_shadow")
+            if again:  # what the team held when this library left: the base for adopting anew
+                conn.execute("UPDATE team_shadow SET revision = -1")
+            else:
+                conn.execute("DELETE FROM team_shadow")
             conn.execute(
                 "INSERT INTO team_link (id, url, server, team_name, member_role, display_name, "
                 "team_schema, editor, cursor, state, joined_at) "

@@ -169,10 +169,11 @@ def _collection(here: _Here, row: dict[str, Any], me: str, applied: Applied) -> 
             )  # fmt: skip
             here.collections.pop(row["uid"], None)
         return
-    if local["deleted_at"] is not None and not local["shared"]:
-        return
-    if before is None:
-        adopt(conn, "collection", local, outbox.collection_fields(local), fields, me)
+    if not local["shared"]:
+        if not _first_sight(before) or local["deleted_at"] is not None:
+            return  # unshared here (its tombstone is on its way), or one's own in the Trash
+        adopt(conn, "collection", local, outbox.collection_fields(local), fields, me,
+              _base(before))  # fmt: skip
     conn.execute(
         "UPDATE collection SET shared = 1, shared_by = ? WHERE id = ?",
         (row["shared_by"], local["id"]),
@@ -221,8 +222,9 @@ def _item(here: _Here, row: dict[str, Any], me: str, applied: Applied, touched: 
         here.counts[collection["id"]] += 1
         touched.add(collection["id"])
         return
-    if before is None:
-        adopt(conn, "collection_item", local, outbox.item_fields(conn, local), fields, me)
+    if _first_sight(before):
+        adopt(conn, "collection_item", local, outbox.item_fields(conn, local), fields, me,
+              _base(before))  # fmt: skip
     pending = here.pending_fields("collection_item", row["uid"])
     if write_local(conn, "collection_item", row["uid"], fields, local, pending):
         touched.add(collection["id"])
@@ -252,10 +254,10 @@ def _example(here: _Here, row: dict[str, Any], me: str, applied: Applied) -> Non
             )  # fmt: skip
             applied.examples_changed = True
         return
-    if local["deleted_at"] is not None and not local["shared"]:
-        return
-    if before is None:
-        adopt(conn, "example", local, outbox.example_fields(local), fields, me)
+    if not local["shared"]:
+        if not _first_sight(before) or local["deleted_at"] is not None:
+            return
+        adopt(conn, "example", local, outbox.example_fields(local), fields, me, _base(before))
     conn.execute(
         "UPDATE example SET shared = 1, shared_by = ? WHERE id = ?", (row["shared_by"], local["id"])
     )
@@ -321,6 +323,20 @@ def _conflict(conn: sqlite3.Connection, row: dict[str, Any], me: str, applied: A
         owner = parent["shared_by"] if parent is not None else owner
     if not row["resolved"] and me in (row["author"], row["recorded_by"], owner):
         applied.conflicts.append(describe_conflict(conn, copy_id))
+
+
+def _first_sight(before: sqlite3.Row | None) -> bool:
+    """The team's row meets this library's for the first time in this membership (no shadow, or
+    only one kept from an earlier membership, revision -1)."""
+    return before is None or before["revision"] < 0
+
+
+def _base(before: sqlite3.Row | None) -> dict[str, Any] | None:
+    """What the team held when this library left it (the base for adopting its row again)."""
+    if before is None or before["revision"] >= 0:
+        return None
+    base: dict[str, Any] = json.loads(before["fields"])
+    return base
 
 
 def _reject(

@@ -225,12 +225,17 @@ def adopt(
     mine: dict[str, Any],
     theirs: dict[str, Any],
     me: str,
+    base: dict[str, Any] | None = None,
 ) -> None:
     """A row this library had before it was shared here (the same uid, from a collection file or
     an earlier membership): if it differs from the team's, keep this library's version as a
-    conflict copy before the team's version takes its place."""
+    conflict copy before the team's version takes its place. With `base` (what the team held when
+    this library left it), only fields changed here since count."""
     compared = [k for k in theirs if k not in ("position", "collection_uid")]
-    clashed = sorted(k for k in compared if mine.get(k) != theirs.get(k))
+    clashed = sorted(
+        k for k in compared
+        if mine.get(k) != theirs.get(k) and (base is None or mine.get(k) != base.get(k))
+    )  # fmt: skip
     if not clashed:
         return
     conn.execute(
