@@ -13,6 +13,8 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # QSettings (window layout) must never read or write the real user's configuration.
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="safedesk-test-config-")
+# The single-instance socket's private folder: never the real user's (mkdtemp makes it 0700).
+os.environ["XDG_RUNTIME_DIR"] = tempfile.mkdtemp(prefix="safedesk-test-run-")
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "resources" / "corpus" / "safeguarding-council-developments-2011.txt"

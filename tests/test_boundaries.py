@@ -27,6 +27,11 @@ CORE_MODULES = [
     "safedesk.store.tables",
     "safedesk.search.index",
     "safedesk.search.query",
+    "safedesk.search.concepts",
+    "safedesk.search.highlight",
+    "safedesk.search.build",
+    "safedesk.search.browse",
+    "safedesk.search.related",
     "safedesk.userlib",
     "safedesk.cli_user",
     "safedesk.sharing.collection_file",
@@ -49,6 +54,16 @@ CORE_MODULES = [
     "safedesk.store.collection_merge",
     "safedesk.store.merge_rule",
     "safedesk.teamlib",
+    "safedesk.briefing.model",
+    "safedesk.briefing.pdf",
+    "safedesk.briefing.word",
+    "safedesk.briefing.seven",
+    "safedesk.briefing.evidence",
+    "safedesk.planning",
+    "safedesk.sessionlib",
+    "safedesk.cli_sessions",
+    "safedesk.store.sessions",
+    "safedesk.store.running_order",
 ]
 
 
@@ -63,6 +78,11 @@ def test_core_module_does_not_import_qt_or_reportlab(module: str) -> None:
     loaded = _loaded_after(f"import {module}")
     assert "PySide6" not in loaded
     assert "reportlab" not in loaded
+
+
+@pytest.mark.parametrize("module", ["safedesk.search.concepts", "safedesk.search.build"])
+def test_concept_modules_load_whoosh_only_when_used(module: str) -> None:
+    assert "whoosh" not in _loaded_after(f"import {module}")
 
 
 def test_listing_command_imports_neither_qt_reportlab_nor_sqlmodel(

@@ -4,11 +4,11 @@ reached this library, the team's members (for "Shared by Asha"), shared document
 imported collection file held (so a newer file updates its copy), and sharing marks on
 collections and examples.
 
-Only new tables and new columns with defaults: every existing row stays byte-identical. Nothing
-here depends on the sessions tables (revision 0004 on another branch), so the two chain either way.
+Only new tables and new columns with defaults: every existing row stays byte-identical. It comes
+after the sessions tables (revision 0004); a shared collection's plan and agenda steps stay local.
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-03
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

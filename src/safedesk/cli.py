@@ -7,7 +7,6 @@ Qt is imported only for the GUI; ReportLab only for commands that write PDFs.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sqlite3
 import sys
@@ -74,29 +73,64 @@ def build_parser() -> argparse.ArgumentParser:
         "--kind", metavar="KIND", help="practice, finding, section, ... (comma-separated)"
     )
     p.add_argument("--limit", type=int, default=20, metavar="N")
+    p.add_argument(
+        "--exact", action="store_true",
+        help="search the words only, not the practice concepts they name",
+    )  # fmt: skip
     p = command("related", "practices most like an item (more like this)")
     p.add_argument("key")
     p.add_argument("--limit", type=int, default=5, metavar="N")
-    p = command("brief", "write a print-ready PDF briefing")
-    p.add_argument("key", nargs="?", help="a practice (or local example) for a one-page sheet")
+    command("concepts", "list the practice concepts search knows, as a tree with item counts")
+    p = command("concept", "show a practice concept: its terms, relations and best items")
+    p.add_argument("term", help="the concept's id or any of its terms (e.g. 'front door', CPD)")
+    p.add_argument("--limit", type=int, default=10, metavar="N")
+    p = command("brief", "write a print-ready PDF briefing (or an editable Word copy)")
+    p.add_argument(
+        "key", nargs="?",
+        help="a practice (or local example) for a one-page sheet; with --seven-minute, also a "
+        "review finding or a case-study or document section",
+    )  # fmt: skip
     p.add_argument("--theme", metavar="KEY", help="a theme brief instead")
     p.add_argument("--authority", metavar="KEY", help="an authority profile instead")
     p.add_argument("--collection", metavar="NAME", help="a session pack from a collection")
     p.add_argument(
         "--handout", action="store_true", help="participant version: no facilitator notes"
     )
+    p.add_argument(
+        "--seven-minute", action="store_true",
+        help="a one-page 7-minute briefing on the KEY or --theme, for a team meeting",
+    )  # fmt: skip
     p.add_argument("--paper", choices=["a4", "letter"], default="a4")
     p.add_argument("--no-notes-space", action="store_true", help="leave out the space for notes")
-    p.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
+    p.add_argument(
+        "--format", choices=["pdf", "docx"],
+        help="pdf, or docx for an editable Word copy (default: from the file's name, else pdf)",
+    )  # fmt: skip
+    p.add_argument("-o", "--output", required=True, metavar="FILE.pdf|FILE.docx")
     command("gui", "open the desktop app (the default)", json_flag=False)
-    from safedesk import cli_team, cli_user
+    from safedesk import cli_sessions, cli_team, cli_user
 
     cli_user.register(sub, command)
+    cli_sessions.register(sub, command)
     cli_team.register(sub, command)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. Everything it prints passes through `terminal.SafeStream`, which makes
+    control characters in report or user text visible instead of obeying them."""
+    from safedesk import terminal
+
+    out, err = sys.stdout, sys.stderr
+    if out is not None and err is not None:
+        sys.stdout, sys.stderr = terminal.SafeStream(out), terminal.SafeStream(err)
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     if args.self_test:
         from safedesk.selftest import run_self_test
@@ -109,7 +143,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         _setup_logging(args.data_dir)
         handler = COMMANDS.get(args.command) or _user_commands()[args.command]
-        return handler(args)
+        status = handler(args)
+        _say_notes(succeeded=status == 0)
+        return status
     except LibraryError as exc:
         print(f"safedesk: error: {exc}", file=sys.stderr)
         return 1
@@ -136,13 +172,48 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _setup_logging(data_dir: str | None) -> None:
     from safedesk.logsetup import configure
+    from safedesk.notices import notice
 
     # a log file that cannot be written (a full disk) must never put a traceback on the screen
     logging.raiseExceptions = False
+    if not any(isinstance(h, _Notes) for h in notice.handlers):
+        notice.addHandler(_Notes())
+    _say_notes(succeeded=False)  # none left over from an earlier command in this process
     configure(data_dir)
 
 
+class _Notes(logging.Handler):
+    """What the person should hear once (a daily backup that failed), kept until the command
+    has succeeded, then printed on stderr as "safedesk: note: ..." lines."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pending: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.pending.append(record)
+
+    def flush_to_stderr(self) -> None:
+        from safedesk.notices import said
+
+        for record in self.pending:
+            print(f"safedesk: note: {record.getMessage()}", file=sys.stderr)
+            said(record)
+        self.pending.clear()
+
+
+def _say_notes(succeeded: bool) -> None:
+    from safedesk.notices import notice
+
+    for handler in notice.handlers:
+        if isinstance(handler, _Notes):
+            if succeeded:
+                handler.flush_to_stderr()
+            handler.pending.clear()
+
+
 def _open(args: argparse.Namespace) -> Library:
+    from safedesk import terminal
     from safedesk.library import Library
     from safedesk.paths import data_dir
 
@@ -156,8 +227,9 @@ def _open(args: argparse.Namespace) -> Library:
             doing = "setting up your library (first run)" if first else "updating your library"
             print(f"safedesk: {doing}...", file=sys.stderr)
             announced = True
-        if sys.stderr.isatty():
-            print(f"\r  {message:<40} {fraction:4.0%}", end="", file=sys.stderr, flush=True)
+        if sys.stderr.isatty():  # our own carriage return: past the escaping of control characters
+            line = f"\r  {terminal.visible(message):<40} {fraction:4.0%}"
+            print(line, end="", file=terminal.raw(sys.stderr), flush=True)
 
     library = Library.open(args.data_dir, progress=progress)
     if announced:
@@ -171,7 +243,9 @@ def _open(args: argparse.Namespace) -> Library:
 
 def _emit(args: argparse.Namespace, data: Any, text: Callable[[], str]) -> int:
     if getattr(args, "json", False):
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        from safedesk.terminal import dumps
+
+        print(dumps(data))
     else:
         print(text())
     return 0
@@ -188,6 +262,12 @@ def _cmd_import(args: argparse.Namespace) -> int:
             f"{'Re-imported' if s.replaced else 'Imported'} {s.title!r} as {s.report}: "
             f"{s.practices} practices, {s.themes} themes, {s.authorities} authorities, "
             f"{s.case_studies} case studies, {s.findings} review findings"
+            + (
+                "; your copy now stands in for the bundled report (import the original file "
+                "to go back)"
+                if s.replaced_bundled
+                else ""
+            )
         ),
     )
 
@@ -246,13 +326,19 @@ def _cmd_search(args: argparse.Namespace) -> int:
             theme=args.theme,
             authority=args.authority,
             kind=args.kind,
+            exact=args.exact,
         )
 
     def text() -> str:
         lines = [f"{result.total} results for {result.query!r}"]
-        if result.expanded:
-            used = ", ".join(f"{e['term']} = {e['expansion']}" for e in result.expanded)
-            lines.append(f"Also searched for: {used}")
+        acronyms = [e for e in result.expanded if e.get("relation", "acronym") == "acronym"]
+        if acronyms:
+            used = ", ".join(f"{e['term']} = {e['expansion']}" for e in acronyms)
+            lines.append(f"Acronyms: {used}")
+        for relation, heading in (("synonym", "Also searched for"), ("related", "Related")):
+            found = [e["expansion"] for e in result.expanded if e.get("relation") == relation]
+            if found:
+                lines.append(f"{heading}: {', '.join(dict.fromkeys(found))}")
         if result.suggestion:
             lines.append(f"Did you mean: {result.suggestion}")
         if result.note:
@@ -262,6 +348,8 @@ def _cmd_search(args: argparse.Namespace) -> int:
             label = f"Box {h.number}" if h.kind == "practice" else h.kind
             lines.append(f"\n{label}: {h.title}" + (f" ({where})" if where else ""))
             lines.append(f"  {h.snippet}")
+            if h.lacks:
+                lines.append(f"  (lacks: {', '.join(h.lacks)})")
             lines.append(f"  [{h.key}]")
         return "\n".join(lines)
 
@@ -271,31 +359,68 @@ def _cmd_search(args: argparse.Namespace) -> int:
 def _cmd_related(args: argparse.Namespace) -> int:
     with _open(args) as lib:
         result = lib.related(args.key, limit=args.limit)
+
+    def line(h: Any) -> str:
+        shares = f"\n      shares: {', '.join(h.shares)}" if h.shares else ""
+        return f"  Box {h.number}: {h.title} ({h.authority})  [{h.key}]{shares}"
+
     return _emit(
         args,
         result.to_json(),
-        lambda: (
-            f"Practices like {result.title!r}:\n"
-            + "\n".join(
-                f"  Box {h.number}: {h.title} ({h.authority})  [{h.key}]" for h in result.related
-            )
-        ),
+        lambda: f"Practices like {result.title!r}:\n" + "\n".join(map(line, result.related)),
     )
+
+
+def _cmd_concepts(args: argparse.Namespace) -> int:
+    with _open(args) as lib:
+        tree = lib.concepts()
+
+    def lines(nodes: list[Any], depth: int) -> list[str]:
+        out = []
+        for node in nodes:
+            out.append(f"{'  ' * depth}{node.label} ({node.count})  [{node.id}]")
+            out += lines(node.children, depth + 1)
+        return out
+
+    return _emit(args, [n.to_json() for n in tree], lambda: "\n".join(lines(tree, 0)))
+
+
+def _cmd_concept(args: argparse.Namespace) -> int:
+    with _open(args) as lib:
+        c = lib.concept(args.term, limit=args.limit)
+
+    def text() -> str:
+        lines = [f"{c.label}  [{c.id}]", c.scope_note]
+        if c.alt_labels:
+            lines.append(f"Also called: {', '.join(c.alt_labels)}")
+        for heading, refs in (("Broader", c.broader), ("Narrower", c.narrower),
+                              ("Related", c.related)):  # fmt: skip
+            if refs:
+                lines.append(f"{heading}: {', '.join(r.label for r in refs)}")
+        lines.append(f"\n{c.count} items; the best:")
+        for h in c.items:
+            label = f"Box {h.number}" if h.kind == "practice" else h.kind
+            lines.append(f"  {label}: {h.title}  [{h.key}]")
+        return "\n".join(lines)
+
+    return _emit(args, c.to_json(), text)
 
 
 def _cmd_brief(args: argparse.Namespace) -> int:
     from safedesk.briefing.request import BriefRequest
 
+    chosen = args.format or ("docx" if args.output.lower().endswith(".docx") else "pdf")
     request = BriefRequest(
         key=args.key, theme=args.theme, authority=args.authority, collection=args.collection,
         handout=args.handout, paper=args.paper, notes_space=not args.no_notes_space,
+        seven_minute=args.seven_minute, format=chosen,
     ).checked()  # fmt: skip
     with _open(args) as lib:
         result = lib.export_brief(args.output, request)
+    pages = f" ({result.pages} page{'' if result.pages == 1 else 's'})" if result.pages else ""
     return _emit(
-        args, result.to_json(),
-        lambda: f"Wrote {result.kind.lower()} to {result.path} ({result.pages} pages)",
-    )  # fmt: skip
+        args, result.to_json(), lambda: f"Wrote {result.kind.lower()} to {result.path}{pages}"
+    )
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
@@ -310,11 +435,17 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "show": _cmd_show,
     "search": _cmd_search,
     "related": _cmd_related,
+    "concepts": _cmd_concepts,
+    "concept": _cmd_concept,
     "brief": _cmd_brief,
 }
 
 
 def _user_commands() -> dict[str, Callable[[argparse.Namespace], int]]:
-    from safedesk import cli_team, cli_user
+    from safedesk import cli_sessions, cli_team, cli_user
 
-    return {**cli_user.commands(_open, _emit), **cli_team.commands(_open, _emit)}
+    return {
+        **cli_user.commands(_open, _emit),
+        **cli_sessions.commands(_open, _emit),
+        **cli_team.commands(_open, _emit),
+    }

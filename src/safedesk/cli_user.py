@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from safedesk import cli_sessions
 from safedesk.errors import DamagedLibraryError, LibraryError
 from safedesk.store.database import NewerSchemaError
 
@@ -65,6 +66,10 @@ def register(sub: Any, command: Callable[..., argparse.ArgumentParser]) -> None:
     a = actions.add_parser("export", help="write a collection to a file to share")
     a.add_argument("name")
     a.add_argument("-o", "--output", required=True, metavar="FILE")
+    a.add_argument(
+        "--with-records", action="store_true",
+        help="also carry the records of its sessions (their notes and actions)",
+    )  # fmt: skip
     a = actions.add_parser("import", help="import a collection file")
     a.add_argument("file")
     a.add_argument("--json", action="store_true")
@@ -72,6 +77,7 @@ def register(sub: Any, command: Callable[..., argparse.ArgumentParser]) -> None:
     a.add_argument("name")
     a = actions.add_parser("unshare", help="stop sharing a collection (it stays here)")
     a.add_argument("name")
+    cli_sessions.register_collection_actions(actions)
     command("collections", "list your collections with their items")
 
     p = command(
@@ -89,7 +95,9 @@ def register(sub: Any, command: Callable[..., argparse.ArgumentParser]) -> None:
         a.add_argument("--theme", help="the theme it belongs to: key, number or title")
         a.add_argument("--team", help="team or authority name")
         a.add_argument("--text", help="what the team does")
-        a.add_argument("--text-file", metavar="FILE", help="read the text from a UTF-8 file")
+        a.add_argument(
+            "--text-file", metavar="FILE", help="read the text from a UTF-8 file (up to 1 MiB)"
+        )
         a.add_argument("--outcomes")
         a.add_argument("--json", action="store_true")
     a = actions.add_parser("remove", help="move an example to the trash")
@@ -103,6 +111,7 @@ def register(sub: Any, command: Callable[..., argparse.ArgumentParser]) -> None:
 
     p = command("trash", "list what was deleted (and can be restored)")
     p.add_argument("--empty", action="store_true", help="delete everything in the trash for good")
+    p.add_argument("--yes", action="store_true", help="with --empty: do not ask first")
     command("restore", "bring something back from the trash", json_flag=False).add_argument(
         "id", help="as listed by `safedesk trash`, e.g. collection:3"
     )
@@ -186,6 +195,9 @@ def commands(open_library: Opener, emit: Emitter) -> dict[str, Handler]:
     def trash(args: argparse.Namespace) -> int:
         with open_library(args) as lib:
             if args.empty:
+                if not _confirm_empty(lib, args.yes):
+                    print("The trash was not emptied.")
+                    return 0
                 n = lib.empty_trash()
                 print(f"Emptied the trash ({n} deleted for good)")
                 return 0
@@ -303,8 +315,11 @@ def _collection_action(lib: Library, args: argparse.Namespace, emit: Emitter) ->
     elif action == "show":
         c = lib.collection(name)
         return emit(args, c.to_json(), lambda: _collection_text(c))
+    elif action in ("plan", "step"):
+        return cli_sessions.collection_action(lib, args, emit)
     elif action == "export":
-        print(f"Wrote {lib.export_collection(name, args.output)}")
+        path = lib.export_collection(name, args.output, with_records=args.with_records)
+        print(f"Wrote {path}")
     elif action == "import":
         result = lib.import_collection(args.file)
         return emit(args, result.to_json(), result.summary)
@@ -319,25 +334,34 @@ def _collection_action(lib: Library, args: argparse.Namespace, emit: Emitter) ->
 
 
 def _collection_text(c: Any) -> str:
-    shared = f"  (shared by {c.shared_by})" if getattr(c, "shared", False) else ""
-    lines = [f"{c.name}" + (f": {c.description}" if c.description else "") + shared]
-    for n, item in enumerate(c.items, start=1):
-        timing = f" ({item.minutes} min)" if item.minutes is not None else ""
-        gone = "" if item.linked else " (saved copy; its report is not in this library)"
-        lines.append(f"  {n}. {item.title}{timing}{gone}\n     {item.key}")
-        if item.note:
-            lines.append(f"     Note: {item.note}")
-        lines += [f"     ? {p}" for p in item.prompts]
-    return "\n".join(lines)
+    return cli_sessions.collection_text(c)
+
+
+def _confirm_empty(lib: Library, yes: bool) -> bool:
+    """Emptying the trash is for good: ask on a terminal, and refuse elsewhere without --yes."""
+    import sys
+
+    if yes:
+        return True
+    count = len(lib.trash())
+    if not sys.stdin.isatty():
+        raise LibraryError(
+            f"emptying the trash deletes {_things(count)} for good; add --yes to do it "
+            "without being asked"
+        )
+    answer = input(f"Delete {_things(count)} in the trash for good? [y/N] ")
+    return answer.strip().lower() in ("y", "yes")
+
+
+def _things(n: int) -> str:
+    return "1 thing" if n == 1 else f"{n} things"
 
 
 def _text_arg(args: argparse.Namespace) -> str | None:
     if getattr(args, "text_file", None):
-        path = Path(args.text_file)
-        try:
-            return path.read_text("utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise LibraryError(f"cannot read {path}: {exc}") from None
+        from safedesk.textfile import read_text_file
+
+        return read_text_file(Path(args.text_file))
     return getattr(args, "text", None)
 
 

@@ -20,6 +20,7 @@ from safedesk.views import (
     Item,
     PracticeInfo,
     ReportDetail,
+    SessionRecordInfo,
     ThemeInfo,
     View,
 )
@@ -59,6 +60,8 @@ class UserItems(Protocol):
     def item_snapshot(self, collection: str, key: str) -> Snapshot: ...
 
     def example(self, example_id: str) -> ExampleInfo: ...
+
+    def sessions(self, collection: str | None = None) -> list[SessionRecordInfo]: ...
 
 
 class Source(Content, UserItems, Protocol):

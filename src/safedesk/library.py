@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from safedesk import paths
 from safedesk.errors import LibraryError, NotFoundError
 from safedesk.search.lifecycle import IndexKeeper
+from safedesk.sessionlib import SessionLibraryMixin
 from safedesk.store import names, recovery
 from safedesk.store.local import LocalStore, opening_error
 from safedesk.store.reader import Document
@@ -32,6 +33,8 @@ from safedesk.views import (
     AuthorityInfo,
     CaseStudyInfo,
     CollectionImport,
+    ConceptDetail,
+    ConceptNode,
     Item,
     PracticeInfo,
     Related,
@@ -47,6 +50,7 @@ if TYPE_CHECKING:
     from safedesk.briefing.request import BriefRequest
     from safedesk.report_import import ImportSummary
     from safedesk.safekeeping import DoctorReport
+    from safedesk.search.concepts import Thesaurus
     from safedesk.search.glossary import Glossary
     from safedesk.search.index import SearchIndex
     from safedesk.teamlib import TeamLibrary
@@ -57,7 +61,7 @@ Progress = Callable[[str, float], None]
 DB_NAME = recovery.DB_NAME
 
 
-class Library(UserLibraryMixin):
+class Library(SessionLibraryMixin, UserLibraryMixin):
     """A user's library: the SQLite store in `data_dir` and its search index."""
 
     def __init__(self, store: LocalStore) -> None:
@@ -66,6 +70,7 @@ class Library(UserLibraryMixin):
         self.db_path = store.db_path
         self.index = IndexKeeper(store.data_dir / "index", store.index_token, self._documents)
         self._glossary: tuple[int, Glossary] | None = None
+        self._seen_version = store.data_version()
 
     # -- opening ------------------------------------------------------------------------------
     @classmethod
@@ -124,6 +129,8 @@ class Library(UserLibraryMixin):
         recovery.start_empty(paths.data_dir(data_dir))
 
     def _ensure_bundled(self, progress: Progress | None) -> None:
+        if self.store.bundled_replaced():
+            return  # the user imported their own copy of it: theirs stays
         source = paths.bundled_report()
         known = self.store.content.bundled_digest(source.name)
         if known == "" or known == hashlib.sha256(source.read_bytes()).hexdigest():
@@ -145,6 +152,13 @@ class Library(UserLibraryMixin):
     def generation(self) -> int:
         """Bumped by every report import (derived data is checked against it)."""
         return self.store.generation()
+
+    def changed_elsewhere(self) -> bool:
+        """True once after another process (the command line, another window, a restore) has
+        changed the library since the last call. Cheap: a window may ask every second."""
+        version = self.store.data_version()
+        changed, self._seen_version = version != self._seen_version, version
+        return changed
 
     @property
     def index_lock(self) -> Any:
@@ -276,9 +290,11 @@ class Library(UserLibraryMixin):
         theme: str | None = None,
         authority: str | None = None,
         kind: str | None = None,
+        exact: bool = False,
     ) -> SearchResult:
-        """Search everything. The query language and the result fields are in the README."""
-        return self._search(query, limit, report, theme, authority, kind, typing=False)
+        """Search everything. The query language and the result fields are in the README.
+        `exact=True` searches the words without the practice concepts they name."""
+        return self._search(query, limit, report, theme, authority, kind, False, exact)
 
     def search_as_you_type(
         self,
@@ -288,10 +304,11 @@ class Library(UserLibraryMixin):
         theme: str | None = None,
         authority: str | None = None,
         kind: str | None = None,
+        exact: bool = False,
     ) -> SearchResult:
         """For every keystroke: the last word counts as unfinished (a prefix); one or two letters
         match title words or an acronym rather than the whole library; no facets, to stay fast."""
-        return self._search(text, limit, report, theme, authority, kind, typing=True)
+        return self._search(text, limit, report, theme, authority, kind, True, exact)
 
     def _search(
         self,
@@ -302,6 +319,7 @@ class Library(UserLibraryMixin):
         authority: str | None,
         kind: str | None,
         typing: bool,
+        exact: bool = False,
     ) -> SearchResult:
         from safedesk.search.query import run_search
 
@@ -335,6 +353,7 @@ class Library(UserLibraryMixin):
                 filters=filters,
                 typing=typing,
                 facets=not typing,
+                thesaurus=None if exact else self.thesaurus(),
             )
 
         with self.index.lock:
@@ -348,13 +367,40 @@ class Library(UserLibraryMixin):
                 return attempt()
 
     def related(self, key: str, limit: int = 5) -> Related:
-        """Practices most like the item with `key` ("more like this")."""
+        """Practices most like the item with `key` ("more like this"), each with the practice
+        concepts both are about (`shares`)."""
         from safedesk.search.related import more_like
 
         item = self.get(key)
         with self.index.lock:
-            hits = more_like(self.index.ensure(), item.key, limit)
-        return Related(key=item.key, title=title_of(item, key), related=hits)
+            found = more_like(self.index.ensure(), item.key, limit, self.thesaurus())
+        return Related(key=item.key, title=title_of(item, key), related=found)
+
+    def thesaurus(self) -> Thesaurus:
+        """The practice concepts shipped in resources/thesaurus (loaded once)."""
+        from safedesk.search.concepts import bundled
+
+        return bundled(paths.resources_dir() / "thesaurus" / "practice-concepts.json")
+
+    def concepts(self) -> list[ConceptNode]:
+        """The practice concepts as a tree, each with the number of items that match it or a
+        narrower concept (counted once per index generation)."""
+        from safedesk.search.browse import tree
+
+        with self.index.lock:
+            return tree(self.index.ensure(), self.thesaurus())
+
+    def concept(self, term: str, limit: int = 10) -> ConceptDetail:
+        """A concept, by id or any of its labels: its labels, relations, scope note, the number
+        of items that match it and the best `limit` of them."""
+        from safedesk.search.browse import detail
+
+        thesaurus = self.thesaurus()
+        found = thesaurus.find(term)
+        if found is None:
+            raise NotFoundError(f"no practice concept matches {term!r}; see `safedesk concepts`")
+        with self.index.lock:
+            return detail(self.index.ensure(), thesaurus, found, limit)
 
     def glossary_index(self) -> Glossary:
         """The curated glossary merged with the acronyms the reports define (cached)."""
@@ -383,11 +429,14 @@ class Library(UserLibraryMixin):
         return [*self.store.content.documents(), *self.example_documents()]
 
     # -- sharing and safekeeping -------------------------------------------------------------
-    def export_collection(self, name: str, path: str | os.PathLike[str]) -> Path:
-        """Write a collection to one self-contained file a colleague can import."""
+    def export_collection(
+        self, name: str, path: str | os.PathLike[str], with_records: bool = False
+    ) -> Path:
+        """Write a collection (with its plan and agenda steps) to one self-contained file a
+        colleague can import; `with_records` adds the records of its sessions."""
         from safedesk.sharing.collection_file import export_collection
 
-        return export_collection(self, name, Path(path))
+        return export_collection(self, name, Path(path), with_records)
 
     def import_collection(self, path: str | os.PathLike[str]) -> CollectionImport:
         """Import a collection file (all or nothing; importing it again adds no duplicates)."""
@@ -401,12 +450,18 @@ class Library(UserLibraryMixin):
         return result
 
     def export_brief(
-        self, output: str | os.PathLike[str], request: BriefRequest | None = None, **fields: Any
+        self,
+        output: str | os.PathLike[str],
+        request: BriefRequest | None = None,
+        progress: Progress | None = None,
+        cancelled: Callable[[], bool] | None = None,
+        **fields: Any,
     ) -> BriefResult:
         """Write a print-ready PDF for `request`, or for a request made of `fields`: a practice
         sheet (`key=`), a theme brief (`theme=`), an authority profile (`authority=`), or a
         session pack from a collection (`collection=`; `handout=True` leaves out the
-        facilitator's notes); `paper="a4"` or "letter", `notes_space=True`."""
+        facilitator's notes); `paper="a4"` or "letter", `notes_space=True`. `progress` hears
+        about long layouts; `cancelled()` returning True stops one, leaving no file."""
         from safedesk.briefing.export import export_brief
         from safedesk.briefing.request import BriefRequest
 
@@ -414,7 +469,7 @@ class Library(UserLibraryMixin):
             wanted = request or BriefRequest(**fields)
         except TypeError as exc:
             raise LibraryError(f"cannot make that briefing: {exc}") from None
-        return export_brief(self, Path(output), wanted)
+        return export_brief(self, Path(output), wanted, progress, cancelled)
 
     def backup(self, path: str | os.PathLike[str] | None = None) -> Path:
         """Copy the library (to `path`, or into the backups folder) with SQLite's backup API."""

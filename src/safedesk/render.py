@@ -72,9 +72,22 @@ def render_text(item: View) -> str:
             f"{item.title} ({item.year})\n{authors}\n{item.publisher}; ISBN {item.isbn}\n\n"
             f"Executive summary\n{_para(item.executive_summary)}\n\nHow to cite\n{item.citation}"
         )
-    assert isinstance(item, Item)
-    where = " | ".join(x for x in (item.authority, item.theme) if x)
-    return f"{item.title}\n{where}\n\n{_para(item.text)}\n\n[{item.key}]".replace("\n\n\n", "\n\n")
+    if isinstance(item, ExampleInfo):
+        where = " | ".join(x for x in (item.team, item.theme) if x)
+        parts = [f"My example: not from a report\n{item.title}" + (f"\n{where}" if where else "")]
+        parts.append(_para(item.text))
+        if item.outcomes:
+            parts.append("Outcomes\n" + _para(item.outcomes))
+        parts.append(f"[{item.key}]")
+        return "\n\n".join(p for p in parts if p)
+    if isinstance(item, Item):
+        where = " | ".join(x for x in (item.authority, item.theme) if x)
+        text = f"{item.title}\n{where}\n\n{_para(item.text)}\n\n[{item.key}]"
+        return text.replace("\n\n\n", "\n\n")
+    # anything else (document passages and sections...): its title and text, whatever it has
+    title = str(getattr(item, "title", "") or "")
+    text = str(getattr(item, "text", "") or "")
+    return "\n\n".join(x for x in (title, _para(text), f"[{item.key}]") if x)
 
 
 def _html_blocks(text: str, esc: Callable[[str], str] = escape) -> str:
@@ -121,13 +134,13 @@ def render_html(item: View, text_html: Callable[[str], str] = escape) -> str:
             )
         return "".join(parts)
     if isinstance(item, AuthorityInfo):
-        rows = "".join(
-            f"<tr><td>{escape(k)}</td><td><b>{escape(v)}</b></td></tr>"
-            for k, v in item.grades.items()
-        )
+        # a list, not a table: Qt's accessibility bridge cannot expose a table's structure, and a
+        # table's text reaches screen readers with frame separators; a list reads as it looks.
+        # The grades go through `esc` like running text: tooltips on "LAC", "APA"
+        grades = "".join(f"<li>{esc(k)}: <b>{esc(v)}</b></li>" for k, v in item.grades.items())
         return (
             f"<h2>{escape(item.name)}</h2><p>{escape(item.type or 'Type not given')} · "
-            f"{item.practices} practices</p><table cellpadding='4'>{rows}</table>"
+            f"{item.practices} practices</p>" + (f"<ul>{grades}</ul>" if grades else "")
         )
     if isinstance(item, CaseStudyInfo):
         parts = [

@@ -31,6 +31,7 @@ class ImportSummary:
     case_studies: int
     findings: int
     replaced: bool
+    replaced_bundled: bool = False  # the user's copy now stands in for the bundled report
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -58,6 +59,7 @@ def import_report(
         progress(f"Reading {path.name}", 0.05)
     report = parse_report(data, path.name)
     replaced = store.content.has_report(report.slug)
+    over_bundled = not bundled and store.content.is_bundled(report.slug)
     if store.content.has_report() and not in_batch:
         try:
             store.backup("before-import")
@@ -72,6 +74,8 @@ def import_report(
         store.db_path, report, path, hashlib.sha256(data).hexdigest(), bundled,
         _part(progress, 0.1, 0.3),
     )  # fmt: skip
+    if bundled or over_bundled:  # a user's copy of the bundled report is never put back
+        store.mark_bundled_replaced(report.slug if over_bundled else None)
     try:
         if not in_batch:
             index.changed(report.slug, before, _part(progress, 0.4, 0.6))
@@ -89,6 +93,7 @@ def import_report(
         case_studies=len(report.case_studies),
         findings=sum(len(t.findings) for t in report.themes),
         replaced=replaced,
+        replaced_bundled=over_bundled,
     )
 
 
@@ -99,9 +104,10 @@ def _read(source: Path, cap: int) -> bytes:
         raise LibraryError(f"{source} is not a file")
     size = source.stat().st_size
     if size > cap:
+        from safedesk.sizes import over_cap
+
         raise ReportFormatError(
-            f"{source.name} is {size / 1048576:.1f} MiB; reports are limited to "
-            f"{cap // 1048576} MiB of text"
+            f"{source.name} is {over_cap(size, cap)} of text (reports are capped)"
         )
     try:
         return source.read_bytes()

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from safedesk.errors import DamagedLibraryError
+from safedesk.errors import DamagedLibraryError, LibraryError
 from safedesk.fileio import write_atomically
 from safedesk.search.lifecycle import IndexKeeper
 from safedesk.store import backups, database, leftovers, recovery
@@ -44,10 +44,16 @@ def daily_backup(store: LocalStore) -> Path | None:
     if daily and time.time() - daily[-1].stat().st_mtime < DAY_SECONDS:
         return None
     try:
-        return store.backup("daily")
-    except (OSError, sqlite3.Error) as exc:  # a full disk must not stop anyone reading
-        log.warning("could not make the daily backup: %s", exc)
+        made = store.backup("daily")
+    except (OSError, sqlite3.Error, LibraryError) as exc:  # never stops anyone reading
+        from safedesk.notices import say_once
+
+        say_once(store.data_dir, "daily backup", f"today's backup was not made: {exc}")
         return None
+    from safedesk.notices import resolved
+
+    resolved(store.data_dir, "daily backup")
+    return made
 
 
 def backup_to(store: LocalStore, target: Path | None) -> Path:

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from safedesk.errors import LibraryError, NotFoundError
+from safedesk.planning import label_of, where_from
 from safedesk.search.lifecycle import IndexKeeper
 from safedesk.store.collections import Snapshot
 from safedesk.store.local import LocalStore
 from safedesk.store.reader import Document
+from safedesk.store.running_order import STEP_PREFIX, is_step
 from safedesk.store.userdata import EXAMPLE_PREFIX
 from safedesk.views import (
     BookmarkInfo,
@@ -63,9 +65,9 @@ class UserLibraryMixin:
             return self.snapshot(key)
         except NotFoundError:
             collections = self.store.collections
-            for r in collections.items(collections.collection(collection)["id"]):
-                if r["key"] == key:
-                    return Snapshot(r["title"], r["text"], r["report_key"], r["report_title"])
+            r = collections.item(collections.collection(collection)["id"], key)
+            if r is not None:
+                return Snapshot(r["title"], r["text"], r["report_key"], r["report_title"])
             raise
 
     def _live(self, key: str) -> tuple[str, str, str] | None:
@@ -99,6 +101,10 @@ class UserLibraryMixin:
 
     def bookmarks(self, tag: str | None = None) -> list[BookmarkInfo]:
         return [self._bookmark_info(r) for r in self.store.user.bookmarks(tag)]
+
+    def bookmark_count(self) -> int:
+        """How many bookmarks there are (cheap: the sidebar asks after every change)."""
+        return self.store.user.count_bookmarks()
 
     def bookmarked(self, key: str) -> BookmarkInfo | None:
         row = self.store.user.bookmark_for(key)
@@ -147,34 +153,40 @@ class UserLibraryMixin:
         return self.collection(name)
 
     def remove_from_collection(self, name: str, key: str) -> CollectionInfo:
-        """Move an item of a collection to the trash."""
-        self.store.collections.remove_item(name, key)
+        """Move an item (or an agenda step, ``step:<id>``) of a collection to the trash."""
+        if is_step(key):
+            self.store.sessions.remove_step(name, key.removeprefix(STEP_PREFIX))
+        else:
+            self.store.collections.remove_item(name, key)
         return self.collection(name)
 
     def move_in_collection(self, name: str, key: str, position: int) -> CollectionInfo:
-        """Move an item to `position` (1 = first)."""
+        """Move an item (or an agenda step, ``step:<id>``) to `position` of the running order
+        (1 = first)."""
         self.store.collections.move_item(name, key, position)
         return self.collection(name)
 
     def place_in_collection(
         self, name: str, keys: list[str], before: int | None = None
     ) -> CollectionInfo:
-        """Put `keys` in the collection, in their order, just before the item now at `before`
-        (1 = first; None: at the end), adding those not in it yet (what a drop does)."""
-        order = [i.key for i in self.collection(name).items]
+        """Put `keys` (items, or agenda steps as ``step:<id>``) in the collection, in their order,
+        just before the entry now at `before` in the running order (1 = first; None: at the end),
+        adding items not in it yet (what a drop does)."""
+        order = [e.ref for e in self.collection(name).steps]
         anchor = order[before - 1] if before is not None and 1 <= before <= len(order) else None
         while anchor in keys:  # dropped onto one of the moving items: before the next other one
             following = order[order.index(anchor) + 1 :]
             anchor = following[0] if following else None
         for key in keys:
-            if key not in order:
+            if key not in order and not is_step(key):
                 self.add_to_collection(name, key)
         self.store.collections.place(name, list(dict.fromkeys(keys)), anchor)
         return self.collection(name)
 
     def step_in_collection(self, name: str, key: str, step: int) -> CollectionInfo:
-        """Move an item `step` places up (negative) or down, stopping at either end."""
-        keys = [i.key for i in self.collection(name).items]
+        """Move an item (or an agenda step, ``step:<id>``) `step` places up (negative) or down
+        the running order, stopping at either end."""
+        keys = [e.ref for e in self.collection(name).steps]
         if key not in keys:
             raise NotFoundError(f"{key} is not in the collection {name!r}")
         position = min(max(keys.index(key) + 1 + step, 1), len(keys))
@@ -191,21 +203,41 @@ class UserLibraryMixin:
         conflicts = self.store.team.open_conflicts("collection_item")
         items = []
         for r in self.store.collections.items(row["id"]):
-            live = self._live(r["key"])
-            kind, _report, title = live or ("", "", r["title"])
+            try:
+                item: View | None = self.get(r["key"])
+            except NotFoundError:
+                item = None
+            title = title_of(item, r["key"]) if item is not None else r["title"]
+            where = self._where_from(item) if item is not None else _saved_copy(r["report_title"])
             items.append(CollectionItem(
                 key=r["key"], title=title, note=r["note"], prompts=json.loads(r["prompts"]),
-                minutes=r["minutes"], kind=kind, report=r["report_key"],
-                report_title=r["report_title"], linked=live is not None, uid=r["uid"],
+                minutes=r["minutes"], kind=str(getattr(item, "kind", "")),
+                report=r["report_key"], report_title=r["report_title"], linked=item is not None,
+                uid=r["uid"], context=where,
+                label=label_of(item, title, where) if item is not None else title,
                 updated_at=r["updated_at"] or r["created_at"],
                 conflicts=conflicts.get(r["uid"], 0),
             ))  # fmt: skip
-        return CollectionInfo(
+        info = CollectionInfo(
             name=row["name"], description=row["description"], items=items, uid=row["uid"],
             created_at=row["created_at"], updated_at=row["updated_at"],
             shared=bool(row["shared"]),
             shared_by=names.get(row["shared_by"], row["shared_by"]) if row["shared"] else None,
         )  # fmt: skip
+        return self._with_plan(row, info)
+
+    if TYPE_CHECKING:
+
+        def _with_plan(self, row: sqlite3.Row, info: CollectionInfo) -> CollectionInfo: ...
+
+    def _where_from(self, item: View) -> str:
+        def parent(key: str) -> View | None:
+            try:
+                return self.get(key)
+            except NotFoundError:
+                return None
+
+        return where_from(item, parent)
 
     # -- local examples -----------------------------------------------------------------------
     def add_example(
@@ -304,6 +336,10 @@ class UserLibraryMixin:
     def empty_trash(self) -> int:
         """Delete everything in the trash for good; returns how many rows went."""
         return self.store.user.empty_trash()
+
+
+def _saved_copy(report_title: str) -> str:
+    return f"saved copy from {report_title}" if report_title else "saved copy"
 
 
 def title_of(item: object, fallback: str) -> str:

@@ -174,6 +174,14 @@ class SearchHit(_View):
     snippet: str
     report: str = ""
     page: int | None = None  # for passages, and for items of reports imported from a PDF
+    # the typed words this hit has in none of their forms (only hits added to fill up a search
+    # in which few results have every word have any)
+    lacks: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RelatedHit(SearchHit):
+    shares: list[str] = field(default_factory=list)  # the practice concepts both items are about
 
 
 @dataclass
@@ -183,15 +191,55 @@ class SearchResult(_View):
     hits: list[SearchHit]
     note: str | None = None
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
-    expanded: list[dict[str, str]] = field(default_factory=list)  # [{term, expansion}] used
+    # what the search also looked for: [{term, expansion, relation}] where relation is "acronym",
+    # "synonym" (a concept's other label) or "related" (a related or narrower concept, whose
+    # labels were searched at a lower weight); concept entries also name the `concept` id
+    expanded: list[dict[str, str]] = field(default_factory=list)
     suggestion: str | None = None  # "did you mean", from the library's own words
+    # what the hits were found by, for marking them: index stems, prefixes, phrases as stems
+    # {"stems": [..], "prefixes": [..], "phrases": [[..], ..]}
+    matched: dict[str, list[Any]] = field(
+        default_factory=lambda: {"stems": [], "prefixes": [], "phrases": []}
+    )
 
 
 @dataclass
 class Related(_View):
     key: str
     title: str
-    related: list[SearchHit]
+    related: list[RelatedHit]
+
+
+@dataclass
+class ConceptNode(_View):
+    """A concept in the thesaurus tree, with the number of items that match it or a narrower
+    concept."""
+
+    id: str
+    label: str
+    scope_note: str
+    count: int
+    children: list[ConceptNode] = field(default_factory=list)
+
+
+@dataclass
+class ConceptRef(_View):
+    id: str
+    label: str
+
+
+@dataclass
+class ConceptDetail(_View):
+    id: str
+    label: str
+    alt_labels: list[str]
+    scope_note: str
+    broader: list[ConceptRef]
+    narrower: list[ConceptRef]
+    related: list[ConceptRef]
+    count: int  # items that match the concept or a narrower one
+    items: list[SearchHit]  # the best of them, practice boxes first
+    kind: str = "concept"
 
 
 @dataclass
@@ -221,6 +269,26 @@ class CollectionItem(_View):
     uid: str = ""
     updated_at: str = ""  # the last change to its note, prompts, timing or place
     conflicts: int = 0  # conflict copies of it not yet resolved (`safedesk team conflicts`)
+    context: str = ""  # where it comes from: "3.1 Leadership and management"
+    label: str = ""  # how a running order names it: "Laming review · 3.1 Leadership and management"
+
+
+@dataclass
+class PlanEntry(_View):
+    """One line of a session's running order: a library item or an agenda step."""
+
+    kind: str  # "item" or "step"
+    position: int  # 1 = first
+    ref: str  # the item's key, or "step:<id>"
+    title: str  # items: their label (with where they come from)
+    minutes: int | None
+    elapsed: int  # minutes from the start of the session to the start of this entry
+    starts_at: str | None = None  # "09:40" when the plan has a start time
+    ends_at: str | None = None
+    key: str | None = None  # items only
+    id: str | None = None  # steps only: the step's id
+    instructions: str = ""  # steps only
+    context: str = ""  # items only: where it comes from
 
 
 @dataclass
@@ -233,6 +301,44 @@ class CollectionInfo(_View):
     updated_at: str = ""
     shared: bool = False  # shared with the team library
     shared_by: str | None = None  # the team member who shared it (their name on the team)
+    length: int | None = None  # the session's target length in minutes
+    start: str | None = None  # its start time, "09:30"
+    total_minutes: int = 0  # the running order's minutes (items without a time count 0)
+    over_by: int | None = None  # total minus the target (negative: under); None without one
+    ends_at: str | None = None
+    steps: list[PlanEntry] = field(default_factory=list)  # the running order
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ActionInfo(_View):
+    """An action agreed in a session."""
+
+    id: str
+    what: str
+    who: str
+    due: str | None  # "2027-01-15"
+    done_at: str | None
+    status: str  # "done", "overdue", "due" (within the week), "open"
+    record: str = ""  # the id of its session record
+    session: str = ""  # "2026-12-10 · March session"
+
+
+@dataclass
+class SessionRecordInfo(_View):
+    """A session as it was delivered."""
+
+    id: str
+    collection: str  # the collection's name (as it was when recorded, if it has gone since)
+    date: str
+    team: str
+    attendees: int | None
+    note: str
+    covered: list[str]
+    actions: list[ActionInfo]
+    linked: bool = True  # False: its collection was deleted
+    created_at: str = ""
+    updated_at: str = ""
 
 
 @dataclass
@@ -271,6 +377,8 @@ class CollectionImport(_View):
     # versions kept as conflict copies: {id, kind, uid, collection, key, copy: file|here, clashed}
     conflicts: list[dict[str, Any]] = field(default_factory=list)
     note: str = ""  # e.g. the file is not newer than the copy here
+    steps_added: int = 0  # agenda steps (welcome, break...) added
+    records_added: int = 0  # records of sessions delivered added
 
     def summary(self) -> str:
         if self.note:
@@ -293,6 +401,10 @@ class CollectionImport(_View):
             parts.append(f"{self.snapshots} shown from the file because their report is not here")
         if self.examples_added:
             parts.append(f"{self.examples_added} local examples added")
+        if self.steps_added:
+            parts.append(f"{self.steps_added} agenda steps added")
+        if self.records_added:
+            parts.append(f"{self.records_added} session records added")
         return "; ".join(parts)
 
 

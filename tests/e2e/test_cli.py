@@ -196,3 +196,42 @@ def test_brief_writes_a_pdf_and_fails_in_one_line(data_dir: Path, tmp_path: Path
         and failed.stderr.count("\n") == 1
         and "does not exist" in failed.stderr
     )
+
+
+def test_search_exact_and_what_it_also_searched(data_dir: Path) -> None:
+    expanded = run_json(data_dir, "search", "supervision", "--limit", "50")
+    exact = run_json(data_dir, "search", "supervision", "--limit", "50", "--exact")
+    assert exact["expanded"] == [] and exact["total"] < expanded["total"]
+    assert {e["relation"] for e in expanded["expanded"]} == {"synonym", "related"}
+    assert set(expanded["matched"]) == {"stems", "prefixes", "phrases"}
+    assert all(hit["lacks"] == [] for hit in expanded["hits"])
+    text = run(data_dir, "search", "supervision", "--limit", "1").stdout
+    assert "Related: " in text and "management oversight" in text
+    partial = run(data_dir, "search", "management oversight", "--exact").stdout
+    assert "have only some of them" in partial and "(lacks: " in partial
+
+
+def test_concepts_and_concept_contract(data_dir: Path) -> None:
+    tree = run_json(data_dir, "concepts")
+    assert tree and set(tree[0]) == {"id", "label", "scope_note", "count", "children"}
+    assert any(child["id"] == "supervision" for node in tree for child in node["children"])
+    text = run(data_dir, "concepts").stdout
+    assert "  supervision (" in text and "[supervision]" in text
+    concept = run_json(data_dir, "concept", "CPD", "--limit", "3")
+    assert set(concept) == {
+        "id", "label", "alt_labels", "scope_note", "broader", "narrower", "related", "count",
+        "items", "kind",
+    }  # fmt: skip
+    assert concept["id"] == "continuing-professional-development" and len(concept["items"]) == 3
+    shown = run(data_dir, "concept", "front door").stdout
+    assert shown.startswith("front door  [front-door]") and "Also called: " in shown
+    missing = run(data_dir, "concept", "astronomy")
+    assert missing.returncode == 1 and missing.stderr.count("\n") == 1
+    assert "no practice concept matches 'astronomy'" in missing.stderr
+
+
+def test_related_says_what_items_share(data_dir: Path) -> None:
+    related = run_json(data_dir, "related", f"{BUNDLED}/box-7")
+    assert all("shares" in hit for hit in related["related"])
+    text = run(data_dir, "related", f"{BUNDLED}/box-7").stdout
+    assert "shares: " in text and "retention" in text

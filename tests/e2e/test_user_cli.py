@@ -79,7 +79,7 @@ def test_backup_and_restore_backup(data_dir: Path, tmp_path: Path) -> None:
     copy = tmp_path / "copy.sqlite3"
     assert run(data_dir, "backup", "-o", str(copy)).returncode == 0
     run(data_dir, "bookmark", "remove", B + "box-2")
-    run(data_dir, "trash", "--empty")
+    run(data_dir, "trash", "--empty", "--yes")
     assert run_json(data_dir, "bookmarks") == []
     done = run(data_dir, "restore-backup", str(copy))
     assert done.returncode == 0, done.stderr

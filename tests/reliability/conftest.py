@@ -12,7 +12,10 @@ from pathlib import Path
 
 import pytest
 
-USER_TABLES = ("bookmark", "collection", "collection_item", "example")
+USER_TABLES = (
+    "bookmark", "collection", "collection_item", "example", "session_step", "session_record",
+    "session_action",
+)  # fmt: skip
 B = "nfer-2011-safeguarding-children-council-developments/"
 
 
@@ -38,9 +41,11 @@ def one_line_error(done: subprocess.CompletedProcess[str]) -> str:
 
 
 def user_columns(db: Path) -> dict[str, list[str]]:
+    """The columns of each user table the database has (older schemas lack the newer tables)."""
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
-        return {t: [r[1] for r in conn.execute(f"PRAGMA table_info({t})")] for t in USER_TABLES}
+        found = {t: [r[1] for r in conn.execute(f"PRAGMA table_info({t})")] for t in USER_TABLES}
+        return {t: columns for t, columns in found.items() if columns}
     finally:
         conn.close()
 
@@ -54,7 +59,7 @@ def user_rows(
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
         rows = {}
-        for table in USER_TABLES:
+        for table in columns_of:
             columns = columns_of[table]
             picks = ", ".join(f"typeof({c}), CAST({c} AS BLOB)" for c in columns)
             rows[table] = conn.execute(f"SELECT {picks} FROM {table} ORDER BY id").fetchall()

@@ -169,7 +169,7 @@ def test_pdf_export_when_the_write_hits_enospc(
     out.write_bytes(b"the previous PDF")
     real = page.build
 
-    def build_then_full(story: Any, target: str, info: Any) -> int:
+    def build_then_full(story: Any, target: str, info: Any, *_watch: Any) -> int:
         real(story, target, info)  # the temporary is written in full, then the disk "fills"
         raise OSError(errno.ENOSPC, "No space left on device")
 

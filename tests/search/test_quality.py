@@ -1,6 +1,7 @@
 """Search quality regression set: queries a social work lead might type, each with the boxes a
 reader of the report would expect near the top. Written from reading the report, not from the
-engine's output; the suite fails when ranking regresses."""
+engine's output; the suite fails when ranking regresses. `python -m benchmarks.bench_quality`
+prints how both sets fare with and without practice concepts."""
 
 from __future__ import annotations
 
@@ -63,9 +64,9 @@ CASES: list[tuple[str, set[int], int]] = [
 
 @pytest.mark.parametrize(("query", "boxes", "top"), CASES, ids=[c[0] for c in CASES])
 def test_expected_box_ranks_near_the_top(
-    library: Library, query: str, boxes: set[int], top: int
+    reading_library: Library, query: str, boxes: set[int], top: int
 ) -> None:
-    result = library.search(query, limit=50)
+    result = reading_library.search(query, limit=50)
     practice_numbers = [h.number for h in result.hits if h.kind == "practice"][:top]
     assert boxes & set(practice_numbers), (
         f"{query!r}: got {practice_numbers}, wanted one of {boxes}"
@@ -74,6 +75,66 @@ def test_expected_box_ranks_near_the_top(
 
 def test_the_set_is_big_enough() -> None:
     assert len(CASES) >= 30
+
+
+# Concept queries: worded as practitioners say them, often not as the report does ("burnout",
+# "CPD", "front door"), with every box named expected among the first `top` practice hits.
+# (query, boxes that must all be among the first `top` practice hits, top)
+CONCEPT_CASES: list[tuple[str, set[int], int]] = [
+    ("supervision", {22, 3, 9}, 6),
+    ("morale", {4, 6}, 4),
+    ("CPD", {9, 10}, 4),
+    ("burnout", {8, 11}, 3),
+    ("workload", {8, 11}, 3),
+    ("caseloads", {8, 11}, 3),
+    ("staff retention", {7, 8}, 2),
+    ("front door", {21, 22, 23, 24}, 5),
+    ("single point of contact", {21, 23}, 3),
+    ("duty desk", {3}, 1),
+    ("think family", {16}, 1),
+    ("whole family approach", {16}, 1),
+    ("audit of case files", {12, 13}, 3),
+    ("support for newly qualified social workers", {11}, 1),
+    ("multi-agency working", {16, 20}, 4),
+    ("information sharing", {1}, 2),
+    ("co-located teams", {21}, 1),
+    ("exploitation", {20}, 1),
+    ("modern slavery", {20}, 1),
+    ("missing from care", {20}, 1),
+    ("quality assurance", {12, 13}, 2),
+    ("performance data", {14, 15}, 2),
+    ("leadership visibility", {4}, 1),
+    ("visible leadership", {4}, 1),
+    ("thresholds for social care", {22}, 2),
+    ("career progression", {7, 8}, 3),
+    ("overseas recruitment", {5}, 1),
+    ("appraisal", {10}, 1),
+    ("coaching and mentoring", {10}, 1),
+    ("service user involvement", {17}, 1),
+    ("working with the police", {18}, 1),
+    ("team culture", {6}, 2),
+    ("staff forum", {2}, 1),
+    ("hands-on managers", {3}, 1),
+    ("early help", {21}, 3),
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "boxes", "top"), CONCEPT_CASES, ids=[c[0] for c in CONCEPT_CASES]
+)
+def test_concept_queries_find_the_boxes_about_the_idea(
+    reading_library: Library, query: str, boxes: set[int], top: int
+) -> None:
+    result = reading_library.search(query, limit=50)
+    practice_numbers = [h.number for h in result.hits if h.kind == "practice"][:top]
+    assert boxes <= set(practice_numbers), (
+        f"{query!r}: got {practice_numbers}, wanted all of {boxes}"
+    )
+
+
+def test_the_concept_set_is_big_enough_and_new() -> None:
+    assert len(CONCEPT_CASES) >= 25
+    assert not {c[0] for c in CONCEPT_CASES} & {c[0] for c in CASES}
 
 
 @pytest.mark.parametrize(
@@ -87,11 +148,11 @@ def test_the_set_is_big_enough() -> None:
     ],
 )
 def test_misspellings_get_a_suggestion_from_the_library(
-    library: Library, typed: str, meant: str
+    reading_library: Library, typed: str, meant: str
 ) -> None:
-    assert library.search(typed).suggestion == meant
+    assert reading_library.search(typed).suggestion == meant
 
 
-def test_known_words_and_acronyms_get_no_suggestion(library: Library) -> None:
-    for query in ("supervision", "LAC", "reflective practice", "CAMHS"):
-        assert library.search(query).suggestion is None, query
+def test_known_words_and_acronyms_get_no_suggestion(reading_library: Library) -> None:
+    for query in ("supervision", "LAC", "reflective practice", "CAMHS", "burnout", "CPD"):
+        assert reading_library.search(query).suggestion is None, query

@@ -16,7 +16,7 @@ def test_reflective_practice_finds_box_9_first(library: Library) -> None:
     assert result.hits[0].key == BOX.format(9)
     assert result.hits[0].kind == "practice"
     assert result.hits[0].authority == "Authority D"
-    assert "[reflective]" in result.hits[0].snippet.lower()
+    assert "[reflective practice]" in result.hits[0].snippet.lower()  # a phrase is marked whole
     assert result.total >= len(result.hits)
 
 

@@ -157,3 +157,75 @@ def test_an_oversized_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
         pytest.raises(CollectionFileError, match="MiB"),
     ):
         lib.import_collection(big)
+
+
+def _plan(library: Library) -> None:
+    library.plan_collection("March session", length=60, start="13:30")
+    library.add_step("March session", "Welcome", 5, position=1, instructions=NOTE)
+    library.add_step("March session", "Break", 10, position=3)
+    library.record_session(
+        "March session", "2026-12-10", team="North", attendees=7, note=NOTE,
+        actions=[f"{NOTE}|Sam|2027-01-15"],
+    )  # fmt: skip
+
+
+def test_the_plan_and_steps_travel_and_records_only_when_asked(
+    library: Library, shared: Path, tmp_path: Path
+) -> None:
+    _plan(library)
+    plain = library.export_collection("March session", tmp_path / "plain.json")
+    data = json.loads(plain.read_text("utf-8"))
+    assert data["schema"] == 1 and data["plan"] == {"length": 60, "start": "13:30"}
+    assert [(s["title"], s["position"]) for s in data["steps"]] == [("Welcome", 0), ("Break", 2)]
+    assert "records" not in data  # a team's discussion notes stay home unless asked for
+    full = library.export_collection("March session", tmp_path / "full.json", with_records=True)
+    mine = library.collection("March session")
+    with Library.open(tmp_path / "colleague", bundled=False) as other:
+        result = other.import_collection(full)
+        assert (result.steps_added, result.records_added) == (2, 1)
+        c = other.collection("March session")
+        assert [(e.kind, e.starts_at, e.minutes) for e in c.steps] == [
+            (e.kind, e.starts_at, e.minutes) for e in mine.steps
+        ]
+        assert (c.length, c.start, c.steps[0].instructions) == (60, "13:30", NOTE)
+        [record] = other.sessions()
+        assert (record.note, record.actions[0].what, record.actions[0].due) == (
+            NOTE, NOTE, "2027-01-15"
+        )  # fmt: skip
+        again = other.import_collection(full)
+        assert (again.added, again.steps_added, again.records_added) == (0, 0, 0)
+        assert len(other.collection("March session").steps) == 5
+
+
+def test_a_schema_1_file_without_a_plan_still_imports(shared: Path, tmp_path: Path) -> None:
+    data = json.loads(shared.read_text("utf-8"))
+    for newer in ("plan", "steps"):
+        data.pop(newer)
+    shared.write_text(json.dumps(data), "utf-8")
+    with Library.open(tmp_path / "colleague", bundled=False) as other:
+        other.import_collection(shared)
+        c = other.collection("March session")
+        assert (c.length, c.start) == (None, None) and {e.kind for e in c.steps} == {"item"}
+
+
+@pytest.mark.parametrize(
+    ("part", "value"),
+    [
+        ("plan", {"length": 90, "start": "25:00"}),
+        ("steps", [{"uid": "a1", "title": "", "minutes": 5}]),
+        ("steps", [{"uid": "a1", "title": "Break", "minutes": -5}]),
+        ("records", [{"uid": "r1", "date": "10/12/2026"}]),
+        ("records", [{"uid": "r1", "date": "2026-12-10", "actions": [{"uid": "x", "what": ""}]}]),
+    ],
+)
+def test_bad_plans_steps_and_records_are_refused_whole(
+    library: Library, shared: Path, part: str, value: Any
+) -> None:
+    data = json.loads(shared.read_text("utf-8"))
+    data["collection"]["uid"] = "another"
+    data[part] = value
+    shared.write_text(json.dumps(data), "utf-8")
+    before = dump_database(library.db_path)
+    with pytest.raises(CollectionFileError, match="is damaged"):
+        library.import_collection(shared)
+    assert dump_database(library.db_path) == before

@@ -290,7 +290,12 @@ def test_the_guide_and_the_shortcuts_are_in_the_help_menu(qtbot: QtBot, data_dir
     window = _open(qtbot, data_dir)
     window.action_map["help"].trigger()
     guide = window.help_dialog.browser.toPlainText()
-    assert "safedesk" in guide and "safedesk search" in guide
+    assert guide.startswith("The safedesk guide") and "Planning a session" in guide
+    assert "7-minute briefings" in guide and "After a session" in guide
+    for developers in ("pip install", "pytest", "PyInstaller", "venv"):
+        assert developers not in guide  # the app's guide is for people using it
+    browser = window.help_dialog.browser
+    assert browser.horizontalScrollBar().maximum() == 0  # nothing scrolls sideways
     from safedesk.ui.help import shortcuts_html
 
     assert "Ctrl+K" in shortcuts_html() and "Ctrl+M" in shortcuts_html()
@@ -354,7 +359,7 @@ def test_ctrl_e_offers_what_is_open_and_saves_the_previewed_pdf(
     window.nav.open(B + "box-21")
     window.action_map["export_pdf"].trigger()
     dialog = window.commands.export_dialog
-    assert sorted(dialog.kind_buttons) == ["authority", "sheet", "theme"]
+    assert sorted(dialog.kind_buttons) == ["authority", "seven", "sheet", "theme"]
     with qtbot.waitSignal(dialog.preview_ready, timeout=20_000):
         pass
     assert dialog.current_choice().kind == "sheet"

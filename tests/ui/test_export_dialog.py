@@ -22,6 +22,7 @@ from safedesk.ui.export.dialog import (
     print_now,
     slug,
 )
+from tests.ui.accessible import name_of, unnamed
 
 B = "nfer-2011-safeguarding-children-council-developments/"
 PRACTICE = B + "box-3"
@@ -274,10 +275,14 @@ def test_hostile_collection_names_stay_plain_text(qtbot: QtBot, lib: Library) ->
 
 
 def test_a_failed_render_shows_its_reason_as_plain_text(qtbot: QtBot, lib: Library) -> None:
-    dialog = _dialog(qtbot, lib, ExportTargets(key="<b>no such</b> key"))
+    """A collection gone by the time it renders: the reason in plain text and the app's words
+    (no command-line hint)."""
+    dialog = _dialog(qtbot, lib, ExportTargets(collection="<b>no such</b> collection"))
     assert dialog.stack.currentWidget() is dialog.message
     assert dialog.message.textFormat() == Qt.TextFormat.PlainText
-    assert "nothing in the library has the key '<b>no such</b> key'" in dialog.message.text()
+    text = dialog.message.text()
+    assert text.endswith("there is no collection called '<b>no such</b> collection'"), text
+    assert "`" not in text and "safedesk collections" not in text
     assert dialog.preview_path is None and dialog.page_count.text() == ""
     with pytest.raises(Exception, match="not ready"):
         dialog.print_to(QPrinter())
@@ -326,9 +331,11 @@ def test_keyboard_names_and_escape_removes_the_temporary_files(qtbot: QtBot, lib
         if w.focusPolicy() != Qt.FocusPolicy.NoFocus and w.isVisibleTo(dialog)
     ]
     assert len(focusable) >= 7
-    assert all(w.accessibleName() for w in focusable), [
-        type(w).__name__ for w in focusable if not w.accessibleName()
-    ]
+    assert unnamed(focusable) == []
+    # labels that show changing text are named by that text, not by a fixed name hiding it
+    for label in (dialog.status, dialog.page_count, dialog.message):
+        label.setText("Saved 2 pages")
+        assert name_of(label) == "Saved 2 pages"
     assert dialog.print_button.shortcut().toString() == "Ctrl+P"
     temp = dialog.preview_path.parent  # type: ignore[union-attr]
     assert temp.is_dir()
@@ -344,3 +351,32 @@ def test_file_names_are_calm_slugs() -> None:
     )
     assert slug("Ошибка & <script>") == "ошибка-script"
     assert slug("???") == "briefing"
+
+
+def test_a_seven_minute_briefing_previews_one_page_and_saves_as_word(
+    qtbot: QtBot, lib: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docx import Document
+
+    asked: list[str] = []
+
+    def choose_file(_parent: object, _caption: str, suggested: str, filters: str) -> tuple:
+        asked.append(f"{Path(suggested).name} {filters}")
+        return str(tmp_path / "team-meeting"), filters
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", choose_file)
+    dialog = _dialog(qtbot, lib, ExportTargets(key=PRACTICE, theme=THEME))
+    _click(qtbot, dialog.kind_buttons["seven"])
+    choice = BriefRequest(key=PRACTICE, seven_minute=True, notes_space=False)
+    _wait_for(qtbot, dialog, choice)
+    assert dialog.document.pageCount() == 1 and "7 Where to read more" in _preview_text(dialog)
+    dialog.file_format.setCurrentIndex(dialog.file_format.findData("docx"))
+    with qtbot.waitSignal(dialog.saved, timeout=WAIT) as saved:
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    target = tmp_path / "team-meeting.docx"
+    assert saved.args == [str(target)] and asked[0].endswith("7-minute-briefing.docx Word (*.docx)")
+    word = Document(str(target))
+    assert next(p.text for p in word.paragraphs if p.style.name == "Title").startswith(
+        PRACTICE_TITLE
+    )
+    assert QSettings().value("export/format") == "docx"

@@ -1,4 +1,4 @@
-"""Bookmarks, notes, collections, history and zoom, driven through the real widgets."""
+"""Bookmarks, notes, collections, history and text size, driven through the real widgets."""
 
 from __future__ import annotations
 
@@ -81,7 +81,7 @@ def test_collections_appear_in_the_sidebar_and_list_their_items(
     window.tree.setCurrentIndex(collections.child(0).index())
     assert window.list_label.text() == "March session: 2 items"
     window.collections.move_up(Target(B + "box-11", "March session"))
-    assert window.list_model.rows[0].text.startswith("1. Enhancing training")
+    assert window.list_model.rows[0].text.startswith("1. Box 11: Enhancing training")
     window.collections.remove_item(Target(B + "box-9", "March session"))
     _sidebar(window, "trash")
     assert window.list_model.rowCount() == 1
@@ -100,11 +100,12 @@ def test_back_forward_and_zoom(qtbot: QtBot, data_dir: Path) -> None:
     window.nav.on_forward()
     assert window.reader.toPlainText().startswith("Box 2")
     size = window.reader.font().pointSizeF()
+    panes = (window.reader, window.list, window.tree, window.search_box, window.list_label)
     window.on_zoom_in()
-    window.on_zoom_in()
-    assert window.reader.font().pointSizeF() > size
+    window.on_zoom_in()  # every pane, not only the reading pane
+    qtbot.waitUntil(lambda: all(p.font().pointSizeF() == size * 1.25 for p in panes))
     window.on_zoom_reset()
-    assert window.reader.font().pointSizeF() == size
+    qtbot.waitUntil(lambda: all(p.font().pointSizeF() == size for p in panes))
 
 
 def test_search_shows_the_expansions_and_suggestions(qtbot: QtBot, data_dir: Path) -> None:
@@ -121,7 +122,7 @@ def test_menus_hold_the_declared_actions(qtbot: QtBot, data_dir: Path) -> None:
     assert window.action_map["toggle_bookmark"].shortcut().toString() == "Ctrl+D"
     assert window.action_map["export_pdf"].shortcut().toString() == "Ctrl+E"
     titles = [a.text() for a in window.menuBar().actions()]
-    assert titles == ["&File", "&Edit", "&View", "&Go", "&Library", "&Help"]
+    assert titles == ["&File", "&Edit", "&Collection", "&View", "&Go", "&Library", "&Help"]
 
 
 def test_my_example_form_adds_and_edits(qtbot: QtBot, data_dir: Path) -> None:

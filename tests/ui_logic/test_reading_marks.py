@@ -3,21 +3,32 @@
 from __future__ import annotations
 
 from safedesk.library import Library
-from safedesk.ui.reading import Emphasis, TextMarker, emphasis_for, key_of_link, reading_html
+from safedesk.ui.reading import Emphasis, TextMarker, key_of_link, reading_html
 
 B = "nfer-2011-safeguarding-children-council-developments/"
 
 
-def test_searched_words_filters_and_exclusions() -> None:
-    emphasis = emphasis_for('supervision theme:"Partnership working" -police superv', typing=True)
-    assert emphasis.matches("Supervisions") and emphasis.matches("supervisor")  # the prefix
-    assert not emphasis.matches("police") and not emphasis.matches("partnership")
-    finished = emphasis_for("reflective practice ", typing=True)
-    assert finished.prefixes == () and finished.matches("practices")
+def _marked(library: Library, query: str, text: str, typing: bool = False) -> list[str]:
+    """The pieces of `text` the reading pane marks after searching for `query`."""
+    import re
+
+    search = library.search_as_you_type if typing else library.search
+    html = TextMarker(Emphasis.of(search(query)), None, "#ff0")(text)
+    return re.findall(r'<span style="background-color: #ff0">([^<]*)</span>', html)
+
+
+def test_marks_come_from_what_the_search_matched(library: Library) -> None:
+    text = "Supervisions and a supervisor; police partnership; reflective practice here."
+    marked = _marked(library, 'supervision theme:"Partnership working" -police', text)
+    assert "Supervisions" in marked and "police" not in marked and "partnership" not in marked
+    assert _marked(library, "superv", text, typing=True)[:2] == ["Supervisions", "supervisor"]
+    assert _marked(library, '"reflective practice"', text) == ["reflective practice"]  # one span
 
 
 def test_the_marker_escapes_marks_and_explains(library: Library) -> None:
-    marker = TextMarker(Emphasis(frozenset({"supervis"})), library.glossary_index(), "#ff0")
+    marker = TextMarker(
+        Emphasis.of(library.search("supervision")), library.glossary_index(), "#ff0"
+    )
     html = marker("<b>LAC</b> & supervision")
     assert html.startswith("&lt;b&gt;")
     assert '<span style="background-color: #ff0">supervision</span>' in html

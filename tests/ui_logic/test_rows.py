@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from safedesk.library import Library
 from safedesk.ui.rows import (
+    EDIT_ITEM,
+    EDIT_STEP,
     SORTS,
     Row,
     bookmark_row,
@@ -13,6 +15,7 @@ from safedesk.ui.rows import (
     label_of,
     marked,
     passes,
+    plan_status,
     practice_row,
     trash_row,
 )
@@ -48,9 +51,34 @@ def test_collection_rows_follow_the_order_with_timing_note_and_prompts(library: 
     library.add_to_collection("March", B + "box-3", prompts=["Who supervises?", "How often?"])
     rows = collection_rows(library.collection("March"))
     assert [r.key for r in rows] == [B + "box-9", B + "box-3"]
-    assert rows[0].title.startswith("1. ") and rows[1].title.startswith("2. ")
-    assert rows[0].meta == "20 min · start here"
+    assert rows[0].title.startswith("1. Box 9: ") and rows[1].title.startswith("2. Box 3: ")
+    assert rows[0].meta == (
+        "Authority D · 3.2 Recruiting, retaining and maintaining a highly competent workforce"
+        " · 20 min · start here"
+    )
+    assert rows[1].meta.endswith("no time set")
     assert rows[1].snippet == "? Who supervises?\n? How often?"
+    assert {r.button for r in rows} == {EDIT_ITEM}
+
+
+def test_a_planned_collection_shows_clock_times_steps_and_where_items_come_from(
+    library: Library,
+) -> None:
+    library.create_collection("Oversight")
+    library.add_to_collection("Oversight", B + "theme-3.1/laming-review", minutes=15)
+    library.add_to_collection("Oversight", B + "case-study-1/supervision", minutes=20)
+    library.plan_collection("Oversight", length=30, start="14:00")
+    library.add_step("Oversight", "Break", 5, position=2, instructions="Tea <and> cake")
+    c = library.collection("Oversight")
+    rows = collection_rows(c)
+    assert [r.title for r in rows] == [
+        "14:00  1. Laming review · 3.1 Leadership and management",
+        "14:15  2. Break",
+        "14:20  3. Supervision · Case study 1, Authority A",
+    ]
+    assert rows[1].row_kind == "step" and rows[1].button == EDIT_STEP
+    assert rows[1].meta == "Agenda step · 5 min · Tea <and> cake"
+    assert plan_status(c) == "Total 40 of 30 min (10 over) · 14:00–14:40"
 
 
 def test_bookmark_example_and_trash_rows(library: Library) -> None:

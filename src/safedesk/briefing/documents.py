@@ -1,11 +1,28 @@
-"""The four briefings, each a story of flowables plus what its pages say about it."""
+"""The briefings, each a `model.Doc` built from the library: practice sheets, theme briefs,
+authority profiles, facilitator packs and participant handouts (7-minute briefings are in
+`seven.py`). The PDF and Word writers render the same document."""
 
 from __future__ import annotations
 
-from typing import Any
-
+from safedesk.briefing.model import (
+    Block,
+    Bullets,
+    Doc,
+    Grades,
+    Heading,
+    Keep,
+    Kicker,
+    NeedSpace,
+    Note,
+    NotesSpace,
+    PageBreak,
+    Para,
+    Table,
+    Title,
+    WriteIn,
+    stored_text,
+)
 from safedesk.briefing.page import PageInfo
-from safedesk.briefing.parts import blocks, bullets, grades_row, notes_space, para, rule, table
 from safedesk.briefing.request import BriefRequest
 from safedesk.errors import LibraryError
 from safedesk.interfaces import Source
@@ -13,21 +30,25 @@ from safedesk.search.related import word_overlap
 from safedesk.views import (
     AuthorityInfo,
     CaseStudyInfo,
+    CollectionInfo,
     ExampleInfo,
     Item,
+    PlanEntry,
     PracticeInfo,
     ReportDetail,
     ThemeInfo,
 )
 
-Story = list[Any]
 SHEET_LEARNING = 4  # key-learning points on a one-page sheet (the profile has them all)
+WRITE_IN_LINES = 3  # ruled lines under each prompt of a handout
 
 
-def build(
-    lib: Source, request: BriefRequest, learning: int = SHEET_LEARNING
-) -> tuple[Story, PageInfo]:
-    """The story and page information for a (checked) request."""
+def build(lib: Source, request: BriefRequest, learning: int = SHEET_LEARNING) -> Doc:
+    """The document for a (checked) request."""
+    if request.seven_minute:
+        from safedesk.briefing.seven import seven_minute
+
+        return seven_minute(lib, request)
     if request.collection:
         return session_pack(lib, request.collection, request.paper, request.handout)
     if request.theme:
@@ -38,104 +59,102 @@ def build(
     return practice_sheet(lib, request.key, request.paper, request.notes_space, learning)
 
 
-def _source(report: ReportDetail) -> str:
+def source_line(report: ReportDetail) -> str:
     who = report.publisher_short or report.publisher or ""
     return f"{report.title} ({report.year}), {who}".strip().rstrip(",")
 
 
-def _cite(reports: list[ReportDetail]) -> Story:
-    story: Story = [rule()]
-    story += [para(r.citation, "small", bold_prefix="How to cite:") for r in reports]
-    return story
-
-
-def _report(lib: Source, key: str) -> ReportDetail:
+def report_of(lib: Source, key: str) -> ReportDetail:
     detail = lib.report_detail(key)
     if detail is None:
         raise LibraryError(f"the report {key!r} is not in the library")
     return detail
 
 
+def _findings(theme: ThemeInfo) -> list[Block]:
+    out: list[Block] = []
+    for finding in theme.findings:
+        out += [Heading(f"{finding.review} review", 3), *stored_text(finding.text)]
+    return out
+
+
 # -- practice sheet ------------------------------------------------------------------------------
 def practice_sheet(
     lib: Source, key: str, paper: str, notes: bool = True, learning: int = SHEET_LEARNING
-) -> tuple[Story, PageInfo]:
+) -> Doc:
     """One practice on (ideally) one page; `learning` caps the key-learning points shown."""
     item = lib.get(key)
     if isinstance(item, ExampleInfo):
         return _example_sheet(lib, item, paper, notes)
     if not isinstance(item, PracticeInfo):
         raise LibraryError(
-            f"{key} is a {item.kind}, not a practice; use --theme, --authority or --collection"
+            f"a practice sheet is made for a practice or your own example, not for a {item.kind}"
         )
-    report = _report(lib, item.report)
+    report = report_of(lib, item.report)
     authority = lib.get(item.authority_key)
     theme = lib.get(item.theme_key)
     assert isinstance(authority, AuthorityInfo) and isinstance(theme, ThemeInfo)
     study = next(
         (c for c in lib.case_studies(item.report) if c.authority_key == authority.key), None
     )
-
-    story: Story = [
-        para(f"Box {item.number} · {theme.number} {theme.title}", "kicker"),
-        para(item.title, "title"),
-        para(f"{authority.name} · {authority.type or 'type not given'}", "meta"),
-    ]
+    doc = Doc(PageInfo(
+        title=f"Box {item.number}: {item.title}", source=source_line(report),
+        kind="Practice sheet", paper=paper, author=", ".join(report.authors),
+        subject=f"{theme.title}; {authority.name}",
+        keywords=["safeguarding", "practice", theme.title, authority.name],
+    ))  # fmt: skip
+    doc.add(
+        Kicker(f"Box {item.number} · {theme.number} {theme.title}"),
+        Title(item.title),
+        Para(f"{authority.name} · {authority.type or 'type not given'}", "meta"),
+    )
     if authority.grades:
-        story.append(grades_row(authority.grades))
-    story += [para("The practice", "h2"), *blocks(item.text)]
+        doc.add(Grades(tuple(authority.grades.items())))
+    doc.add(Heading("The practice"), *stored_text(item.text))
     if theme.findings:
-        story.append(para("What the reviews found", "h2"))
-        for finding in theme.findings:
-            story += [para(f"{finding.review} review", "h3"), *blocks(finding.text)]
+        doc.add(Heading("What the reviews found"), *_findings(theme))
     if study is not None:
         chosen = sorted(study.key_learning, key=lambda k: -word_overlap(item.text, k))[:learning]
         shown = [k for k in study.key_learning if k in chosen]  # in the report's order
         more = len(study.key_learning) - len(shown)
-        heading = f"Key learning for other councils ({authority.name})"
-        story += [para(heading, "h2"), *bullets(shown)]
+        doc.add(
+            Heading(f"Key learning for other councils ({authority.name})"),
+            Bullets(tuple(shown)),
+        )
         if more:
-            story.append(para(
+            doc.add(Para(
                 f"The {len(shown)} points most related to this practice; {more} more are in the "
-                f"authority profile (safedesk brief --authority \"{authority.name}\").", "small",
+                f"authority profile of {authority.name}.", "small",
             ))  # fmt: skip
         account = lib.full_account(key)
         where = f"Case study {study.number} ({authority.name})"
         if account and account != study.key:
             where += f", section “{_title(lib, account)}”"
-        story.append(para(f"{where}.", "body", bold_prefix="The fuller account:"))
-    story += _user_note(lib, key)
+        doc.add(Para(f"{where}.", prefix="The fuller account:"))
+    doc.add(*_user_note(lib, key))
     if notes:
-        story.append(notes_space())
-    story += _cite([report])
-    info = PageInfo(
-        title=f"Box {item.number}: {item.title}", source=_source(report), kind="Practice sheet",
-        paper=paper, author=", ".join(report.authors), subject=f"{theme.title}; {authority.name}",
-        keywords=["safeguarding", "practice", theme.title, authority.name],
-    )  # fmt: skip
-    return story, info
+        doc.add(NotesSpace())
+    doc.citations = [report.citation]
+    return doc
 
 
-def _example_sheet(lib: Source, ex: ExampleInfo, paper: str, notes: bool) -> tuple[Story, PageInfo]:
-    story: Story = [
-        para("My example · not from a report", "kicker"),
-        para(ex.title, "title"),
-        para(" · ".join(x for x in (ex.team, ex.theme) if x) or "Local example", "meta"),
-        *blocks(ex.text),
-    ]
-    if ex.outcomes:
-        story += [para("Outcomes", "h2"), *blocks(ex.outcomes)]
-    story += _user_note(lib, ex.key)
-    if notes:
-        story.append(notes_space())
-    info = PageInfo(
-        title=ex.title,
-        source="a local example added by a safedesk user",
-        kind="Practice sheet",
-        paper=paper,
-        keywords=["safeguarding", "local example"],
+def _example_sheet(lib: Source, ex: ExampleInfo, paper: str, notes: bool) -> Doc:
+    doc = Doc(PageInfo(
+        title=ex.title, source="a local example added by a safedesk user", kind="Practice sheet",
+        paper=paper, keywords=["safeguarding", "local example"],
+    ))  # fmt: skip
+    doc.add(
+        Kicker("My example · not from a report"),
+        Title(ex.title),
+        Para(" · ".join(x for x in (ex.team, ex.theme) if x) or "Local example", "meta"),
+        *stored_text(ex.text),
     )
-    return story, info
+    if ex.outcomes:
+        doc.add(Heading("Outcomes"), *stored_text(ex.outcomes))
+    doc.add(*_user_note(lib, ex.key))
+    if notes:
+        doc.add(NotesSpace())
+    return doc
 
 
 def _title(lib: Source, key: str) -> str:
@@ -143,105 +162,107 @@ def _title(lib: Source, key: str) -> str:
     return str(getattr(item, "title", "") or key)
 
 
-def _user_note(lib: Source, key: str) -> Story:
+def _user_note(lib: Source, key: str) -> list[Heading | Note]:
     mark = lib.bookmarked(key)
     if mark is None or not mark.note.strip():
         return []
-    return [para("Your note", "h3"), para(mark.note, "note")]
+    return [Heading("Your note", 3), Note(mark.note)]
 
 
 # -- theme brief ---------------------------------------------------------------------------------
-def theme_brief(lib: Source, theme_key: str, paper: str) -> tuple[Story, PageInfo]:
+def theme_brief(lib: Source, theme_key: str, paper: str) -> Doc:
+    theme = one_theme(lib, theme_key)
+    report = report_of(lib, theme.report)
+    practices = lib.practices(theme=theme.key)
+    doc = Doc(PageInfo(
+        title=f"Theme {theme.number}: {theme.title}", source=source_line(report),
+        kind="Theme brief", paper=paper, author=", ".join(report.authors), subject=theme.title,
+        keywords=["safeguarding", "theme", theme.title],
+    ))  # fmt: skip
+    doc.add(
+        Kicker(f"Theme {theme.number} · {len(practices)} examples of good practice"),
+        Title(theme.title),
+        Heading("What the reviews found"),
+        *_findings(theme),
+        Heading("Examples of good practice"),
+    )
+    for p in practices:
+        doc.add(Heading(f"Box {p.number}: {p.title}", 3), Para(p.authority, "meta"))
+        doc.add(*stored_text(p.text))
+    context = theme.title + " " + " ".join(p.text for p in practices)
+    for kind, heading in (("factor", "Supporting factors"), ("barrier", "Barriers")):
+        ranked = related_factors(lib, theme.report, kind, context)
+        if ranked:
+            doc.add(Heading(f"{heading} most related to this theme"))
+            for f in ranked[:2]:
+                doc.add(Heading(f.title, 3), *stored_text(f.text))
+    doc.citations = [report.citation]
+    return doc
+
+
+def one_theme(lib: Source, theme_key: str) -> ThemeInfo:
     keys = lib.resolve("theme", theme_key)
     if len(keys) != 1:
         raise LibraryError(f"{theme_key!r} matches {len(keys)} themes; give the theme's key")
     theme = lib.get(keys[0])
     assert isinstance(theme, ThemeInfo)
-    report = _report(lib, theme.report)
-    practices = lib.practices(theme=theme.key)
-    story: Story = [
-        para(f"Theme {theme.number} · {len(practices)} examples of good practice", "kicker"),
-        para(theme.title, "title"),
-        para("What the reviews found", "h2"),
-    ]
-    for finding in theme.findings:
-        story += [para(f"{finding.review} review", "h3"), *blocks(finding.text)]
-    story.append(para("Examples of good practice", "h2"))
-    for p in practices:
-        story += [
-            para(f"Box {p.number}: {p.title}", "h3"),
-            para(p.authority, "meta"),
-            *blocks(p.text),
-        ]
-    factors = lib.factors(theme.report)
-    context = theme.title + " " + " ".join(p.text for p in practices)
-    for kind, heading in (("factor", "Supporting factors"), ("barrier", "Barriers")):
-        ranked = sorted(
-            (f for f in factors if f.kind == kind), key=lambda f: -word_overlap(context, f.text)
-        )
-        if ranked:
-            story.append(para(f"{heading} most related to this theme", "h2"))
-            for f in ranked[:2]:
-                story += [para(f.title, "h3"), *blocks(f.text)]
-    story += _cite([report])
-    info = PageInfo(
-        title=f"Theme {theme.number}: {theme.title}", source=_source(report), kind="Theme brief",
-        paper=paper, author=", ".join(report.authors), subject=theme.title,
-        keywords=["safeguarding", "theme", theme.title],
-    )  # fmt: skip
-    return story, info
+    return theme
+
+
+def related_factors(lib: Source, report: str, kind: str, context: str) -> list[Item]:
+    """The report's supporting factors (or barriers) most like `context`, best first."""
+    factors = [f for f in lib.factors(report) if f.kind == kind]
+    return sorted(factors, key=lambda f: -word_overlap(context, f.text))
 
 
 # -- authority profile ---------------------------------------------------------------------------
-def authority_profile(lib: Source, authority_key: str, paper: str) -> tuple[Story, PageInfo]:
+def authority_profile(lib: Source, authority_key: str, paper: str) -> Doc:
     keys = lib.resolve("authority", authority_key)
     if len(keys) != 1:
         raise LibraryError(f"{authority_key!r} matches {len(keys)} authorities; give its key")
     authority = lib.get(keys[0])
     assert isinstance(authority, AuthorityInfo)
-    report = _report(lib, authority.report)
-    story: Story = [
-        para(f"Authority profile · {authority.practices} examples of good practice", "kicker"),
-        para(authority.name, "title"),
-        para(authority.type or "Type not given", "meta"),
-    ]
-    if authority.grades:
-        story.append(table(list(authority.grades.items())))
-    study = lib.get(authority.case_study) if authority.case_study else None
-    if isinstance(study, CaseStudyInfo):
-        story += [para(f"Case study {study.number}", "h2"), *blocks(study.introduction)]
-        story += [para("Key learning for other councils", "h2"), *bullets(study.key_learning)]
-        story += [para("Background", "h2"), *blocks(study.background)]
-        for section in study.sections:
-            story += [para(section.title, "h2"), *blocks(section.text)]
-        story += [para("Enablers", "h2"), *bullets(study.enablers)]
-        story += [para("Barriers", "h2"), *bullets(study.barriers)]
-        story += [para("Evidence of outcomes", "h2"), *blocks(study.outcomes)]
-        if study.could_do_better:
-            story += [
-                para("What could have been done better?", "h2"),
-                *blocks(study.could_do_better),
-            ]
-        story += [para("Next steps", "h2"), *blocks(study.next_steps)]
-    practices = lib.practices(authority=authority.key)
-    if practices:
-        story.append(para("Its boxed examples in the report", "h2"))
-        story += bullets([f"Box {p.number}: {p.title} ({p.theme})" for p in practices])
-    story += _cite([report])
-    info = PageInfo(
-        title=f"{authority.name}: authority profile", source=_source(report),
+    report = report_of(lib, authority.report)
+    doc = Doc(PageInfo(
+        title=f"{authority.name}: authority profile", source=source_line(report),
         kind="Authority profile", paper=paper, author=", ".join(report.authors),
         subject=authority.name, keywords=["safeguarding", "case study", authority.name],
-    )  # fmt: skip
-    return story, info
+    ))  # fmt: skip
+    doc.add(
+        Kicker(f"Authority profile · {authority.practices} examples of good practice"),
+        Title(authority.name),
+        Para(authority.type or "Type not given", "meta"),
+    )
+    if authority.grades:
+        doc.add(Table(tuple(authority.grades.items()), (0.58, 0.42), bold_last=True))
+    study = lib.get(authority.case_study) if authority.case_study else None
+    if isinstance(study, CaseStudyInfo):
+        doc.add(Heading(f"Case study {study.number}"), *stored_text(study.introduction))
+        doc.add(Heading("Key learning for other councils"), Bullets(tuple(study.key_learning)))
+        doc.add(Heading("Background"), *stored_text(study.background))
+        for section in study.sections:
+            doc.add(Heading(section.title), *stored_text(section.text))
+        doc.add(Heading("Enablers"), Bullets(tuple(study.enablers)))
+        doc.add(Heading("Barriers"), Bullets(tuple(study.barriers)))
+        doc.add(Heading("Evidence of outcomes"), *stored_text(study.outcomes))
+        if study.could_do_better:
+            doc.add(Heading("What could have been done better?"))
+            doc.add(*stored_text(study.could_do_better))
+        doc.add(Heading("Next steps"), *stored_text(study.next_steps))
+    practices = lib.practices(authority=authority.key)
+    if practices:
+        doc.add(Heading("Its boxed examples in the report"))
+        doc.add(Bullets(tuple(f"Box {p.number}: {p.title} ({p.theme})" for p in practices)))
+    doc.citations = [report.citation]
+    return doc
 
 
-# -- session pack --------------------------------------------------------------------------------
-def session_pack(
-    lib: Source, name: str, paper: str, handout: bool = False
-) -> tuple[Story, PageInfo]:
-    from reportlab.platypus import CondPageBreak, PageBreak
-
+# -- facilitator pack and participant handout ----------------------------------------------------
+def session_pack(lib: Source, name: str, paper: str, handout: bool = False) -> Doc:
+    """The facilitator's pack (a run sheet with clock times on its cover, then each entry with
+    its timing, prompts and notes) or the participants' handout (the running order without
+    timings, then each item with its prompts and room to write under each; no facilitator
+    notes, timings or step instructions; no page left near-empty)."""
     collection = lib.collection(name)
     kind = "Participant handout" if handout else "Session pack"
     reports: dict[str, ReportDetail] = {}
@@ -250,48 +271,99 @@ def session_pack(
             detail = lib.report_detail(item.report)
             if detail is not None:
                 reports[item.report] = detail
-    total = sum(i.minutes or 0 for i in collection.items)
-    story: Story = [para(kind, "kicker"), para(collection.name, "title")]
-    if collection.description:
-        story.append(para(collection.description, "meta"))
-    story.append(para("Contents", "h2"))
-    rows = [
-        (f"{n}. {i.title}", f"{i.minutes} min" if i.minutes is not None else "")
-        for n, i in enumerate(collection.items, start=1)
-    ]
-    if rows:
-        story.append(table(rows, widths=(0.82, 0.18)))
-    if total:
-        story.append(para(f"Planned time: {total} minutes", "meta"))
-    if not handout:
-        story.append(para(
-            "Facilitator's copy: your notes for each item are in the yellow boxes. "
-            "Print the participant handout for the group "
-            "(safedesk brief --collection … --handout).",
-            "small",
-        ))  # fmt: skip
-    story.append(PageBreak())
-    for n, item in enumerate(collection.items, start=1):
-        story.append(CondPageBreak(60 * 2.835))
-        timing = f" · {item.minutes} min" if item.minutes is not None else ""
-        story.append(para(f"{n}. {item.title}", "h2"))
-        story.append(para(_item_source(lib, item.key, item.report_title) + timing, "meta"))
-        story += blocks(lib.item_snapshot(collection.name, item.key).text)
-        if item.prompts:
-            story.append(para("Discussion prompts", "h3"))
-            story += bullets(item.prompts, "prompt", mark="?")
-        if item.note and not handout:
-            story.append(para(item.note, "note", bold_prefix="Facilitator's note:"))
-    story += _cite(list(reports.values()))
-    sources = [_source(r) for r in reports.values()]
+    sources = [source_line(r) for r in reports.values()]
     if any(i.key.startswith("my-examples/") for i in collection.items):
         sources.append("local examples")
-    info = PageInfo(
+    doc = Doc(PageInfo(
         title=f"{collection.name} ({kind.lower()})", source="; ".join(sources) or "safedesk",
         kind=kind, paper=paper, subject=collection.description or collection.name,
         keywords=["safeguarding", "reflective practice", "session"],
-    )  # fmt: skip
-    return story, info
+    ))  # fmt: skip
+    doc.add(
+        Kicker(kind if handout else "Session pack · facilitator's copy"), Title(collection.name)
+    )
+    if collection.description:
+        doc.add(Para(collection.description, "meta"))
+    if handout:
+        _handout(lib, collection, doc)
+    else:
+        _pack(lib, collection, doc)
+    doc.citations = [r.citation for r in reports.values()]
+    return doc
+
+
+def plan_line(c: CollectionInfo) -> str:
+    """ "Starts 09:30 · ends 11:05 · 95 minutes planned, 5 over the 90-minute target" """
+    parts = []
+    if c.start and c.ends_at:
+        parts.append(f"Starts {c.start} · ends {c.ends_at}")
+    planned = f"{c.total_minutes} minutes planned"
+    if c.length:
+        over = c.over_by or 0
+        state = f"{over} over" if over > 0 else f"{-over} under" if over < 0 else "exactly"
+        planned += f" ({state} the {c.length}-minute target)"
+    parts.append(planned)
+    return " · ".join(parts)
+
+
+def _when(entry: PlanEntry) -> str:
+    if entry.starts_at:
+        return entry.starts_at
+    return f"{entry.elapsed // 60}:{entry.elapsed % 60:02d}"
+
+
+def _pack(lib: Source, c: CollectionInfo, doc: Doc) -> None:
+    doc.add(Para(plan_line(c), "meta"))
+    doc.add(*(Para(w, "small", prefix="Check:") for w in c.warnings))
+    if c.steps:
+        header = ("Time" if c.start else "From start", "#", "What", "Minutes")
+        rows = [header] + [
+            (_when(e), str(e.position), e.title, "" if e.minutes is None else str(e.minutes))
+            for e in c.steps
+        ]
+        doc.add(Heading("Running order"), Table(tuple(rows), (0.15, 0.07, 0.63, 0.15), True))
+    doc.add(Para(
+        "Facilitator's copy: your notes for each item are in the shaded boxes. The participant "
+        "handout has the same items and prompts with room to write, and leaves out your notes, "
+        "timings and step instructions.", "small",
+    ))  # fmt: skip
+    doc.add(PageBreak())
+    items = {i.key: i for i in c.items}
+    for e in c.steps:
+        span = f"{e.starts_at}–{e.ends_at} · " if e.starts_at and e.ends_at else ""
+        timing = f"{span}{e.minutes} min" if e.minutes is not None else f"{span}no time set"
+        if e.kind == "step":
+            step: list[Heading | Para] = [Heading(f"{e.position}. {e.title}", 3)]
+            step.append(Para(f"Agenda step · {timing}", "meta"))
+            step += [Para(t) for t in [e.instructions] if t.strip()]
+            doc.add(Keep(tuple(step)))
+            continue
+        item = items[e.ref]
+        doc.add(NeedSpace(), Heading(f"{e.position}. {e.title}"))
+        doc.add(Para(f"{_item_source(lib, item.key, item.report_title)} · {timing}", "meta"))
+        doc.add(*stored_text(lib.item_snapshot(c.name, item.key).text))
+        if item.prompts:
+            doc.add(
+                Keep((Heading("Discussion prompts", 3), Bullets(tuple(item.prompts), "prompt")))
+            )
+        if item.note:
+            doc.add(Note(item.note, "Facilitator's note:"))
+
+
+def _handout(lib: Source, c: CollectionInfo, doc: Doc) -> None:
+    if c.steps:
+        doc.add(Heading("Running order"), Bullets(tuple(e.title for e in c.steps), numbered=True))
+    items = {i.key: i for i in c.items}
+    for e in c.steps:
+        if e.kind == "step":
+            continue
+        item = items[e.ref]
+        doc.add(NeedSpace(), Heading(f"{e.position}. {e.title}"))
+        doc.add(Para(_item_source(lib, item.key, item.report_title), "meta"))
+        doc.add(*stored_text(lib.item_snapshot(c.name, item.key).text))
+        for n, prompt in enumerate(item.prompts):  # each with room to write, kept together
+            heading = (Heading("Discussion prompts", 3),) if n == 0 else ()
+            doc.add(Keep((*heading, Bullets((prompt,), "prompt"), WriteIn(WRITE_IN_LINES))))
 
 
 def _item_source(lib: Source, key: str, report_title: str) -> str:

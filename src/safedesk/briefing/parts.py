@@ -1,13 +1,18 @@
 """Building blocks for briefings. Every piece of text goes through `esc`: report text and user
 text alike are printed literally, never read as ReportLab markup (so `<b>`, `&`, `<img src=...>`
-print as typed and nothing is ever fetched)."""
+print as typed and nothing is ever fetched). Every text is printed within `limits` (a note of
+200,000 lines prints its first page or so, then "… (continued in safedesk)")."""
 
 from __future__ import annotations
 
+from itertools import groupby
 from typing import Any
 from xml.sax.saxutils import escape
 
+from safedesk.briefing.limits import excerpt, heading
 from safedesk.briefing.style import FAMILY, MUTED, RULE, styles
+
+HEADING_STYLES = frozenset({"kicker", "title", "h2", "h3"})
 
 # control characters have no glyph: they would print as empty boxes (or NULs in the text layer)
 _UNPRINTABLE = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
@@ -34,16 +39,17 @@ def esc_in(text: str, font: str) -> str:
     regular = getattr(getattr(pdfmetrics.getFont(FAMILY), "face", None), "charToGlyph", None)
     if not have or not regular:
         return esc(text)
-    out, run, missing = [], "", False
-    for ch in printable(text):
-        lacks = ord(ch) not in have and ord(ch) in regular
-        if lacks != missing and run:
-            out.append(f'<font name="{FAMILY}">{esc(run)}</font>' if missing else esc(run))
-            run = ""
-        run, missing = run + ch, lacks
-    if run:
-        out.append(f'<font name="{FAMILY}">{esc(run)}</font>' if missing else esc(run))
+    out = []
+    for lacks, chars in groupby(
+        printable(text), lambda ch: ord(ch) not in have and ord(ch) in regular
+    ):
+        run = esc("".join(chars))
+        out.append(f'<font name="{FAMILY}">{run}</font>' if lacks else run)
     return "".join(out)
+
+
+# headings become the PDF's outline (bookmarks): the title, then sections, then their parts
+OUTLINE_LEVELS = {"title": 0, "h2": 1, "h3": 2}
 
 
 def para(text: str, style: str = "body", bold_prefix: str = "") -> Any:
@@ -51,7 +57,11 @@ def para(text: str, style: str = "body", bold_prefix: str = "") -> Any:
 
     chosen = styles()[style]
     prefix = f"<b>{esc(bold_prefix)}</b> " if bold_prefix else ""
-    return Paragraph(prefix + esc_in(text, chosen.fontName), chosen)
+    shown = heading(text) if style in HEADING_STYLES else excerpt(text)
+    paragraph = Paragraph(prefix + esc_in(shown, chosen.fontName), chosen)
+    if style in OUTLINE_LEVELS:
+        paragraph.outline_level = OUTLINE_LEVELS[style]
+    return paragraph
 
 
 def bullets(items: list[str], style: str = "bullet", mark: str = "•") -> list[Any]:
@@ -59,7 +69,7 @@ def bullets(items: list[str], style: str = "bullet", mark: str = "•") -> list[
 
     chosen = styles()[style]
     return [
-        Paragraph(esc_in(item, chosen.fontName), chosen, bulletText=mark)
+        Paragraph(esc_in(excerpt(item), chosen.fontName), chosen, bulletText=mark)
         for item in items
         if item.strip()
     ]
@@ -68,7 +78,7 @@ def bullets(items: list[str], style: str = "bullet", mark: str = "•") -> list[
 def blocks(text: str) -> list[Any]:
     """Paragraphs and '- ' bullet lines of stored text, as flowables."""
     out: list[Any] = []
-    for chunk in text.split("\n\n"):
+    for chunk in excerpt(text).split("\n\n"):
         lines = [line for line in chunk.split("\n") if line.strip()]
         if lines and all(line.startswith("- ") for line in lines):
             out += bullets([line[2:] for line in lines])
@@ -107,7 +117,10 @@ def table(rows: list[tuple[str, str]], widths: tuple[float, float] = (0.58, 0.42
     from reportlab.platypus import Paragraph
 
     cell = styles()["cell"]
-    data = [[Paragraph(esc(a), cell), Paragraph(f"<b>{esc(b)}</b>", cell)] for a, b in rows]
+    data = [
+        [Paragraph(esc(heading(a)), cell), Paragraph(f"<b>{esc(heading(b))}</b>", cell)]
+        for a, b in rows
+    ]
     return _fitted(data, list(widths), [
         ("GRID", (0, 0), (-1, -1), 0.5, HexColor(RULE)),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -123,7 +136,9 @@ def grades_row(grades: dict[str, str]) -> Any:
     from reportlab.platypus import Paragraph
 
     cell = styles()["cell"]
-    row = [Paragraph(f"{esc(h)}: <b>{esc(g)}</b>", cell) for h, g in grades.items()]
+    row = [
+        Paragraph(f"{esc(heading(h))}: <b>{esc(heading(g))}</b>", cell) for h, g in grades.items()
+    ]
     return _fitted([row], [1 / len(row)] * len(row), [
         ("BOX", (0, 0), (-1, -1), 0.5, HexColor(RULE)),
         ("INNERGRID", (0, 0), (-1, -1), 0.5, HexColor(RULE)),

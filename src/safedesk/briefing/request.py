@@ -11,12 +11,14 @@ from typing import Any
 from safedesk.errors import LibraryError
 
 PAPERS = ("a4", "letter")
+FORMATS = ("pdf", "docx")
 KIND_NAMES = {
     "sheet": "Practice sheet",
     "theme": "Theme brief",
     "authority": "Authority profile",
     "pack": "Session pack",
     "handout": "Participant handout",
+    "seven": "7-minute briefing",
 }
 
 
@@ -24,7 +26,9 @@ KIND_NAMES = {
 class BriefRequest:
     """One briefing: a practice sheet (`key`), a theme brief, an authority profile, or a session
     pack from a collection (`handout=True`: the participants' version, without the facilitator's
-    notes). Equal requests make identical documents."""
+    notes); `seven_minute=True` with a key (practice, finding, case-study or document section) or
+    a theme: a one-page 7-minute briefing. `format`: "pdf" or "docx" (an editable Word copy).
+    Equal requests make identical documents."""
 
     key: str | None = None
     theme: str | None = None
@@ -33,10 +37,14 @@ class BriefRequest:
     handout: bool = False
     paper: str = "a4"
     notes_space: bool = True
+    seven_minute: bool = False
+    format: str = "pdf"
 
     @property
     def kind(self) -> str:
-        """sheet, theme, authority, pack or handout."""
+        """sheet, theme, authority, pack, handout or seven."""
+        if self.seven_minute:
+            return "seven"
         if self.collection:
             return "handout" if self.handout else "pack"
         if self.theme:
@@ -58,6 +66,12 @@ class BriefRequest:
             )
         if self.paper not in PAPERS:
             raise LibraryError(f"paper must be one of {', '.join(PAPERS)}, not {self.paper!r}")
+        if self.format not in FORMATS:
+            raise LibraryError(f"format must be one of {', '.join(FORMATS)}, not {self.format!r}")
+        if self.seven_minute and not (self.key or self.theme):
+            raise LibraryError(
+                "--seven-minute goes with a KEY (a practice, finding or section) or --theme"
+            )
         return self
 
     def to_json(self) -> dict[str, Any]:

@@ -60,6 +60,7 @@ def styles() -> dict[str, Any]:
     base = ParagraphStyle(
         "body", fontName=FAMILY, fontSize=BODY_SIZE, leading=BODY_SIZE * 1.32,
         textColor=HexColor(INK), spaceAfter=4, splitLongWords=1,
+        bulletFontName=FAMILY,  # ReportLab's default is Helvetica, which is never embedded
     )  # fmt: skip
 
     def derive(name: str, **kw: Any) -> ParagraphStyle:

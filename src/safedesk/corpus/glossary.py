@@ -7,7 +7,9 @@ import re
 
 from safedesk.corpus.model import GlossaryEntry
 
-_ACRONYM = r"[A-Z][A-Za-z]*[A-Z][A-Za-z]*?"
+# 2 to 12 letters, starting with a capital (`find_acronyms` wants two capitals or more). Bounded:
+# an unbounded `[A-Z][A-Za-z]*[A-Z][A-Za-z]*?` tries a long run of capitals in every way (hours).
+_ACRONYM = r"[A-Z][A-Za-z]{1,11}?"
 _LONG_FORM = re.compile(rf"\(\s*({_ACRONYM})s?\s*\)")  # expansion (ACR)
 _SHORT_FORM = re.compile(
     rf"\b({_ACRONYM})s?\s*[(\[]([a-z][^()\[\]]{{3,80}})[)\]]"

@@ -47,6 +47,12 @@ _CASE_HEADINGS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+def _box(block: Block) -> re.Match[str] | None:
+    """A "Box N Title (Authority)" heading. A table row keeps its runs of blanks, which `_BOX`
+    would try in every way (quadratic); its words are matched single-spaced instead."""
+    return _BOX.match(" ".join(block.text.split()) if block.table else block.text)
+
+
 def parse_report(data: bytes | str, name: str = "file") -> Report:
     """Parse report bytes (or already decoded text) into a `Report`, or raise ReportFormatError."""
     raw = decode(data, name) if isinstance(data, bytes) else data
@@ -112,7 +118,7 @@ class _Outline:
         if self.chapters:
             self.first_chapter_at = self.chapters[0][0]
         for _i, number, _t in self.chapters:
-            if any(_BOX.match(b.text) for b in self.chapter_blocks(number)):
+            if any(_box(b) for b in self.chapter_blocks(number)):
                 self.boxes_chapter = number
                 break
 
@@ -177,13 +183,13 @@ def _front_matter(text: str, front: list[Block]) -> Report:
     title_line = ""
     if cite_at is not None:
         i = cite_at - 1
-        group: list[str] = []
+        group: list[str] = []  # the lines just before "How to cite", read backwards
         while i >= 0:
-            group.insert(0, front[i].text)
+            group.append(front[i].text)
             if front[i].after_blank:
                 break
             i -= 1
-        for line in group:
+        for line in reversed(group):
             authors += [a for a in re.split(r",\s*|\s+and\s+|\s*&\s*", line) if a.strip()]
         title_line = front[i - 1].text if i > 0 else ""
     title = title_match.group(1).strip() if title_match else title_line.title()
@@ -232,6 +238,7 @@ def _themes(report: Report, chapter: Sequence[Block]) -> None:
     displaced: dict[str, list[tuple[ReviewFinding, _Collector]]] = {}
     boxes: list[tuple[Practice, _Collector]] = []
     pending: list[tuple[ReviewFinding, _Collector]] = []
+    evidence_intro: dict[str, list[str]] = {}  # joined once at the end (not once per paragraph)
     theme_no: str | None = None
     in_findings = False
     target: _Collector | str | None = None
@@ -263,7 +270,7 @@ def _themes(report: Report, chapter: Sequence[Block]) -> None:
                 else:
                     t.evidence_title, target = title, "evidence"
             continue
-        box = _BOX.match(b.text) if not b.bullet else None
+        box = _box(b) if not b.bullet else None
         if box and theme_no:
             practice = Practice(
                 int(box.group(1)), box.group(2).strip(), box.group(3).strip(), theme_no, ""
@@ -290,9 +297,10 @@ def _themes(report: Report, chapter: Sequence[Block]) -> None:
             if b.bullet:
                 t.evidence.append(b.text)
             else:
-                t.evidence_intro = f"{t.evidence_intro}\n\n{b.text}".strip()
+                evidence_intro.setdefault(theme_no, []).append(b.text)
 
     for number, t in sorted(themes.items(), key=lambda kv: [int(x) for x in kv[0].split(".")]):
+        t.evidence_intro = "\n\n".join(evidence_intro.get(number, [])).strip()
         for finding, collector in findings[number] + displaced[number]:
             finding.text = collector.text()
             t.findings.append(finding)
@@ -403,45 +411,48 @@ def _fill(
 
 
 def _last_bullet_list(back: list[Block]) -> list[str]:
-    bullets: list[str] = []
+    bullets: list[str] = []  # read backwards
     for b in reversed(back):
         if b.bullet:
-            bullets.insert(0, b.text)
+            bullets.append(b.text)
         elif bullets:
             break
-    return bullets
+    return bullets[::-1]
 
 
 def _authorities(doc: list[Block], report: Report) -> tuple[list[Authority], list[str]]:
     """Authorities from the table whose rows name them, plus any only boxes/case studies name."""
     named = [p.authority for p in report.practices] + [c.authority for c in report.case_studies]
+    named_set = set(named)
     best: tuple[int, list[Authority], list[str]] = (0, [], [])
     for i, b in enumerate(doc):
         if not _TABLE_CAPTION.match(b.text) or b.table:
             continue
         rows = []
-        for row in doc[i + 1 :]:
-            if not row.table:
-                break
-            rows.append([" ".join(c.split()) for c in row.text.split("\t")])
+        j = i + 1  # (not `for row in doc[i + 1 :]`, which copies the rest of the document)
+        while j < len(doc) and doc[j].table:
+            rows.append([" ".join(c.split()) for c in doc[j].text.split("\t")])
+            j += 1
         if len(rows) < 2:
             continue
         header, body = rows[0], rows[1:]
-        overlap = sum(1 for r in body if r and r[0] in named)
+        overlap = sum(1 for r in body if r and r[0] in named_set)
         if overlap <= best[0]:
             continue
         type_col = next((j for j, h in enumerate(header) if re.search(r"\btype\b", h, re.I)), None)
         columns = [h for j, h in enumerate(header) if j > 0 and j != type_col and h]
-        found = []
+        found: dict[str, Authority] = {}  # one row per authority: the first
         for r in body:
-            cells = r + [""] * (len(header) - len(r))
+            if r[0].casefold() in found:
+                continue
             grades = {
-                h: cells[j]
-                for j, h in enumerate(header)
-                if j > 0 and j != type_col and h and cells[j]
+                header[j]: cell
+                for j, cell in enumerate(r[: len(header)])
+                if j > 0 and j != type_col and header[j] and cell
             }
-            found.append(Authority(cells[0], cells[type_col] if type_col else None, grades))
-        best = (overlap, found, columns)
+            kind = r[type_col] if type_col and type_col < len(r) else ("" if type_col else None)
+            found[r[0].casefold()] = Authority(r[0], kind, grades)
+        best = (overlap, list(found.values()), columns)
     authorities, columns = best[1], best[2]
     canonical = {a.name.casefold(): a.name for a in authorities}
     for name in dict.fromkeys(named):

@@ -24,9 +24,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-INDEX_SCHEMA_VERSION = 6  # 5: the stamp fingerprints the index files; 6: a stored page
+INDEX_SCHEMA_VERSION = 7  # 5: files fingerprinted; 6: a stored page; 7: acronym plurals
 VOCABULARY_NAME = "vocabulary.json"
+CONCEPTS_NAME = "concepts.json"  # which items have which practice concept, per report
 STAMP_NAME = "safedesk-stamp.json"
+TITLE_BOOST = 2.0  # a query's weight on title matches (the title field is also boosted at indexing)
 Progress = Callable[[str, float], None]
 
 
@@ -69,6 +71,8 @@ class SearchIndex:
         self._sorted_words: list[str] | None = None
         self._facets: dict[str, list[str]] = {}
         self._parsers: dict[bool, Any] = {}
+        # worked out from the open index and kept until it closes (e.g. each concept's items)
+        self.derived: dict[str, Any] = {}
 
     # -- lifecycle ----------------------------------------------------------------------------
     def stamp(self) -> dict[str, Any] | None:
@@ -164,6 +168,7 @@ class SearchIndex:
         except BaseException:
             writer.cancel()
             raise
+        self._forget_concepts(report)
         vocab = self._vocabulary_by_report()
         vocab[report] = {}
         for doc in docs:
@@ -191,7 +196,7 @@ class SearchIndex:
 
             group = qparser.AndGroup if every_word else qparser.OrGroup.factory(0.9)
             self._parsers[every_word] = qparser.MultifieldParser(
-                ["title", "body"], self.schema, group=group
+                ["title", "body"], self.schema, group=group, fieldboosts={"title": TITLE_BOOST}
             )
         return self._parsers[every_word]
 
@@ -240,6 +245,17 @@ class SearchIndex:
             return {}
         return data if isinstance(data, dict) else {}
 
+    def _forget_concepts(self, report: str) -> None:
+        """The report's documents change: what was worked out about their concepts goes."""
+        path = self.path / CONCEPTS_NAME
+        try:
+            data = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError):
+            return
+        if isinstance(data, dict) and isinstance(data.get("reports"), dict):
+            data["reports"].pop(report, None)
+            _write_json(path, data)
+
     @staticmethod
     def _write_stamp(folder: Path, generation: str) -> None:
         """The stamp names what the index was built from and fingerprints every file in it, so
@@ -268,6 +284,7 @@ class SearchIndex:
         self._sorted_words = None
         self._facets = {}
         self._parsers = {}
+        self.derived = {}
 
     @property
     def searcher(self) -> Any:
@@ -337,22 +354,25 @@ def merge_bounded(writer: Any, segments: list[Any]) -> list[Any]:
 
 def _count_words(counts: dict[str, int], doc: Document) -> None:
     """Add each distinct word of `doc` (and each hyphenated word's parts and joined form)."""
+    seen = {match.group() for match in WORD.finditer(f"{doc.title}\n{doc.text}")}
     words: set[str] = set()
-    for match in WORD.finditer(f"{doc.title}\n{doc.text}"):
-        words |= word_forms(match.group())
+    for spelling in seen:  # each distinct spelling once (a text may repeat one word 10^6 times)
+        words |= word_forms(spelling)
     for word in words:
         counts[word] = counts.get(word, 0) + 1
 
 
 def _digests(folder: Path, names: set[str] | None = None) -> dict[str, str]:
-    """SHA-256 of each index file in `folder` (all but the stamp and Whoosh's lock files, or
-    just `names`); about a millisecond for this library's index."""
+    """SHA-256 of each index file in `folder` (all but the stamp, the concepts file and Whoosh's
+    lock files, or just `names`); about a millisecond for this library's index."""
     found: dict[str, str] = {}
     for path in sorted(folder.iterdir()):
         name = path.name
         if names is not None and name not in names:
             continue
-        if name == STAMP_NAME or name.endswith(("LOCK", ".partial")) or not path.is_file():
+        # concepts.json is rewritten after the stamp, and checks itself (see search/browse.py)
+        skip = name in (STAMP_NAME, CONCEPTS_NAME) or name.endswith(("LOCK", ".partial"))
+        if skip or not path.is_file():
             continue
         try:
             found[name] = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -362,6 +382,7 @@ def _digests(folder: Path, names: set[str] | None = None) -> dict[str, str]:
 
 
 def _write_json(path: Path, data: object) -> None:
-    partial = path.with_suffix(".partial")
-    partial.write_text(json.dumps(data, separators=(",", ":")), "utf-8")
-    partial.replace(path)
+    from safedesk.fileio import replace_atomically
+
+    text = json.dumps(data, separators=(",", ":"))
+    replace_atomically(path, lambda partial: partial.write_text(text, "utf-8"))

@@ -7,17 +7,25 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from safedesk.search.analysis import WORD, word_stems
+from safedesk.search.analysis import WORD
+from safedesk.search.build import group_docs, with_groups
+from safedesk.search.concepts import Thesaurus
 from safedesk.search.glossary import Glossary
+from safedesk.search.highlight import Matched, lacks, matched_by, snippet
 from safedesk.search.index import SearchIndex
-from safedesk.search.querylang import parse
+from safedesk.search.querylang import ParsedQuery, Unit, parse
 from safedesk.views import SearchHit, SearchResult
 
 MAX_QUERY_CHARS = 500
 # Practice boxes are what people come for; other kinds still rank, a little lower.
 KIND_WEIGHT = {"practice": 1.6, "finding": 1.15, "section": 1.0}
-SNIPPET_CHARS = 220
 FACETS = ("kind", "report", "theme", "authority")
+# every kind of item the index holds, in the order a listing shows them
+KINDS = (
+    "practice", "finding", "section", "key-learning", "enabler", "barrier", "outcome",
+    "next-step", "factor", "example",
+)  # fmt: skip
+FILL_UP_BELOW = 20  # fewer results with every word than this: add those with some of them
 Resolver = Callable[[str, str], list[str]]
 
 
@@ -33,13 +41,42 @@ def clean_query(query: str) -> tuple[str, str | None]:
     return text, None
 
 
-def _whoosh_query(index: SearchIndex, text: str, every_word: bool = True) -> Any:
+def _whoosh_query(
+    index: SearchIndex, parsed: ParsedQuery, every_word: bool = True
+) -> tuple[Any, Any]:
+    """The parsed query as Whoosh objects, and as parsed (with concept placeholders: see
+    `build.with_groups`)."""
+    q = _parsed(index, parsed.whoosh, every_word)
+    return (None, None) if q is None else (with_groups(q, parsed.groups), q)
+
+
+def _parsed(index: SearchIndex, text: str, every_word: bool) -> Any:
     parser = index.parser(every_word)
     try:
         return parser.parse(text)
     except Exception:  # the text is already sanitised; this is a last line of defence
         words = WORD.findall(text)
         return parser.parse(" ".join(words)) if words else None
+
+
+def _tier(index: SearchIndex, parsed: ParsedQuery) -> Callable[[int], int] | None:
+    """For a query that names concepts: how directly an item matched (0: a wording typed, 1: a
+    synonym, 2: only a related wording or the typed words apart), by its weakest concept
+    clause; None for other queries."""
+    if not parsed.groups:
+        return None
+    searcher = index.searcher
+    levels = [
+        [group_docs(searcher, group, level) for level in ("typed", "synonyms", "all")]
+        for group in parsed.groups.values()
+    ]
+
+    def tier(docnum: int) -> int:
+        found = [next(i for i, docs in enumerate(sets) if docnum in docs)
+                 for sets in levels if docnum in sets[-1]]  # fmt: skip
+        return max(found, default=0)
+
+    return tier
 
 
 def _filter(filters: Mapping[str, Sequence[str] | None]) -> Any:
@@ -60,14 +97,18 @@ def run_search(
     filters: dict[str, list[str] | None] | None = None,
     typing: bool = False,
     facets: bool = True,
+    thesaurus: Thesaurus | None = None,
 ) -> SearchResult:
     """Search `index`. `resolve(field, value)` turns a typed theme/authority/report into keys.
+    Without a `thesaurus`, words are not expanded to practice concepts (an exact search).
 
     Only the hits shown are scored and given snippets; the total and facet counts come from one
-    unscored pass over the matching documents.
+    unscored pass over the matching documents. When fewer than FILL_UP_BELOW results have every
+    word, results with some of the words follow (never while typing); whether that happens does
+    not depend on `limit`, so neither does `total`.
     """
     text, length_note = clean_query(query)
-    parsed = parse(text, glossary, typing=typing, complete=index.completions)
+    parsed = parse(text, glossary, typing=typing, complete=index.completions, thesaurus=thesaurus)
     notes = [n for n in [length_note, *parsed.notes] if n]
     wanted = dict(filters or {})
     for name, values in parsed.filters.items():
@@ -80,28 +121,56 @@ def run_search(
         wanted[name] = [k for k in keys if not wanted.get(name) or k in (wanted[name] or [])]
         if not wanted[name]:
             return _empty(query, parsed.expanded, notes)
+    if wanted.get("kind"):
+        kinds = wanted["kind"] or []
+        unknown = [k for k in kinds if k not in KINDS]
+        if unknown:
+            names = ", ".join(f"'{k}'" for k in unknown)
+            notes.append(f"No kind {names}; the kinds are {', '.join(KINDS)}.")
+            wanted["kind"] = [k for k in kinds if k in KINDS]
+            if not wanted["kind"]:
+                return _empty(query, parsed.expanded, notes)
     if parsed.short_prefix and not wanted.get("kind"):
         wanted["kind"] = ["practice"]
-    main = _whoosh_query(index, parsed.whoosh) if parsed.whoosh else None
+    restrict = _filter(wanted)
+    main, raw = _whoosh_query(index, parsed) if parsed.whoosh else (None, None)
     if main is None or _is_null(main):
+        if restrict is not None and not parsed.units:
+            return _listing(index, query, restrict, limit, facets, notes)
         if not notes:
             notes.append("Type some words to search.")
         return _empty(query, parsed.expanded, notes)
-    restrict = _filter(wanted)
-    ranked, matched = _scored(index, main, restrict, limit)
-    if len(matched) < limit and len(parsed.words) > 1 and not typing:
+    tier = _tier(index, parsed)
+    ranked, matched = _scored(index, main, restrict, limit, tier)
+    every_word = set(matched)
+    partial_units: list[Unit] = []
+    if len(matched) < FILL_UP_BELOW and len(parsed.units) > 1 and not typing:
         # "best matches first": fill up with results that have some of the words
-        partial = _whoosh_query(index, parsed.whoosh, every_word=False)
-        more, more_matched = _scored(index, partial, restrict, limit)
-        seen = {hit["key"] for hit in ranked}
-        extra = [hit for hit in more if hit["key"] not in seen]
-        if extra and not matched:
-            notes.append("No result has every word; these have some of them.")
+        partial, _raw = _whoosh_query(index, parsed, every_word=False)
+        more, more_matched = _scored(index, partial, restrict, limit, tier)
+        extra = [hit for hit in more if hit.docnum not in matched]
+        added = len(more_matched - matched)
+        if added:
+            partial_units = parsed.units
+            if matched:
+                notes.append(
+                    f"{_count(len(matched), 'result has', 'results have')} every word; "
+                    f"{_count(added, 'more has', 'more have')} only some of them (each says "
+                    "which words it lacks)."
+                )
+            else:
+                notes.append("No result has every word; these have some of them.")
         ranked += extra
-        matched |= more_matched
+        matched = matched | more_matched
         main = partial
-    highlight = _highlight_terms(main)
-    hits = [_hit(hit, highlight) for hit in ranked[: max(0, limit)]]
+    marks = matched_by(main)
+    # snippets show what was typed, or else a synonym, rather than a related wording if they can
+    levels = ("typed", "synonyms") if tier else ()
+    first = [matched_by(with_groups(raw, parsed.groups, level)) for level in levels]
+    hits = [
+        _hit(hit, marks, None if hit.docnum in every_word else partial_units, first)
+        for hit in ranked[: max(0, limit)]
+    ]
     spell = parsed.words + ([parsed.prefix] if parsed.prefix and not matched else [])
     suggestion = index.speller().suggest(text.strip(), spell) if spell else None
     if not matched and not notes:
@@ -114,7 +183,41 @@ def run_search(
         facets=_facets(index, matched) if facets else {},
         expanded=parsed.expanded,
         suggestion=suggestion,
+        matched=marks.to_json(),
     )
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _listing(
+    index: SearchIndex, query: str, restrict: Any, limit: int, facets: bool, notes: list[str]
+) -> SearchResult:
+    """A query of filters only: everything they select, practice boxes first, in box order."""
+    searcher = index.searcher
+    docnums = sorted(searcher.docs_for_query(restrict))
+    kinds = index.facet_values("kind")
+    order = sorted(docnums, key=lambda d: (_kind_rank(kinds[d]), *_listing_key(searcher, d)))
+    hits = [_stored_hit(searcher.stored_fields(d)) for d in order[: max(0, limit)]]
+    return SearchResult(
+        query=query,
+        total=len(docnums),
+        hits=hits,
+        note=" ".join([*notes, "Listing everything the filters select."]),
+        facets=_facets(index, set(docnums)) if facets else {},
+        matched=Matched().to_json(),
+    )
+
+
+def _kind_rank(kind: str) -> int:
+    return KINDS.index(kind) if kind in KINDS else len(KINDS)
+
+
+def _listing_key(searcher: Any, docnum: int) -> tuple[str, int, str]:
+    stored = searcher.stored_fields(docnum)
+    number = str(stored.get("number") or "")
+    return stored.get("report", ""), int(number) if number.isdigit() else 0, stored["title"]
 
 
 def _is_null(q: Any) -> bool:
@@ -123,9 +226,16 @@ def _is_null(q: Any) -> bool:
     return q is NullQuery
 
 
-def _scored(index: SearchIndex, q: Any, restrict: Any, limit: int) -> tuple[list[Any], set[int]]:
+def _scored(
+    index: SearchIndex,
+    q: Any,
+    restrict: Any,
+    limit: int,
+    tier: Callable[[int], int] | None = None,
+) -> tuple[list[Any], set[int]]:
     """The best hits (re-ranked by kind) and the set of every matching document number, found
-    in one pass: a top-N collector that records each document it sees."""
+    in one pass: a top-N collector that records each document it sees. With `tier`, hits come
+    in its order within their kind: what was typed, then its synonyms, then related wordings."""
     from whoosh import collectors
 
     top = collectors.TopCollector(limit=max(limit * 3, 30), usequality=False)
@@ -138,7 +248,25 @@ def _scored(index: SearchIndex, q: Any, restrict: Any, limit: int) -> tuple[list
     results = chain.results()
     # index the scored hits: iterating Results asks len() for a size hint, which counts every match
     ranked = sorted((results[i] for i in range(results.scored_length())), key=_weighted)
+    if tier is not None and ranked:
+        ranked = _by_tier(ranked, tier)
     return ranked, recorder.seen
+
+
+def _by_tier(ranked: list[Any], tier: Callable[[int], int]) -> list[Any]:
+    """Within each kind, hits in order of `tier(docnum)` (in score order within a tier), keeping
+    the places each kind has in the list: a practice box with the typed words outranks one with
+    only a synonym or a related wording, and boxes still interleave with findings and sections
+    as their scores say."""
+    places: dict[str, list[int]] = {}
+    for place, hit in enumerate(ranked):
+        places.setdefault(hit["kind"], []).append(place)
+    out = list(ranked)
+    for positions in places.values():
+        hits = sorted((ranked[p] for p in positions), key=lambda h: tier(h.docnum))
+        for place, hit in zip(positions, hits, strict=True):
+            out[place] = hit
+    return out
 
 
 def _Recorder(child: Any) -> Any:
@@ -176,43 +304,30 @@ def _facets(index: SearchIndex, matched: set[int]) -> dict[str, dict[str, int]]:
     return out
 
 
-def _highlight_terms(q: Any) -> tuple[frozenset[str], tuple[str, ...]]:
-    """Stems and prefixes the query looks for (not those under NOT), for snippets."""
-    from whoosh.query import Not, Prefix
-
-    stems: set[str] = set()
-    prefixes: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, Not):
-            return
-        if isinstance(node, Prefix):
-            prefixes.append(str(node.text))
-            return
-        if node.is_leaf():
-            for _field, term in node.terms():
-                stems.add(term.decode("utf-8") if isinstance(term, bytes) else str(term))
-            return
-        for child in node.children():
-            walk(child)
-
-    walk(q)
-    return frozenset(stems), tuple(prefixes)
-
-
 def _weighted(hit: Any) -> float:
     return float(-hit.score * KIND_WEIGHT.get(hit["kind"], 0.9))
 
 
 def _empty(query: str, expanded: list[dict[str, str]], notes: list[str]) -> SearchResult:
     return SearchResult(
-        query=query, total=0, hits=[], note=" ".join(notes) or None, expanded=expanded
+        query=query,
+        total=0,
+        hits=[],
+        note=" ".join(notes) or None,
+        expanded=expanded,
+        matched=Matched().to_json(),
     )
 
 
 def _hit(
-    hit: Any, highlight: tuple[frozenset[str], tuple[str, ...]] = (frozenset(), ())
+    hit: Any,
+    marks: Matched | None = None,
+    units: list[Unit] | None = None,
+    first: Sequence[Matched] = (),
 ) -> SearchHit:
+    """A scored Whoosh hit as a SearchHit; with `units`, it says which of them it lacks. Its
+    snippet shows where `first` (what was typed, then its synonyms) is, if it is there."""
+    body = hit["body"]
     return SearchHit(
         key=hit["key"],
         kind=hit["kind"],
@@ -221,9 +336,25 @@ def _hit(
         authority=hit["authority_name"] or None,
         theme=hit["theme_title"] or None,
         score=round(hit.score * KIND_WEIGHT.get(hit["kind"], 0.9), 4),
-        snippet=snippet(hit["body"], *highlight),
+        snippet=snippet(body, marks or Matched(), prefer=first),
         report=hit["report"],
         page=hit.get("page"),
+        lacks=lacks(f"{hit['title']}\n{body}", units) if units else [],
+    )
+
+
+def _stored_hit(stored: dict[str, Any]) -> SearchHit:
+    return SearchHit(
+        key=stored["key"],
+        kind=stored["kind"],
+        number=_number(stored["number"]),
+        title=stored["title"],
+        authority=stored["authority_name"] or None,
+        theme=stored["theme_title"] or None,
+        score=0.0,
+        snippet=snippet(stored["body"], Matched()),
+        report=stored["report"],
+        page=stored.get("page"),
     )
 
 
@@ -231,45 +362,3 @@ def _number(value: str) -> int | str | None:
     if not value:
         return None
     return int(value) if value.isdigit() else value
-
-
-def snippet(
-    text: str, stems: frozenset[str], prefixes: tuple[str, ...] = (), width: int = SNIPPET_CHARS
-) -> str:
-    """The part of `text` with the most query words, each wrapped in [ ]."""
-    spans = [
-        (m.start(), m.end())
-        for m in WORD.finditer(text)
-        if not word_stems(m.group()).isdisjoint(stems)
-        or (prefixes and m.group().lower().startswith(prefixes))
-    ]
-    if not spans:
-        cut = text[:width].rsplit(" ", 1)[0] if len(text) > width else text
-        return _flat(cut) + ("…" if len(text) > width else "")
-    best_start, best_count = spans[0][0], 0
-    for start, _end in spans:
-        count = sum(1 for s, _ in spans if start <= s < start + width)
-        if count > best_count:
-            best_start, best_count = start, count
-    begin = max(0, best_start - 40)
-    if begin > 0:
-        space = text.rfind(" ", 0, begin + 1)
-        begin = space + 1 if space >= 0 else begin
-    end = min(len(text), begin + width)
-    if end < len(text):
-        space = text.find(" ", end)
-        end = space if space != -1 else len(text)
-    out: list[str] = []
-    pos = begin
-    for s, e in spans:
-        if s < begin or e > end:
-            continue
-        out.append(text[pos:s])
-        out.append(f"[{text[s:e]}]")
-        pos = e
-    out.append(text[pos:end])
-    return ("…" if begin > 0 else "") + _flat("".join(out)) + ("…" if end < len(text) else "")
-
-
-def _flat(text: str) -> str:
-    return " ".join(text.replace("\n- ", " • ").split())

@@ -1,4 +1,5 @@
-"""How items relate: 'more like this' from the index, and word overlap between two texts.
+"""How items relate: 'more like this' (by wording and by the practice concepts two items share,
+each saying which those are), and word overlap between two texts.
 
 `word_overlap` is the one measure of how much two texts are about the same thing; it decides which
 case-study section tells a practice's story at length (`account_section`, used by the reading pane
@@ -8,12 +9,17 @@ and the briefings alike) and which key-learning points and factors a briefing sh
 from __future__ import annotations
 
 import functools
+import math
 import re
+from typing import Any
 
 from safedesk.search.analysis import WORD, word_stems
+from safedesk.search.concepts import Thesaurus
 from safedesk.search.index import SearchIndex
-from safedesk.views import CaseStudyInfo, PracticeInfo, SearchHit, Section
+from safedesk.views import CaseStudyInfo, PracticeInfo, RelatedHit, Section
 
+CONCEPT_WEIGHT = 0.6  # what sharing concepts adds, against wording similarity (both out of 1)
+MAX_SHARES = 4
 ACCOUNT_THRESHOLD = 0.08  # below this overlap no section tells the story: the whole case study does
 # Words every text in this field uses: they say nothing about which two texts belong together.
 _COMMON = frozenset({
@@ -24,9 +30,15 @@ _COMMON = frozenset({
 })  # fmt: skip
 
 
-def more_like(index: SearchIndex, key: str, limit: int = 5) -> list[SearchHit]:
+def more_like(
+    index: SearchIndex, key: str, limit: int = 5, thesaurus: Thesaurus | None = None
+) -> list[RelatedHit]:
+    """Practices most like the item `key`: Whoosh's key-term similarity, plus (with a
+    `thesaurus`) the concepts both are about, rarer concepts counting for more."""
     from whoosh.query import Term
 
+    from safedesk.search.browse import items_under
+    from safedesk.search.highlight import Matched
     from safedesk.search.query import _hit
 
     searcher = index.searcher
@@ -36,9 +48,72 @@ def more_like(index: SearchIndex, key: str, limit: int = 5) -> list[SearchHit]:
     stored = searcher.stored_fields(docnum)
     text = f"{stored['title']}\n{stored['title']}\n{stored['body']}"  # titles weigh double
     hits = searcher.more_like(
-        docnum, "body", text=text, top=limit + 1, numterms=25, filter=Term("kind", "practice")
-    )
-    return [_hit(hit) for hit in hits if hit["key"] != key][:limit]
+        docnum, "body", text=text, top=max(limit * 3, 15), numterms=25,
+        filter=Term("kind", "practice"),
+    )  # fmt: skip
+    wording = {hit.docnum: hit for hit in hits if hit["key"] != key}
+    docs = items_under(index, thesaurus) if thesaurus is not None else {}
+    mine = {cid for cid, found in docs.items() if docnum in found}
+    practice = set(searcher.docs_for_query(Term("kind", "practice"))) - {docnum}
+    total = max(1, searcher.doc_count_all())
+
+    def weight(cid: str) -> float:  # how telling sharing this concept is: rare ones more
+        return math.log(total / max(1, len(docs[cid]))) / math.log(total + 1)
+
+    shared: dict[int, list[str]] = {}
+    for cid in mine:
+        for other in docs[cid] & practice:
+            shared.setdefault(other, []).append(cid)
+    top_wording = max((hit.score for hit in wording.values()), default=0.0) or 1.0
+    top_concepts = max((sum(map(weight, c)) for c in shared.values()), default=0.0) or 1.0
+
+    def score(other: int) -> float:
+        similar = wording[other].score / top_wording if other in wording else 0.0
+        concepts = sum(map(weight, shared.get(other, []))) / top_concepts
+        return similar + CONCEPT_WEIGHT * concepts
+
+    best = sorted(set(wording) | set(shared), key=lambda d: (-score(d), d))[:limit]
+    out: list[RelatedHit] = []
+    for other in best:
+        hit = _stored(searcher, other, wording.get(other))
+        common = _most_specific(thesaurus, shared.get(other, []), weight)[:MAX_SHARES]
+        base = _hit(hit, Matched())
+        out.append(
+            RelatedHit(
+                **{**base.to_json(), "score": round(score(other), 4)},
+                shares=[thesaurus.concepts[c].pref_label for c in common] if thesaurus else [],
+            )
+        )
+    return out
+
+
+def _most_specific(thesaurus: Thesaurus | None, ids: list[str], weight: Any) -> list[str]:
+    """Shared concepts, rarest first, leaving out one that only stands above another in the list
+    ("learning and development" when "reflective practice" is there)."""
+    if thesaurus is None:
+        return []
+    listed = set(ids)
+    above = {
+        cid
+        for cid in ids
+        if any(
+            d.id in listed and d.id != cid for d in thesaurus.descendants(thesaurus.concepts[cid])
+        )
+    }
+    return sorted((c for c in ids if c not in above), key=lambda c: (-weight(c), c))
+
+
+class _StoredHit(dict[str, Any]):
+    """A stored document shaped like a Whoosh hit (for items found only by their concepts)."""
+
+    def __init__(self, fields: dict[str, Any], docnum: int, score: float) -> None:
+        super().__init__(fields)
+        self.docnum = docnum
+        self.score = score
+
+
+def _stored(searcher: Any, docnum: int, hit: Any) -> Any:
+    return hit if hit is not None else _StoredHit(searcher.stored_fields(docnum), docnum, 0.0)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -9,8 +9,20 @@
                  "title": "...", "text": "...", "note": "...", "prompts": ["..."], "minutes": 20,
                  "changed_at": "2026-11-23T09:30:00+00:00"}],
       "examples": [{"uid": "...", "title": "...", "theme": "...", "team": "...", "text": "...",
-                    "outcomes": "..."}]
+                    "outcomes": "..."}],
+      "plan": {"length": 90, "start": "09:30"},
+      "steps": [{"uid": "...", "title": "Welcome", "minutes": 10, "instructions": "...",
+                 "position": 0}],
+      "records": [{"uid": "...", "date": "2026-12-10", "team": "...", "attendees": 8,
+                   "note": "...", "covered": ["..."],
+                   "actions": [{"uid": "...", "what": "...", "who": "...", "due": "2027-01-15",
+                                "done_at": null}]}]
     }
+
+`plan`, `steps` (agenda steps that are not library items; `position` is the step's place in the
+running order, items and steps counted together from 0) and `records` (sessions delivered, only
+when asked for: they hold a team's discussion notes) were added within schema 1: older readers
+ignore them, and files without them read as before.
 
 Items carry a snapshot of their title and text, so the collection reads the same in a library that
 lacks the report. Importing links an item to the live text when the same key exists there. A newer
@@ -33,6 +45,7 @@ from safedesk import __version__
 from safedesk.errors import LibraryError
 from safedesk.fileio import write_atomically
 from safedesk.interfaces import Source
+from safedesk.sizes import over_cap
 
 FORMAT = "safedesk-collection"
 SCHEMA = 1
@@ -57,7 +70,7 @@ class _Strict(BaseModel):
 
 class CollectionPart(_Strict):
     uid: Uid
-    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=500)]  # made fit on import
     description: Long = ""
     changed_at: Short = ""
 
@@ -92,6 +105,42 @@ class ExamplePart(_Strict):
     outcomes: Long = ""
 
 
+class PlanPart(_Strict):
+    length: int | None = Field(default=None, ge=1, le=24 * 60)
+    start: Annotated[str, StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")] | None = (
+        None
+    )
+
+
+class StepPart(_Strict):
+    uid: Uid
+    title: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    minutes: int = Field(ge=0, le=24 * 60)
+    instructions: Long = ""
+    position: int = Field(default=0, ge=0, le=2 * MAX_ITEMS)
+
+
+Day = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+
+
+class ActionPart(_Strict):
+    uid: Uid
+    what: Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT)]
+    who: Short = ""
+    due: Day | None = None
+    done_at: Short | None = None
+
+
+class RecordPart(_Strict):
+    uid: Uid
+    date: Day
+    team: Short = ""
+    attendees: int | None = Field(default=None, ge=0, le=10_000)
+    note: Long = ""
+    covered: list[Long] = Field(default_factory=list, max_length=2 * MAX_ITEMS)
+    actions: list[ActionPart] = Field(default_factory=list, max_length=MAX_ITEMS)
+
+
 class CollectionFile(_Strict):
     format: str
     schema_version: int = Field(alias="schema")
@@ -101,11 +150,15 @@ class CollectionFile(_Strict):
     reports: list[ReportPart] = Field(default_factory=list, max_length=MAX_ITEMS)
     items: list[ItemPart] = Field(default_factory=list, max_length=MAX_ITEMS)
     examples: list[ExamplePart] = Field(default_factory=list, max_length=MAX_ITEMS)
+    plan: PlanPart | None = None
+    steps: list[StepPart] = Field(default_factory=list, max_length=MAX_ITEMS)
+    records: list[RecordPart] = Field(default_factory=list, max_length=MAX_ITEMS)
 
 
 # -- export --------------------------------------------------------------------------------------
-def export_collection(lib: Source, name: str, target: Path) -> Path:
-    """Write the collection to `target` (atomically: a temporary file, then a rename)."""
+def export_collection(lib: Source, name: str, target: Path, with_records: bool = False) -> Path:
+    """Write the collection to `target` (atomically: a temporary file, then a rename); with
+    `with_records`, the records of its sessions too."""
     info = lib.collection(name)
     reports: dict[str, dict[str, Any]] = {}
     items: list[dict[str, Any]] = []
@@ -148,7 +201,21 @@ def export_collection(lib: Source, name: str, target: Path) -> Path:
         "reports": list(reports.values()),
         "items": items,
         "examples": examples,
-    }
+        "plan": {"length": info.length, "start": info.start},
+        "steps": [
+            {"uid": e.id, "title": e.title, "minutes": e.minutes or 0,
+             "instructions": e.instructions, "position": e.position - 1}
+            for e in info.steps if e.kind == "step"
+        ],
+    }  # fmt: skip
+    if with_records:
+        document["records"] = [
+            {"uid": r.id, "date": r.date, "team": r.team, "attendees": r.attendees,
+             "note": r.note, "covered": r.covered,
+             "actions": [{"uid": a.id, "what": a.what, "who": a.who, "due": a.due,
+                          "done_at": a.done_at} for a in r.actions]}
+            for r in lib.sessions(info.name)
+        ]  # fmt: skip
     return _write_atomically(target, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
 
 
@@ -168,8 +235,7 @@ def read_collection_file(path: Path) -> CollectionFile:
         raise CollectionFileError(f"{path.name} is empty")
     if size > MAX_FILE_BYTES:
         raise CollectionFileError(
-            f"{path.name} is {size / 1048576:.1f} MiB; collection files are limited to "
-            f"{MAX_FILE_BYTES // 1048576} MiB"
+            f"{path.name} is {over_cap(size, MAX_FILE_BYTES)} (collection files are capped)"
         )
     data = path.read_bytes()
     try:

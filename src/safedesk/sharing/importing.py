@@ -17,6 +17,7 @@ from safedesk.store.collections import (
     IncomingItem,
     Snapshot,
 )
+from safedesk.store.sessions import IncomingAction, IncomingRecord, IncomingStep
 from safedesk.store.userdata import EXAMPLE_PREFIX
 
 
@@ -46,8 +47,18 @@ def incoming_from(lib: Content, doc: CollectionFile) -> IncomingCollection:
             theme_title=theme.title if theme else ex.theme, team=ex.team, text=ex.text,
             outcomes=ex.outcomes,
         ))  # fmt: skip
+    steps = [IncomingStep(s.uid, s.title, s.minutes, s.instructions, s.position) for s in doc.steps]
+    records = [
+        IncomingRecord(
+            r.uid, r.date, r.team, r.attendees, r.note, list(r.covered),
+            [IncomingAction(a.uid, a.what, a.who, a.due, a.done_at) for a in r.actions],
+        )
+        for r in doc.records
+    ]  # fmt: skip
     return IncomingCollection(
         uid=doc.collection.uid, name=doc.collection.name,
         description=doc.collection.description, items=items, examples=examples,
         exported_at=doc.exported_at, changed_at=doc.collection.changed_at,
+        plan_length=doc.plan.length if doc.plan else None,
+        plan_start=doc.plan.start if doc.plan else None, steps=steps, records=records,
     )  # fmt: skip

@@ -6,9 +6,11 @@ file from the same collection is merged against, field by field, with the team's
 (`store/merge_rule.py`): a field the sender changed and this library did not is taken; one
 both changed goes to the later change, and the other version is kept as a conflict copy
 (`team_conflict`, source "file"). Items the sender removed go to the Trash unless changed here;
-the sender's order applies unless the order was changed here. A file that is not newer than the
-last one imported changes nothing. If the collection is shared with a team, every change made
-here is logged for the next sync like any local edit.
+the sender's order applies unless the order was changed here (agenda steps keep their places in
+the running order; the items move among them). New agenda steps and session records in the file
+are added; a plan (length, start) is taken only by a collection that has none. A file that is not
+newer than the last one imported changes nothing. If the collection is shared with a team, every
+change made here to its items is logged for the next sync like any local edit.
 """
 
 from __future__ import annotations
@@ -20,15 +22,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from safedesk.store import outbox
+from safedesk.store import outbox, running_order, sessions
 from safedesk.store.collections import (
     IncomingCollection,
     _insert_item,
     _update_item,
     end_position,
     free_name,
+    incoming_name,
     record_new_item,
     record_order,
+    same_name,
 )
 from safedesk.store.merge_rule import merge_change
 from safedesk.store.transactions import bump_counter, insert_row, now, transaction
@@ -45,6 +49,8 @@ class _Tally:
     linked: int = 0
     updated: int = 0
     removed: int = 0
+    steps_added: int = 0
+    records_added: int = 0
     conflicts: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -59,16 +65,22 @@ def merge_collection(conn: sqlite3.Connection, incoming: IncomingCollection) -> 
         ).fetchone()
         renamed_from = None
         if row is None:
-            name = free_name(conn, incoming.name)
+            name = free_name(conn, incoming_name(incoming.name))
             renamed_from = incoming.name if name != incoming.name else None
             collection_id = insert_row(conn, "collection", {
                 "uid": incoming.uid, "name": name, "description": incoming.description,
                 "created_at": stamp, "updated_at": stamp,
+                "plan_length": incoming.plan_length, "plan_start": incoming.plan_start,
             })  # fmt: skip
             created, shared = True, False
         else:
             collection_id, name, created = row["id"], row["name"], False
             shared = bool(row["shared"])
+            if row["plan_length"] is None and row["plan_start"] is None:
+                conn.execute(
+                    "UPDATE collection SET plan_length = ?, plan_start = ? WHERE id = ?",
+                    (incoming.plan_length, incoming.plan_start, collection_id),
+                )
         examples_added = _add_examples(conn, incoming, name, stamp)
         prior = conn.execute(
             "SELECT fields, exported_at FROM file_shadow WHERE collection_uid = ? "
@@ -87,6 +99,9 @@ def merge_collection(conn: sqlite3.Connection, incoming: IncomingCollection) -> 
             if not created:
                 name = _merge_collection_fields(conn, row, incoming, prior, tally)
             _merge_items(conn, collection_id, incoming, prior, shared, stamp, tally)
+            tally.records_added = sessions.merge_records(
+                conn, collection_id, incoming.records, stamp
+            )
             _remember(conn, incoming)
             conn.execute(
                 "UPDATE collection SET updated_at = ? WHERE id = ?", (stamp, collection_id)
@@ -95,7 +110,8 @@ def merge_collection(conn: sqlite3.Connection, incoming: IncomingCollection) -> 
         name=name, created=created, renamed_from=renamed_from, added=tally.added,
         skipped=tally.skipped, linked=tally.linked, snapshots=tally.added - tally.linked,
         examples_added=examples_added, updated=tally.updated, removed=tally.removed,
-        conflicts=tally.conflicts, note=note,
+        conflicts=tally.conflicts, note=note, steps_added=tally.steps_added,
+        records_added=tally.records_added,
     )  # fmt: skip
 
 
@@ -142,9 +158,19 @@ def _merge_items(
             "SELECT * FROM collection_item WHERE collection_id = ?", (collection_id,)
         )
     }
+    have_steps = {r[0] for r in conn.execute(
+        "SELECT uid FROM session_step WHERE collection_id = ?", (collection_id,)
+    )}  # fmt: skip
     order_before = _live_order(conn, collection_id)
     position = end_position(conn, collection_id)
-    for item in incoming.items:
+    for item in incoming.running_order():
+        if isinstance(item, sessions.IncomingStep):  # new steps at their places among new items
+            if item.uid not in have_steps:
+                sessions.insert_step(conn, collection_id, position, item, stamp)
+                have_steps.add(item.uid)
+                position += 1
+                tally.steps_added += 1
+            continue
         here = local.get(item.uid)
         if here is None:
             if item.uid in bases:  # imported before, then removed here for good: stays removed
@@ -238,14 +264,9 @@ def _merge_collection_fields(
         current_at=_when(row["updated_at"]), current_by="",
         incoming_at=_when(incoming.changed_at or incoming.exported_at), incoming_by="file",
     )  # fmt: skip
-    name = str(result.fields["name"])
-    if name != row["name"]:
-        taken = conn.execute(
-            "SELECT 1 FROM collection WHERE lower(name) = lower(?) AND deleted_at IS NULL "
-            "AND id <> ?",
-            (name, row["id"]),
-        ).fetchone()
-        name = free_name(conn, name) if taken else name
+    name = incoming_name(str(result.fields["name"]))
+    if name != row["name"] and not same_name(name, row["name"]):
+        name = free_name(conn, name)
     new = {"name": name, "description": result.fields["description"]}
     new = {k: v for k, v in new.items() if v != current[k]}
     if new:
@@ -282,14 +303,27 @@ def _apply_order(
     order = wanted + [u for u in live if u not in wanted]
     if order == live:
         return
-    for n, uid in enumerate(order):
-        conn.execute(
-            "UPDATE collection_item SET position = ? WHERE collection_id = ? AND uid = ? "
-            "AND deleted_at IS NULL",
-            (n, collection_id, uid),
-        )
+    _order_items(conn, collection_id, order)
     if shared:
         record_order(conn, collection_id)
+
+
+def _order_items(conn: sqlite3.Connection, collection_id: int, uids: list[str]) -> None:
+    """Put the live items in the order of `uids` in the places items hold in the running order;
+    agenda steps stay where they are."""
+    ids = {
+        r["uid"]: r["id"]
+        for r in conn.execute(
+            "SELECT id, uid FROM collection_item WHERE collection_id = ? AND deleted_at IS NULL",
+            (collection_id,),
+        )
+    }
+    items = iter(ids[uid] for uid in uids)
+    entries = running_order.entries(conn, collection_id)
+    order = [
+        e if e.kind == "step" else running_order.Entry("item", next(items), -1, "") for e in entries
+    ]
+    running_order.write(conn, order)
 
 
 def _remember(conn: sqlite3.Connection, incoming: IncomingCollection) -> None:

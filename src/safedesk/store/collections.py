@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
 from safedesk.errors import LibraryError, NotFoundError
-from safedesk.store import outbox
+from safedesk.store import outbox, running_order, sessions
 from safedesk.store.positions import placed
 from safedesk.store.transactions import insert_row, new_uid, now, transaction
 from safedesk.views import CollectionImport
@@ -61,6 +62,21 @@ class IncomingCollection:
     examples: list[IncomingExample] = field(default_factory=list)
     exported_at: str = ""  # when the file was written ("" for files from before this was kept)
     changed_at: str = ""  # when the sender last changed the collection's name or description
+    plan_length: int | None = None
+    plan_start: str | None = None
+    steps: list[sessions.IncomingStep] = field(default_factory=list)
+    records: list[sessions.IncomingRecord] = field(default_factory=list)
+
+    def running_order(self) -> list[IncomingItem | sessions.IncomingStep]:
+        """The items in their order with the steps at their places among them."""
+        order: list[IncomingItem | sessions.IncomingStep] = list(self.items)
+        for step in sorted(self.steps, key=lambda s: s.index):
+            order.insert(min(max(step.index, 0), len(order)), step)
+        return order
+
+
+MAX_NAME = 200
+_INVISIBLE = {"Cc", "Cf", "Zl", "Zp"}
 
 
 class Collections:
@@ -94,6 +110,15 @@ class Collections:
             (collection_id,),
         ).fetchall()
 
+    def item(self, collection_id: int, key: str) -> sqlite3.Row | None:
+        """One live item of a collection (not all of them: a pack asks once per item)."""
+        row: sqlite3.Row | None = self.conn.execute(
+            "SELECT * FROM collection_item WHERE collection_id = ? AND key = ? "
+            "AND deleted_at IS NULL ORDER BY position, id LIMIT 1",
+            (collection_id, key),
+        ).fetchone()
+        return row
+
     def free_name(self, name: str, conn: sqlite3.Connection | None = None) -> str:
         """`name`, or "name (2)", "name (3)"... whichever no live collection has."""
         return free_name(conn or self.conn, name)
@@ -115,10 +140,7 @@ class Collections:
         row = self.collection(name)
         new_name = clean_name(new_name)
         with transaction(self.conn) as conn:
-            if (
-                new_name.casefold() != row["name"].casefold()
-                and self.free_name(new_name, conn) != new_name
-            ):
+            if not same_name(new_name, row["name"]) and self.free_name(new_name, conn) != new_name:
                 raise LibraryError(f"a collection called {new_name!r} already exists")
             conn.execute(
                 "UPDATE collection SET name = ?, updated_at = ? WHERE id = ?",
@@ -145,18 +167,19 @@ class Collections:
             target = self.free_name(
                 clean_name(new_name) if new_name else f"{row['name']} (copy)", conn
             )
-            cur = conn.execute(
-                "INSERT INTO collection (uid, name, description, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (new_uid(), target, row["description"], stamp, stamp),
-            )
+            copy_id = insert_row(conn, "collection", {
+                "uid": new_uid(), "name": target, "description": row["description"],
+                "created_at": stamp, "updated_at": stamp, "plan_length": row["plan_length"],
+                "plan_start": row["plan_start"],
+            })  # fmt: skip
             for item in self.items(row["id"]):
                 values = dict(item)
                 values.update(
-                    id=None, uid=new_uid(), collection_id=cur.lastrowid, created_at=stamp,
+                    id=None, uid=new_uid(), collection_id=copy_id, created_at=stamp,
                     updated_at=stamp, team_position=None,
                 )  # fmt: skip
                 insert_row(conn, "collection_item", values)
+            sessions.copy_steps(conn, row["id"], copy_id, stamp)
         return target
 
     def delete_collection(self, name: str) -> None:
@@ -226,45 +249,40 @@ class Collections:
             self._renumber(conn, row["id"])
             self._touch(conn, row["id"])
 
-    def move_item(self, name: str, key: str, position: int) -> int:
-        """Move `key` to `position` (1 = first); returns the position it ended at."""
-        keys = [r["key"] for r in self.items(self.collection(name)["id"])]
-        if key not in keys:
-            raise NotFoundError(f"{key} is not in the collection {self.collection(name)['name']!r}")
-        keys.remove(key)
-        index = max(0, min(len(keys), position - 1))
-        keys.insert(index, key)
-        self.reorder(name, keys)
+    def move_item(self, name: str, ref: str, position: int) -> int:
+        """Move an item (its key) or an agenda step (``step:<uid>``) to `position` of the running
+        order (1 = first); returns the position it ended at."""
+        row = self.collection(name)
+        order = [e.ref for e in running_order.entries(self.conn, row["id"])]
+        if ref not in order:
+            raise NotFoundError(f"{ref} is not in the collection {row['name']!r}")
+        order.remove(ref)
+        index = max(0, min(len(order), position - 1))
+        order.insert(index, ref)
+        self.reorder(name, order)
         return index + 1
 
-    def place(self, name: str, keys: list[str], before: str | None) -> None:
-        """Move `keys` (all in the collection), in their order, to just before the item `before`
-        (None, or one of `keys`: after the last other item)."""
-        order = [r["key"] for r in self.items(self.collection(name)["id"])]
-        moving = [k for k in keys if k in order]
-        rest = [k for k in order if k not in moving]
-        at = rest.index(before) if before in rest else len(rest)
-        self.reorder(name, rest[:at] + moving + rest[at:])
+    def place(self, name: str, refs: list[str], before: str | None) -> None:
+        """Move `refs` (all in the running order), in their order, to just before the entry
+        `before` (None, or one of `refs`: after the last other entry)."""
+        order = [e.ref for e in running_order.entries(self.conn, self.collection(name)["id"])]
+        self.reorder(name, running_order.arrange(order, refs, before))
 
-    def reorder(self, name: str, keys: list[str]) -> None:
-        """Give the collection's items the order of `keys` (items not named keep theirs, after)."""
+    def reorder(self, name: str, refs: list[str]) -> None:
+        """Give the running order the order of `refs` (entries not named keep theirs, after)."""
         row = self.collection(name)
         with transaction(self.conn) as conn:
-            current = [r["key"] for r in self.items(row["id"])]
-            order = [k for k in keys if k in current] + [k for k in current if k not in keys]
-            for i, k in enumerate(order):
-                conn.execute(
-                    "UPDATE collection_item SET position = ? WHERE collection_id = ? AND key = ? "
-                    "AND deleted_at IS NULL",
-                    (i, row["id"], k),
-                )
+            current = running_order.entries(conn, row["id"])
+            named = {e.ref: e for e in current}
+            order = [named[r] for r in dict.fromkeys(refs) if r in named]
+            order += [e for e in current if e.ref not in refs]
+            running_order.write(conn, order)
             if row["shared"]:
                 record_order(conn, row["id"])
             self._touch(conn, row["id"])
 
     def _renumber(self, conn: sqlite3.Connection, collection_id: int) -> None:
-        for i, item in enumerate(self.items(collection_id)):
-            conn.execute("UPDATE collection_item SET position = ? WHERE id = ?", (i, item["id"]))
+        running_order.renumber(conn, collection_id)
 
     @staticmethod
     def _touch(conn: sqlite3.Connection, collection_id: int) -> None:
@@ -328,23 +346,18 @@ def record_order(conn: sqlite3.Connection, collection_id: int) -> None:
 def free_name(conn: sqlite3.Connection, name: str) -> str:
     """`name`, or "name (2)", "name (3)"... whichever no live collection has."""
     taken = {
-        r[0].casefold()
-        for r in conn.execute("SELECT name FROM collection WHERE deleted_at IS NULL")
+        _fold(r[0]) for r in conn.execute("SELECT name FROM collection WHERE deleted_at IS NULL")
     }
     candidate, n = name, 1
-    while candidate.casefold() in taken:
+    while _fold(candidate) in taken:
         n += 1
         candidate = f"{name} ({n})"
     return candidate
 
 
 def end_position(conn: sqlite3.Connection, collection_id: int) -> int:
-    """The position after the collection's last live item."""
-    return int(conn.execute(
-        "SELECT COALESCE(MAX(position), -1) + 1 FROM collection_item "
-        "WHERE collection_id = ? AND deleted_at IS NULL",
-        (collection_id,),
-    ).fetchone()[0])  # fmt: skip
+    """The position after the collection's last live item or agenda step."""
+    return running_order.end_position(conn, collection_id)
 
 
 def _insert_item(
@@ -360,10 +373,37 @@ def _insert_item(
 
 
 def clean_name(name: str) -> str:
-    """A collection name as stored: spaces folded; LibraryError if empty or too long."""
+    """A collection name as stored: Unicode composed (NFC), control and format characters (NUL,
+    bidi overrides, line breaks) made spaces, spaces folded; LibraryError if empty or too long.
+    Names made here, renamed, imported from a file or arriving by sync all go through it."""
+    name = unicodedata.normalize("NFC", name)
+    name = "".join(" " if unicodedata.category(ch) in _INVISIBLE else ch for ch in name)
     name = " ".join(name.split())
     if not name:
         raise LibraryError("a collection needs a name")
-    if len(name) > 200:
-        raise LibraryError("a collection name can be at most 200 characters")
+    if len(name) > MAX_NAME:
+        raise LibraryError(f"a collection name can be at most {MAX_NAME} characters")
     return name
+
+
+def incoming_name(name: str) -> str:
+    """An imported collection's name made to follow `clean_name`'s rules without refusing the
+    import: an empty name becomes "Imported collection", a long one is shortened."""
+    try:
+        return clean_name(name)
+    except LibraryError:
+        folded = " ".join(
+            "".join(" " if unicodedata.category(ch) in _INVISIBLE else ch for ch in name).split()
+        )
+        if not folded:
+            return "Imported collection"
+        return folded[:MAX_NAME].rsplit(" ", 1)[0] or folded[:MAX_NAME]
+
+
+def same_name(a: str, b: str) -> bool:
+    """Names that read alike (case, compatibility forms such as full-width letters) are one."""
+    return _fold(a) == _fold(b)
+
+
+def _fold(name: str) -> str:
+    return unicodedata.normalize("NFKC", name).casefold()

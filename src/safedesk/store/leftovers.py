@@ -15,16 +15,13 @@ from pathlib import Path
 
 STALE_SECONDS = 3600
 
-# (folder relative to the library folder, glob pattern)
+# (folder relative to the library folder, glob pattern). Every temp-then-rename write goes through
+# fileio.replace_atomically, whose temporaries are `.NAME.<random>.partial`: one pattern,
+# `*.partial` (it also matches older versions' `NAME.partial`), in each folder written that way.
 PATTERNS = [
     (".", ".index-build-*"),  # a search index being built (SearchIndex.rebuild)
     (".", "index.old"),  # the previous index, mid-swap
-    (".", ".*.partial"),  # a database being restored, or the damage marker being written
-    (".", ".migrating-*"),  # a copy of the database being upgraded (store/migrations.py)
-    ("index", "*.partial"),  # the index stamp or vocabulary being written
-    ("backups", "*.partial"),  # a backup being made
-    ("originals", ".*.partial"),  # an imported file being kept (store.originals)
-    ("team-files", ".*.partial"),  # a shared document's file being kept (store.team_files)
+    *[(folder, "*.partial") for folder in (".", "index", "backups", "originals", "team-files")],
     (".", ".team-import-*"),  # a shared document being imported (team.documents)
 ]
 

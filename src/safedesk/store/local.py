@@ -7,6 +7,7 @@ damaged database is moved aside, never overwritten), and brings the schema up to
     store.user          bookmarks, local examples and the trash (`UserData`)
     store.collections   collections and their items (`Collections`)
     store.team          the team library's local half: sharing, conflicts, sync steps (`TeamStore`)
+    store.sessions      session plans, agenda steps, records of sessions and actions (`Sessions`)
 
 Everything above `store/` goes through these; no SQL is written anywhere else.
 """
@@ -22,13 +23,16 @@ from safedesk.errors import ReadOnlyLibraryError
 from safedesk.store import backups, database, recovery
 from safedesk.store.collections import Collections
 from safedesk.store.reader import Reader
+from safedesk.store.sessions import Sessions
 from safedesk.store.team import TeamStore
+from safedesk.store.transactions import meta, set_meta
 from safedesk.store.userdata import UserData
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, float], None]
 DB_NAME = recovery.DB_NAME
+BUNDLED_REPLACED = "bundled-replaced-by-user"
 
 
 class LocalStore:
@@ -44,6 +48,7 @@ class LocalStore:
         self.user = UserData(conn)
         self.collections = Collections(conn)
         self.team = TeamStore(conn, self.data_dir)
+        self.sessions = Sessions(conn, self.collections)
 
     @classmethod
     def open(cls, folder: Path, progress: Progress | None = None) -> LocalStore:
@@ -101,6 +106,18 @@ class LocalStore:
     def index_token(self) -> str:
         """What the search index must be built from: content and local-example generations."""
         return f"{self.generation()}.{self.user.generation('examples_generation')}"
+
+    def bundled_replaced(self) -> str | None:
+        """The key of the bundled report if the user imported their own copy over it (then it is
+        never put back at start-up)."""
+        return meta(self.conn, BUNDLED_REPLACED)
+
+    def mark_bundled_replaced(self, key: str | None) -> None:
+        set_meta(self.conn, BUNDLED_REPLACED, key)
+
+    def data_version(self) -> int:
+        """Changes whenever another connection (another process) commits to the database."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
 
     # -- backups ---------------------------------------------------------------------------------
     def backup(self, reason: str) -> Path:

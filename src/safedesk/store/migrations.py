@@ -12,11 +12,11 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 from safedesk.errors import LibraryError
+from safedesk.fileio import temporary_beside
 from safedesk.store.backups import backup, copy_database, has_user_data
 from safedesk.store.database import (
     KNOWN_REVISIONS,
@@ -27,7 +27,6 @@ from safedesk.store.database import (
 )
 
 log = logging.getLogger(__name__)
-WORK_PREFIX = ".migrating-"  # the copy being migrated (store/leftovers.py knows the pattern)
 
 
 def migrate(db_path: Path, backups_dir: Path) -> None:
@@ -94,9 +93,7 @@ def upgrade(db_path: Path, revision: str = "head") -> None:
 
 
 def _work_file(db_path: Path) -> Path:
-    fd, name = tempfile.mkstemp(prefix=WORK_PREFIX, suffix=".sqlite3", dir=db_path.parent)
-    os.close(fd)
-    return Path(name)
+    return temporary_beside(db_path)  # `.library.sqlite3.<random>.partial`: doctor finds it
 
 
 def _has_tables(conn: sqlite3.Connection) -> bool:

@@ -115,6 +115,11 @@ class Reader:
             self.conn.execute("SELECT 1 FROM report WHERE key = ?", (key,)).fetchone() is not None
         )
 
+    def is_bundled(self, key: str) -> bool:
+        """True if the report `key` came from the file shipped with safedesk."""
+        row = self.conn.execute("SELECT bundled FROM report WHERE key = ?", (key,)).fetchone()
+        return bool(row and row[0])
+
     def bundled_digest(self, source_name: str) -> str | None:
         """The SHA-256 of the bundled report file `source_name` as last imported ("" if another
         bundled report is here instead; None if no bundled report is)."""

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 import sqlite3
 import tempfile
 from pathlib import Path
 
 from safedesk.errors import LibraryError
+from safedesk.fileio import temporary_beside
 from safedesk.store import database
 from safedesk.store.migrations import migrate, upgrade
 
@@ -166,10 +166,7 @@ def rebuild_from(source: Path, target: Path, page_size: int | None = None) -> No
 def rebuilt_copy(source: Path, folder: Path, page_size: int | None = None) -> Path:
     """`rebuild_from` into a new temporary file in `folder` (returned; the caller renames or
     removes it)."""
-    fd, name = tempfile.mkstemp(prefix=".restoring-", suffix=".sqlite3", dir=folder)
-    os.close(fd)
-    target = Path(name)
-    target.unlink()  # SQLite makes it; an empty file would keep the default page size
+    target = temporary_beside(folder / "library.sqlite3")  # empty: a new database to SQLite
     try:
         rebuild_from(source, target, page_size)
     except BaseException:

@@ -228,6 +228,8 @@ class CollectionRow(SQLModel, table=True):
     deleted_at: str | None = Field(default=None, index=True)
     shared: bool = _flag()  # shared with the team (store/outbox.py logs its changes)
     shared_by: str = _shared_by()  # the teammate's role; "" for this library's own
+    plan_length: int | None = None  # the session's target length in minutes
+    plan_start: str | None = None  # its start time, "09:30"
 
 
 class CollectionItemRow(SQLModel, table=True):
@@ -399,3 +401,73 @@ class FileShadowRow(SQLModel, table=True):
     item_uid: str = Field(primary_key=True)
     fields: dict[str, Any] = _json(dict)
     exported_at: str
+
+
+def _collection_fk(ondelete: str, nullable: bool) -> Any:
+    return Field(
+        default=None if nullable else ...,
+        sa_column=Column(
+            Integer, ForeignKey("collection.id", ondelete=ondelete), nullable=nullable, index=True
+        ),
+    )
+
+
+class SessionStepRow(SQLModel, table=True):
+    """An agenda step that is not a library item (welcome, break, activity...). Steps and items
+    share one running order: `position` counts both."""
+
+    __tablename__ = "session_step"
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(index=True)
+    collection_id: int = _collection_fk("CASCADE", nullable=False)
+    position: int
+    title: str
+    minutes: int
+    instructions: str = ""
+    created_at: str
+    updated_at: str
+    deleted_at: str | None = Field(default=None, index=True)
+
+
+class SessionRecordRow(SQLModel, table=True):
+    """A session as it was delivered; it keeps the collection's name and what was covered, so it
+    still says what happened if the collection is changed or deleted."""
+
+    __tablename__ = "session_record"
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(index=True)
+    collection_id: int | None = _collection_fk("SET NULL", nullable=True)
+    collection_uid: str
+    collection_name: str
+    held_on: str  # "2026-12-10"
+    team: str = ""
+    attendees: int | None = None
+    note: str = ""
+    covered: list[str] = _json(list)  # the running order's titles
+    created_at: str
+    updated_at: str
+    deleted_at: str | None = Field(default=None, index=True)
+
+
+class SessionActionRow(SQLModel, table=True):
+    """An action agreed in a session: what, who, by when, and when it was done."""
+
+    __tablename__ = "session_action"
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(index=True)
+    record_id: int = Field(
+        sa_column=Column(
+            Integer,
+            ForeignKey("session_record.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        )
+    )
+    position: int
+    what: str
+    who: str = ""
+    due: str | None = None  # "2027-01-15"
+    done_at: str | None = None
+    created_at: str
+    updated_at: str
+    deleted_at: str | None = Field(default=None, index=True)

@@ -214,7 +214,7 @@ def _item(here: _Here, row: dict[str, Any], me: str, applied: Applied, touched: 
         conn.execute(
             "INSERT INTO collection_item (uid, collection_id, position, key, title, text, "
             "report_key, report_title, note, prompts, minutes, created_at, updated_at, "
-            "team_position) VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "team_position) VALUES (?, ?, -1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (row["uid"], collection["id"], row["key"], row["title"], row["text"],
              row["report_key"], row["report_title"], row["note"], json.dumps(row["prompts"]),
              row["minutes"], stamp, stamp, row["position"]),

@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from safedesk.store import outbox
+from safedesk.store import outbox, running_order
 from safedesk.store.collections import free_name
 from safedesk.store.transactions import bump_counter, now, transaction
 
@@ -247,15 +247,28 @@ def adopt(
 
 
 def renumber(conn: sqlite3.Connection, collection_id: int) -> None:
-    """Number a shared collection's items in the team copy's order."""
-    rows = conn.execute(
+    """Number a shared collection's running order with its items in the team copy's order.
+
+    Agenda steps are not shared: each stays after the item it followed here (or first), so a
+    teammate's moves carry this library's steps along with their items. Items just pulled in
+    (position -1) follow no step until they have a place.
+    """
+    follows: dict[int | None, list[running_order.Entry]] = {}
+    previous: int | None = None
+    for entry in running_order.entries(conn, collection_id):
+        if entry.kind == "step":
+            follows.setdefault(previous, []).append(entry)
+        elif entry.position >= 0:
+            previous = entry.id
+    order = list(follows.get(None, []))
+    for row in conn.execute(
         "SELECT id, position FROM collection_item WHERE collection_id = ? AND deleted_at IS NULL "
         "ORDER BY team_position IS NULL, team_position, position, id",
         (collection_id,),
-    ).fetchall()
-    for n, row in enumerate(rows):
-        if row["position"] != n:
-            conn.execute("UPDATE collection_item SET position = ? WHERE id = ?", (n, row["id"]))
+    ).fetchall():
+        order.append(running_order.Entry("item", row["id"], row["position"], ""))
+        order += follows.get(row["id"], [])
+    running_order.write(conn, order)
 
 
 # -- the shadow ------------------------------------------------------------------------------------

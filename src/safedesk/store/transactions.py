@@ -5,6 +5,7 @@ Connections run with synchronous=FULL, so once a transaction commits its change 
 
 from __future__ import annotations
 
+import secrets
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -22,6 +23,20 @@ def now() -> str:
 
 def new_uid() -> str:
     return uuid.uuid4().hex
+
+
+# short ids that people read and type: no 0/o, 1/l/i to confuse
+SHORT_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+SHORT_LENGTH = 8
+
+
+def short_uid(conn: sqlite3.Connection, table: str) -> str:
+    """A new id for a row of `table` that people see (examples, steps, session records, actions):
+    8 characters (31^8, about 8.5e11 of them), unused in the table."""
+    while True:
+        uid = "".join(secrets.choice(SHORT_ALPHABET) for _ in range(SHORT_LENGTH))
+        if conn.execute(f"SELECT 1 FROM {table} WHERE uid = ?", (uid,)).fetchone() is None:
+            return uid
 
 
 @contextmanager
@@ -68,3 +83,22 @@ def bump_counter(conn: sqlite3.Connection, name: str) -> None:
 def counter(conn: sqlite3.Connection, name: str) -> int:
     row = conn.execute("SELECT value FROM library_meta WHERE name = ?", (name,)).fetchone()
     return int(row[0]) if row else 0
+
+
+def meta(conn: sqlite3.Connection, name: str) -> str | None:
+    """A value kept in `library_meta` (None if unset)."""
+    row = conn.execute("SELECT value FROM library_meta WHERE name = ?", (name,)).fetchone()
+    return str(row[0]) if row else None
+
+
+def set_meta(conn: sqlite3.Connection, name: str, value: str | None) -> None:
+    """Set (or, for None, clear) a value in `library_meta`, in its own transaction."""
+    with transaction(conn):
+        if value is None:
+            conn.execute("DELETE FROM library_meta WHERE name = ?", (name,))
+        else:
+            conn.execute(
+                "INSERT INTO library_meta (name, value) VALUES (?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+                (name, value),
+            )

@@ -12,11 +12,21 @@ import sqlite3
 from typing import Any
 
 from safedesk.errors import LibraryError, NotFoundError
-from safedesk.store import outbox
-from safedesk.store.collections import Snapshot, end_position, free_name, record_new_item
-from safedesk.store.transactions import bump_counter, counter, insert_row, new_uid, now, transaction
+from safedesk.store import outbox, running_order
+from safedesk.store.collections import Snapshot, free_name, record_new_item, record_order
+from safedesk.store.transactions import (
+    bump_counter,
+    counter,
+    insert_row,
+    new_uid,
+    now,
+    short_uid,
+    transaction,
+)
 
-TRASH_KINDS = ("bookmark", "collection", "item", "example")
+TRASH_KINDS = ("bookmark", "collection", "item", "example", "step", "session", "action")
+TRASH_TABLES = {"item": "collection_item", "step": "session_step", "session": "session_record",
+                "action": "session_action"}  # fmt: skip
 EXAMPLE_PREFIX = "my-examples/"
 __all__ = ["EXAMPLE_PREFIX", "Snapshot", "UserData", "new_uid"]
 
@@ -76,6 +86,13 @@ class UserData:
             ]
         return rows
 
+    def count_bookmarks(self) -> int:
+        return int(
+            self.conn.execute("SELECT count(*) FROM bookmark WHERE deleted_at IS NULL").fetchone()[
+                0
+            ]
+        )
+
     def bookmark_for(self, key: str) -> sqlite3.Row | None:
         row: sqlite3.Row | None = self.conn.execute(
             "SELECT * FROM bookmark WHERE key = ? AND deleted_at IS NULL", (key,)
@@ -85,8 +102,8 @@ class UserData:
     # -- local examples -----------------------------------------------------------------------
     def add_example(self, fields: dict[str, str], uid: str | None = None) -> str:
         stamp = now()
-        uid = uid or new_uid()
         with transaction(self.conn) as conn:
+            uid = uid or short_uid(conn, "example")
             insert_row(conn, "example", {
                 "uid": uid, "title": fields["title"], "theme_key": fields.get("theme_key", ""),
                 "theme_title": fields.get("theme_title", ""), "team": fields.get("team", ""),
@@ -153,6 +170,24 @@ class UserData:
             entries.append(_entry("item", r["id"], label, r))
         for r in self.conn.execute("SELECT * FROM example WHERE deleted_at IS NOT NULL"):
             entries.append(_entry("example", r["id"], f"My example: {r['title']}", r))
+        for r in self.conn.execute(
+            "SELECT s.*, c.name AS collection_name FROM session_step s "
+            "JOIN collection c ON c.id = s.collection_id "
+            "WHERE s.deleted_at IS NOT NULL AND c.deleted_at IS NULL"
+        ):
+            label = f"Step in {r['collection_name']}: {r['title']}"
+            entries.append(_entry("step", r["id"], label, r))
+        for r in self.conn.execute("SELECT * FROM session_record WHERE deleted_at IS NOT NULL"):
+            label = f"Session record: {r['held_on']} {r['collection_name']}"
+            entries.append(
+                _entry("session", r["id"], label + (f" ({r['team']})" if r["team"] else ""), r)
+            )
+        for r in self.conn.execute(
+            "SELECT a.*, r.held_on FROM session_action a "
+            "JOIN session_record r ON r.id = a.record_id "
+            "WHERE a.deleted_at IS NOT NULL AND r.deleted_at IS NULL"
+        ):
+            entries.append(_entry("action", r["id"], f"Action ({r['held_on']}): {r['what']}", r))
         return sorted(entries, key=lambda e: e["deleted_at"], reverse=True)
 
     def restore(self, trash_id: str) -> str:
@@ -160,7 +195,7 @@ class UserData:
         kind, _, raw_id = trash_id.partition(":")
         if kind not in TRASH_KINDS or not raw_id.isdigit():
             raise LibraryError(f"{trash_id!r} is not a trash id; `safedesk trash` lists them")
-        table = {"item": "collection_item"}.get(kind, kind)
+        table = TRASH_TABLES.get(kind, kind)
         row_id = int(raw_id)
         with transaction(self.conn) as conn:
             row = conn.execute(
@@ -181,30 +216,34 @@ class UserData:
                 )
             if kind == "bookmark" and self.bookmark_for(row["key"]) is not None:
                 raise LibraryError(f"{row['key']} is bookmarked again already")
-            if kind == "item":
-                end = end_position(conn, row["collection_id"])
-                conn.execute("UPDATE collection_item SET position = ? WHERE id = ?", (end, row_id))
             conn.execute(f"UPDATE {table} SET deleted_at = NULL WHERE id = ?", (row_id,))
+            if kind in ("item", "step"):  # back in its place in the running order
+                running_order.insert_at(conn, row["collection_id"], kind, row_id, row["position"])
             if kind == "item" and copied:  # back in a shared collection: a new item for the team
                 uid = conn.execute(
                     "SELECT uid FROM collection_item WHERE id = ?", (row_id,)
                 ).fetchone()[0]
                 record_new_item(conn, row["collection_id"], uid)
+                record_order(conn, row["collection_id"])  # at its old place in the team's copy too
             if kind == "example":
                 bump_counter(conn, "examples_generation")
-            label = row["title"] if "title" in row.keys() else row_id  # noqa: SIM118 (a Row)
-            return f"{kind} {label}"
+            return f"{kind} {_label(row, row_id)}"
 
     def empty_trash(self) -> int:
         with transaction(self.conn) as conn:
             count = 0
-            for table in ("bookmark", "collection_item", "example"):
+            for table in ("bookmark", "collection_item", "example", "session_step",
+                          "session_action", "session_record"):  # fmt: skip
                 count += conn.execute(f"DELETE FROM {table} WHERE deleted_at IS NOT NULL").rowcount
             doomed = [
                 r[0] for r in conn.execute("SELECT id FROM collection WHERE deleted_at IS NOT NULL")
             ]
-            for cid in doomed:
+            for cid in doomed:  # its items and steps go with it; records of its sessions stay
                 conn.execute("DELETE FROM collection_item WHERE collection_id = ?", (cid,))
+                conn.execute("DELETE FROM session_step WHERE collection_id = ?", (cid,))
+                conn.execute(
+                    "UPDATE session_record SET collection_id = NULL WHERE collection_id = ?", (cid,)
+                )
             count += conn.execute("DELETE FROM collection WHERE deleted_at IS NOT NULL").rowcount
         return count
 
@@ -263,6 +302,13 @@ def _restore_shared(conn: sqlite3.Connection, kind: str, row: sqlite3.Row) -> bo
 
 def _entry(kind: str, row_id: int, label: str, row: sqlite3.Row) -> dict[str, Any]:
     return {"id": f"{kind}:{row_id}", "kind": kind, "label": label, "deleted_at": row["deleted_at"]}
+
+
+def _label(row: sqlite3.Row, row_id: int) -> str:
+    for name in ("title", "what", "collection_name"):
+        if name in row.keys():  # noqa: SIM118 (a Row)
+            return str(row[name])
+    return str(row_id)
 
 
 def _tags(tags: list[str]) -> list[str]:

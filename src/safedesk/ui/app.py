@@ -30,6 +30,7 @@ def run(
 
     from safedesk import __version__
     from safedesk.paths import resources_dir
+    from safedesk.ui import keyboard, palette
     from safedesk.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
@@ -39,6 +40,8 @@ def run(
     app.setApplicationVersion(__version__)
     icon = resources_dir() / "icons" / "safedesk-256.png"
     if isinstance(app, QApplication):
+        palette.apply(app)  # light or dark, every text at 4.5:1 or more
+        keyboard.install(app)  # Shift+F10 opens context menus
         app.setDesktopFileName("safedesk")  # matches packaging/safedesk.desktop
         if icon.exists():
             from PySide6.QtGui import QIcon

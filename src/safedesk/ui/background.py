@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from safedesk.ui.plain import message as show
+from safedesk.ui.wording import for_the_app
 from safedesk.ui.workers import Worker
 
 log = logging.getLogger(__name__)
@@ -72,7 +73,7 @@ class Background(QObject):
         if error is not None and self._rescue(error):
             return
         log.error("%s: %s", self._failure, message)
-        show(self.window, f"{self._failure}:\n\n{message}", QMessageBox.Icon.Critical)
+        show(self.window, f"{self._failure}:\n\n{for_the_app(message)}", QMessageBox.Icon.Critical)
         self._status(f"{self._failure}.")
 
     def _close_progress(self) -> None:

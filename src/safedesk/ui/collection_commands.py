@@ -8,8 +8,10 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QObject, QPoint
-from PySide6.QtWidgets import QAbstractItemView, QInputDialog, QMenu
+from PySide6.QtWidgets import QAbstractItemView, QInputDialog, QMenu, QMessageBox
 
+from safedesk.ui.keyboard import show_menu
+from safedesk.ui.plain import message
 from safedesk.ui.result_list import KEY_ROLE, ROW_ROLE
 from safedesk.ui.sidebar import NODE_ROLE
 
@@ -33,31 +35,41 @@ class Target:
 class Entry:
     text: str
     command: str  # CollectionCommands.<command>(target); "collections": the add-to submenu
+    also: str  # the menu-bar action (actions.py) that does the same, for the keyboard
     separator_before: bool = False
 
 
-LIST_TRASH = (Entry("Restore", "restore"),)
-LIST_ITEM = (Entry("Bookmark", "bookmark"), Entry("Add to collection", "collections"))
-LIST_IN_COLLECTION = (
-    Entry("Session notes and prompts…", "edit_item_notes", separator_before=True),
-    Entry("Move up", "move_up"),
-    Entry("Move down", "move_down"),
-    Entry("Remove from collection", "remove_item"),
+# Mnemonics are unique within each menu as shown (the list's is LIST_ITEM + LIST_IN_COLLECTION).
+LIST_TRASH = (Entry("&Restore", "restore", "restore_item"),)
+LIST_ITEM = (
+    Entry("&Bookmark", "bookmark", "toggle_bookmark"),
+    Entry("Add to &collection", "collections", "add_to_collection"),
 )
-LIST_CONFLICT = (Entry("Compare versions…", "compare_versions", separator_before=True),)
+LIST_IN_COLLECTION = (
+    Entry("Session notes and &prompts…", "edit_item_notes", "item_notes", separator_before=True),
+    Entry("Move &up", "move_up", "move_up"),
+    Entry("Move do&wn", "move_down", "move_down"),
+    Entry("Re&move from collection", "remove_item", "remove_item"),
+)
+LIST_CONFLICT = (
+    Entry("Compare &versions…", "compare_versions", "compare_versions", separator_before=True),
+)
 TREE: dict[str, tuple[Entry, ...]] = {
     "collection": (
-        Entry("Rename…", "rename"),
-        Entry("Description…", "describe"),
-        Entry("Duplicate", "duplicate"),
-        Entry("Export…", "export"),
-        Entry("Delete (to the Trash)", "delete", separator_before=True),
+        Entry("&Rename…", "rename", "rename_collection"),
+        Entry("&Describe…", "describe", "describe_collection"),
+        Entry("Dup&licate", "duplicate", "duplicate_collection"),
+        Entry("&Export…", "export", "export_collection"),
+        Entry("Dele&te (to the Trash)", "delete", "delete_collection", separator_before=True),
     ),
     "collections": (
-        Entry(NEW_COLLECTION, "new_collection"),
-        Entry("Import collection…", "import_collection"),
+        Entry("&New collection…", "new_collection", "new_collection"),
+        Entry("&Import collection…", "import_collection", "import_collection"),
     ),
-    "item": (Entry("Bookmark", "bookmark"), Entry("Add to collection…", "choose_collection")),
+    "item": (
+        Entry("&Bookmark", "bookmark", "toggle_bookmark"),
+        Entry("Add to &collection…", "choose_collection", "add_to_collection"),
+    ),
 }
 TREE["theme"] = TREE["authority"] = TREE["item"]
 
@@ -92,6 +104,9 @@ class CollectionCommands(QObject):
         if not index.isValid() or self.shell.library is None:
             return
         key, kind = str(index.data(KEY_ROLE)), index.data(ROW_ROLE)
+        if kind in ("step", "session", "action"):
+            self.shell.sessions.menu(key, kind, view.viewport().mapToGlobal(pos))
+            return
         collection = self.shell.nav.selected_collection()
         entries: tuple[Entry, ...] = LIST_TRASH if kind == "trash" else LIST_ITEM
         if kind != "trash" and collection is not None:
@@ -121,13 +136,14 @@ class CollectionCommands(QObject):
                 self._add_to_menu(menu.addMenu(entry.text), target.key)
             else:
                 menu.addAction(entry.text, self._command(entry.command, target))
-        menu.exec(where)
+        show_menu(menu, where)
 
     def _add_to_menu(self, menu: QMenu, key: str) -> None:
         for c in self.library.collections():
-            menu.addAction(c.name, self._command("add_to", Target(key, c.name)))
+            text = c.name.replace("&", "&&")  # a user's name: "&" is a letter, not a mnemonic
+            menu.addAction(text, self._command("add_to", Target(key, c.name)))
         menu.addSeparator()
-        menu.addAction(NEW_COLLECTION, self._command("add_to", Target(key)))
+        menu.addAction("&New collection…", self._command("add_to", Target(key)))
 
     def _command(self, name: str, target: Target) -> partial[None]:
         return partial(self.shell.guarded, partial(getattr(self, name), target))
@@ -232,7 +248,10 @@ class CollectionCommands(QObject):
             dialog.finished.connect(lambda _result: self._show_collection(name, target.key))
 
     def _item(self, collection: str, key: str) -> CollectionItem:
-        return next(i for i in self.library.collection(collection).items if i.key == key)
+        from safedesk.views import CollectionItem
+
+        found = (i for i in self.library.collection(collection).items if i.key == key)
+        return next(found, CollectionItem(key=key, title="", note="", prompts=[]))
 
     def remove_item(self, target: Target) -> None:
         assert target.collection is not None
@@ -250,14 +269,15 @@ class CollectionCommands(QObject):
             self.shell.nav.select_node("collection", renamed)
 
     def describe(self, target: Target) -> None:
+        from safedesk.ui.collection_dialogs import DescribeDialog
+
         name = target.key
-        current = self.library.collection(name).description
-        text, ok = QInputDialog.getMultiLineText(
-            self.widget, f"Describe {name}", "What this collection is for:", current
-        )
-        if ok:
-            self.library.describe_collection(name, text)
+        dialog = DescribeDialog(name, self.library.collection(name).description, self.widget)
+        self.describe_dialog = dialog  # reachable for tests while it is open
+        if dialog.exec() == DescribeDialog.DialogCode.Accepted:
+            self.library.describe_collection(name, dialog.text())
             self.shell.nav.refresh_sidebar()
+            self._status(f"Saved the description of {name}", 4000)
 
     def duplicate(self, target: Target) -> None:
         copy = self.library.duplicate_collection(target.key).name
@@ -306,6 +326,62 @@ class CollectionCommands(QObject):
         if self.shell.library is not None:
             self.new_collection()
 
+    # -- the Collection menu: the context menus' entries, for the keyboard ------------------------
+    def _chosen_collection(self) -> Target | None:
+        """The collection selected in the sidebar; None (and a word why) if there is none."""
+        name = self.shell.nav.selected_collection()
+        if name is None or self.shell.library is None:
+            self._explain("Select a collection in the sidebar first.")
+            return None
+        return Target(name, name)
+
+    def _explain(self, text: str) -> None:
+        message(self.widget, text, QMessageBox.Icon.Information)
+
+    def on_rename_collection(self) -> None:
+        target = self._chosen_collection()
+        if target is not None:
+            self.rename(target)
+
+    def on_describe_collection(self) -> None:
+        target = self._chosen_collection()
+        if target is not None:
+            self.describe(target)
+
+    def on_duplicate_collection(self) -> None:
+        target = self._chosen_collection()
+        if target is not None:
+            self.duplicate(target)
+
+    def on_delete_collection(self) -> None:
+        target = self._chosen_collection()
+        if target is not None:
+            self.delete(target)
+
+    def on_item_notes(self) -> None:
+        target = self.current_row()
+        if target is None:
+            self._explain("Open a collection and select one of its items in the list first.")
+        elif self.shell.library is not None:
+            self.edit_item_notes(target)
+
+    def on_compare_versions(self) -> None:
+        target = self.current_row()
+        if target is None or not self._item(target.collection or "", target.key).conflicts:
+            self._explain(
+                "Open a collection and select an item marked “another version was kept” first."
+            )
+        elif self.shell.library is not None:
+            self.compare_versions(target)
+
+    def on_restore_item(self) -> None:
+        key = self.shell.list.currentIndex().data(KEY_ROLE)
+        in_trash = self.shell.list.currentIndex().data(ROW_ROLE) == "trash"
+        if not key or not in_trash or self.shell.library is None:
+            self._explain("Open the Trash in the sidebar and select what to restore first.")
+            return
+        self.restore(Target(str(key)))
+
     def on_add_to_collection(self) -> None:
         key = self.shell.notes.key
         if self.shell.library is not None and key is not None:
@@ -314,3 +390,4 @@ class CollectionCommands(QObject):
     def _show_collection(self, name: str, select: str) -> None:
         self.shell.nav.show_node("collection", name)
         self.shell.pane.select_key(select)
+        self.shell.sessions.row_changed(str(self.shell.list.currentIndex().data(ROW_ROLE)))

@@ -1,4 +1,5 @@
-"""Small forms for collections: a facilitator's note, discussion prompts and timing for an item."""
+"""Small forms for collections: a facilitator's note, discussion prompts and timing for an item;
+what a collection is for."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QSpinBox,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -56,3 +58,29 @@ class ItemNotesDialog(QDialog):
     def values(self) -> tuple[str, list[str], int | None]:
         prompts = [p.strip() for p in self.prompts.toPlainText().splitlines() if p.strip()]
         return self.note.toPlainText(), prompts, self.minutes.value() or None
+
+
+class DescribeDialog(QDialog):
+    """What a collection is for, in a few lines. The editor is named by its visible label (its
+    buddy), and Tab leaves it for the buttons."""
+
+    def __init__(self, name: str, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Describe {name}")
+        self.editor = QPlainTextEdit(text)
+        self.editor.setTabChangesFocus(True)
+        label = QLabel("&What this collection is for:")
+        label.setBuddy(self.editor)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(label)
+        layout.addWidget(self.editor)
+        layout.addWidget(buttons)
+        self.resize(480, 260)
+
+    def text(self) -> str:
+        return self.editor.toPlainText()

@@ -36,8 +36,10 @@ class ExampleDialog(QDialog):
         self.team.setAccessibleName("Team or authority")
         self.text = QPlainTextEdit(example.text if example else "")
         self.text.setAccessibleName("What the team does")
+        self.text.setTabChangesFocus(True)  # Tab leaves the field, as in every other field
         self.outcomes = QPlainTextEdit(example.outcomes if example else "")
         self.outcomes.setAccessibleName("Outcomes")
+        self.outcomes.setTabChangesFocus(True)
         note = QLabel("Your own example is marked as not from a report wherever it appears.")
         note.setWordWrap(True)
         buttons = QDialogButtonBox(

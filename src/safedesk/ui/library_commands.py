@@ -143,8 +143,10 @@ class LibraryCommands(QObject):
 
     def export_collection(self, name: str) -> None:
         assert self.shell.library is not None
+        from safedesk.ui.export.choices import slug
+
         path, _ = QFileDialog.getSaveFileName(
-            self.widget, "Export collection", f"{name}.json", "Collections (*.json)"
+            self.widget, "Export collection", f"{slug(name)}.json", "Collections (*.json)"
         )
         if path:
             self.shell.library.export_collection(name, path)
@@ -224,7 +226,8 @@ class LibraryCommands(QObject):
             else:
                 theme = getattr(item, "theme_key", None) or None
                 authority = getattr(item, "authority_key", None) or None
-                first = first or "sheet"
+                readable = item.kind in ("practice", "example")  # as a practice sheet
+                first = first or ("sheet" if readable else "seven")
         if not (collection or key):
             show(
                 self.widget,

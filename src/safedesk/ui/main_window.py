@@ -14,15 +14,14 @@ from collections.abc import Callable
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt
+from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView,
+    QApplication,
     QDockWidget,
     QMainWindow,
     QMessageBox,
     QSplitter,
-    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -36,16 +35,21 @@ from safedesk.ui.collection_commands import CollectionCommands
 from safedesk.ui.library_commands import LibraryCommands, importable_files
 from safedesk.ui.navigation import Navigator
 from safedesk.ui.note_panel import NotePanel
+from safedesk.ui.notice import install_announcer
 from safedesk.ui.plain import message as show
 from safedesk.ui.practice_map import PracticeMap
 from safedesk.ui.reading_pane import ReadingPane
 from safedesk.ui.result_list import KEY_ROLE, ROW_ROLE, ListPane
 from safedesk.ui.search_controller import SearchController
-from safedesk.ui.sidebar import SidebarModel
+from safedesk.ui.session_commands import SessionCommands
+from safedesk.ui.sidebar import SidebarModel, SidebarTree
 from safedesk.ui.team_commands import TeamCommands
 from safedesk.ui.team_sync import TeamSync
+from safedesk.ui.text_size import TextSize
+from safedesk.ui.wording import for_the_app
 
 log = logging.getLogger(__name__)
+WATCH_MS = 1000  # how often the window asks whether another process changed the library
 __all__ = ["KEY_ROLE", "ROW_ROLE", "MainWindow"]
 
 
@@ -55,12 +59,17 @@ class MainWindow(QMainWindow):
         self.data_dir = data_dir
         self.library: Library | None = None
         self.instance_server: Any = None  # set by app.run: later launches ask through it
+        self._generation = -1  # the reports' generation the window shows
         self.setWindowTitle("safedesk")
         self.setAcceptDrops(True)  # a collection file or a report dropped on the window imports
         screen = self.screen().availableGeometry()
         self.resize(min(1200, int(screen.width() * 0.9)), min(760, int(screen.height() * 0.9)))
 
         self.background = Background(self, lambda text: self.statusBar().showMessage(text))
+        self.announcer = install_announcer(self)  # status-bar messages are spoken
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        self.text_size = TextSize(app)  # Ctrl+= / Ctrl+- / Ctrl+0 scale every pane
         self.nav = Navigator(self)
         self.collections = CollectionCommands(self)
         self.commands = LibraryCommands(self)
@@ -81,6 +90,8 @@ class MainWindow(QMainWindow):
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self.collections.list_menu)
 
+        self.sessions = SessionCommands(self)  # the planner's bar over a collection; Sessions
+
         self.search = SearchController(self, self.pane, lambda: self.nav.theme_labels)
         self.search.cleared.connect(self.nav.show_current)
         self.search_box = self.search.box
@@ -90,11 +101,8 @@ class MainWindow(QMainWindow):
         self.tree_model.dropped_on_collection.connect(
             lambda name, keys: self.guarded(lambda: self.collections.add_keys(name, keys))
         )
-        self.tree = QTreeView(headerHidden=True)
+        self.tree = SidebarTree()
         self.tree.setModel(self.tree_model)
-        self.tree.setAccessibleName("Library")
-        self.tree.setDropIndicatorShown(True)
-        self.tree.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)  # drags and drops
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self.collections.tree_menu)
         self.tree.selectionModel().currentChanged.connect(self.nav.tree_changed)
@@ -104,6 +112,8 @@ class MainWindow(QMainWindow):
         self.reader.refused.connect(lambda text: self.statusBar().showMessage(text, 4000))
         self.notes = NotePanel()
         self.notes.changed.connect(self.nav.refresh_sidebar)
+        self.watch = QTimer(self, interval=WATCH_MS)  # changes made by another process
+        self.watch.timeout.connect(self._watch)
 
         self.reading = QSplitter(Qt.Orientation.Vertical)
         self.reading.addWidget(self.reader)
@@ -139,7 +149,9 @@ class MainWindow(QMainWindow):
 
     def _handler(self, name: str) -> Callable[[], None]:
         """The slot for action `name`: `on_<name>` of the window or of the part that does it."""
-        for owner in (self, self.nav, self.collections, self.commands, self.team_commands):
+        for owner in (
+            self, self.nav, self.collections, self.sessions, self.commands, self.team_commands,
+        ):  # fmt: skip
             method = getattr(owner, f"on_{name}", None)
             if method is not None:
                 return lambda: self.guarded(method)
@@ -150,7 +162,7 @@ class MainWindow(QMainWindow):
         try:
             method()
         except LibraryError as exc:
-            show(self, str(exc), QMessageBox.Icon.Warning)
+            show(self, for_the_app(str(exc)), QMessageBox.Icon.Warning)
         except Exception:
             log.exception("action failed")
             QMessageBox.critical(
@@ -165,6 +177,7 @@ class MainWindow(QMainWindow):
     def opened(self, library: Library) -> None:
         self.library = library
         self.search.attach(library)
+        self.watch.start()
         self.content_changed()
         reports = library.reports()
         if reports:
@@ -182,9 +195,35 @@ class MainWindow(QMainWindow):
 
     def content_changed(self) -> None:
         """Reports were opened, imported or restored: the sidebar, filters and map follow."""
+        if self.library is not None:
+            self._generation = self.library.generation
         self.nav.content_changed()
         if self.map_dock.isVisible() and self.library is not None:
             self.practice_map.refresh(self.library)
+
+    def _watch(self) -> None:
+        if self.library is not None and self.library.changed_elsewhere():
+            self.guarded(self.changed_elsewhere)
+
+    def changed_elsewhere(self) -> None:
+        """Another process changed the library: show what is there now. What the user is typing
+        stays; the note panel keeps both versions if they differ."""
+        if self.library is None:
+            return
+        generation = self.library.generation
+        if generation != self._generation:
+            self._generation = generation
+            self.content_changed()
+        else:
+            self.nav.refresh_sidebar()
+        node, key = self.nav.current_node()
+        if node in ("bookmarks", "collection", "examples", "trash") and not self.search.active():
+            reading = self.nav.reading_key
+            self.nav.show_node(node, key)
+            if reading:
+                self.pane.select_key(reading)
+        self.notes.reload()
+        self.nav.redraw()
 
     def is_ready(self) -> bool:
         return self.library is not None
@@ -229,13 +268,13 @@ class MainWindow(QMainWindow):
             self.notes.toggle.toggle()
 
     def on_zoom_in(self) -> None:
-        self.reader.zoom_by(1)
+        self.text_size.bigger()
 
     def on_zoom_out(self) -> None:
-        self.reader.zoom_by(-1)
+        self.text_size.smaller()
 
     def on_zoom_reset(self) -> None:
-        self.reader.zoom_reset()
+        self.text_size.normal()
 
     def on_practice_map(self) -> None:
         if self.map_dock.isVisible():
@@ -298,6 +337,7 @@ class MainWindow(QMainWindow):
                 self.pane.sorts[mode] = sort
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.watch.stop()
         self.notes.save()
         settings = QSettings()
         settings.setValue("window/geometry", self.saveGeometry())
@@ -312,4 +352,5 @@ class MainWindow(QMainWindow):
             self.library = None
         if self.instance_server is not None:
             self.instance_server.close()
+        self.text_size.restore_system()
         super().closeEvent(event)

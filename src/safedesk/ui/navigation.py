@@ -11,6 +11,7 @@ from PySide6.QtGui import QStandardItem
 
 from safedesk.errors import LibraryError
 from safedesk.ui import rows
+from safedesk.ui.item_views import expand_parents
 from safedesk.ui.result_list import KEY_ROLE
 from safedesk.ui.sidebar import NODE_ROLE
 
@@ -44,7 +45,7 @@ class Navigator(QObject):
         current = w.tree.currentIndex()
         path = (current.data(NODE_ROLE), current.data(KEY_ROLE)) if current.isValid() else None
         w.tree_model.refresh(self.library)
-        w.tree.expandToDepth(0)
+        expand_parents(w.tree)  # never a leaf: screen readers would call it expanded
         if path:
             row = self.find_node(*path)
             if row is not None:
@@ -114,6 +115,8 @@ class Navigator(QObject):
         lib, pane = self.library, self.shell.pane
         assert lib is not None
         pane.set_accept_drops(node == "collection")
+        if node != "collection":
+            self.shell.sessions.hide_bar()
         if node in ("theme", "authority", "report"):
             practices = lib.practices(**{node: key})
             pane.show_rows(f"{len(practices)} practices", [rows.practice_row(p) for p in practices])
@@ -127,12 +130,15 @@ class Navigator(QObject):
             )
         elif node == "collection":
             c = lib.collection(key)
-            pane.show_rows(
-                f"{c.name}: {len(c.items)} items", rows.collection_rows(c), filters=False
-            )
+            steps = len(c.steps) - len(c.items)
+            label = f"{c.name}: {len(c.items)} items" + (f", {steps} steps" if steps else "")
+            pane.show_rows(label, rows.collection_rows(c), filters=False)
+            self.shell.sessions.collection_shown(c)
             self.shell.statusBar().showMessage(
                 "Drag items to reorder them; drop practice here to add it", 6000
             )
+        elif node == "sessions":
+            self.shell.sessions.show_sessions()
         elif node == "examples":
             examples = lib.examples()
             pane.show_rows(
@@ -164,8 +170,12 @@ class Navigator(QObject):
         w.statusBar().showMessage(f"Practice map: {label}", 4000)
 
     def list_changed(self, key: str, row_kind: str) -> None:
+        self.shell.sessions.row_changed(row_kind)
         if row_kind == "item":
             self.open(key)
+        elif row_kind in ("step", "session", "action") and self.library is not None:
+            self.reading_key = None
+            self.shell.sessions.show_row(key, row_kind)
 
     # -- reading ----------------------------------------------------------------------------------
     def open(self, key: str, remember: bool = True) -> None:

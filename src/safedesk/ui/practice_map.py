@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from safedesk.library import Library
 from safedesk.ui.colours import mix
+from safedesk.ui.focus_ring import FocusRing
 from safedesk.ui.plain import tooltip
 
 FILTER_ROLE = Qt.ItemDataRole.UserRole + 5  # (theme key, authority key); either may be ""
@@ -42,6 +43,7 @@ class PracticeMap(QWidget):
         self.hint.setTextFormat(Qt.TextFormat.PlainText)
         self.table = QTableWidget()
         self.table.setAccessibleName("Practice map: themes by authorities")
+        self.focus_ring = FocusRing(self.table)  # visible focus even with no current cell
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)

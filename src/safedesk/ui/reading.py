@@ -6,18 +6,17 @@ Everything here is Qt-free HTML building; every piece of report or user text is 
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html import escape
+from itertools import pairwise
 from urllib.parse import quote, unquote
 
 from safedesk.errors import LibraryError
 from safedesk.library import Library
 from safedesk.render import render_html
-from safedesk.search.analysis import WORD, word_stems
+from safedesk.search.analysis import WORD
 from safedesk.search.glossary import Glossary
-from safedesk.search.querylang import FUNCTION_WORDS, OPERATORS
+from safedesk.search.highlight import Matched, spans
 from safedesk.ui.rows import hit_title
 from safedesk.views import (
     AuthorityInfo,
@@ -25,12 +24,12 @@ from safedesk.views import (
     ExampleInfo,
     Item,
     PracticeInfo,
+    SearchResult,
     ThemeInfo,
     View,
 )
 
 LINK_SCHEME = "safedesk"
-_FILTER = re.compile(r'(?i)\b(?:theme|authority|report|kind):(?:"[^"]*"?|\S*)')
 
 
 def item_link(key: str, text: str) -> str:
@@ -46,75 +45,52 @@ def key_of_link(url: str) -> str | None:
 
 @dataclass(frozen=True)
 class Emphasis:
-    """The words to mark: stems of what was searched for, and prefixes of unfinished words."""
+    """What to mark: what the search looked for, as it says itself (`SearchResult.matched`:
+    stems, prefixes of unfinished words, and phrases), so nothing re-parses the query."""
 
-    stems: frozenset[str] = frozenset()
-    prefixes: tuple[str, ...] = ()
+    matched: Matched = field(default_factory=Matched)
 
     def __bool__(self) -> bool:
-        return bool(self.stems or self.prefixes)
+        m = self.matched
+        return bool(m.stems or m.prefixes or m.phrases)
 
-    def matches(self, word: str) -> bool:
-        lower = word.lower()
-        return not word_stems(word).isdisjoint(self.stems) or (
-            bool(self.prefixes) and lower.startswith(self.prefixes)
-        )
-
-
-def emphasis_for(
-    query: str, expanded: Iterable[dict[str, str]] = (), typing: bool = True
-) -> Emphasis:
-    """What to mark for a search: its plain words (not filters, operators, function words or
-    excluded words), the acronyms it expanded, and the unfinished last word as a prefix."""
-    text = _FILTER.sub(" ", query)
-    tokens = re.findall(r'-?"[^"]*"?|\S+', text)
-    stems: set[str] = set()
-    prefixes: list[str] = []
-    finished = text.endswith((" ", '"'))
-    for n, token in enumerate(tokens):
-        if token.startswith("-") or token in OPERATORS:
-            continue
-        last = n == len(tokens) - 1
-        for word in WORD.findall(token):
-            if word.lower() in FUNCTION_WORDS:
-                continue
-            unfinished = typing and last and not finished and '"' not in token
-            if (token.endswith("*") or unfinished) and len(word) >= 3:
-                prefixes.append(word.lower())
-                continue
-            stems |= word_stems(word)
-    for used in expanded:  # the acronym itself (marking every word of its expansion is noise)
-        for word in WORD.findall(used.get("term", "")):
-            stems |= word_stems(word)
-    return Emphasis(frozenset(stems), tuple(prefixes))
+    @classmethod
+    def of(cls, result: SearchResult) -> Emphasis:
+        return cls(Matched.from_json(result.matched))
 
 
 @dataclass
 class TextMarker:
-    """Escapes running text, marking searched words and explaining acronyms (tooltips)."""
+    """Escapes running text, marking what was searched for and explaining acronyms (tooltips)."""
 
     emphasis: Emphasis = field(default_factory=Emphasis)
     glossary: Glossary | None = None
     highlight: str = "#fff2a8"  # background of a searched word (from the palette)
 
     def __call__(self, text: str) -> str:
+        marks = (
+            [(s, e) for s, e, _what in spans(text, self.emphasis.matched)] if self.emphasis else []
+        )
+        tips = [
+            (m.start(), m.end(), tip)
+            for m in WORD.finditer(text)
+            if (tip := self._explain(m.group()))
+        ]
+        cuts = sorted({0, len(text), *(x for s, e in marks for x in (s, e)),
+                       *(x for s, e, _t in tips for x in (s, e))})  # fmt: skip
         out: list[str] = []
-        pos = 0
-        for match in WORD.finditer(text):
-            word = match.group()
-            marked = bool(self.emphasis) and self.emphasis.matches(word)
-            tip = self._explain(word)
-            if not marked and not tip:
-                continue
-            out.append(escape(text[pos : match.start()]))
-            inner = escape(word)
-            if tip:
-                inner = f'<span title="{escape(tip)}">{inner}</span>'
-            if marked:
-                inner = f'<span style="background-color: {self.highlight}">{inner}</span>'
-            out.append(inner)
-            pos = match.end()
-        out.append(escape(text[pos:]))
+        mark = tip_at = 0
+        for start, end in pairwise(cuts):
+            while mark < len(marks) and marks[mark][1] <= start:
+                mark += 1
+            while tip_at < len(tips) and tips[tip_at][1] <= start:
+                tip_at += 1
+            piece = escape(text[start:end])
+            if tip_at < len(tips) and tips[tip_at][0] <= start:
+                piece = f'<span title="{escape(tips[tip_at][2])}">{piece}</span>'
+            if mark < len(marks) and marks[mark][0] <= start:
+                piece = f'<span style="background-color: {self.highlight}">{piece}</span>'
+            out.append(piece)
         return "".join(out)
 
     def _explain(self, word: str) -> str:

@@ -1,30 +1,30 @@
-"""The reading pane: one item as rich text (built by `reading.py`), its links, colours and zoom."""
+"""The reading pane: one item as rich text (built by `reading.py`), its links and colours. It is a
+`DocumentView`: a document to screen readers, with a caret and keyboard links."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QPalette, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import QTextBrowser
 
 from safedesk.library import Library
 from safedesk.ui.colours import quiet_text, search_mark
+from safedesk.ui.document_view import DocumentView
 from safedesk.ui.reading import Emphasis, TextMarker, key_of_link, reading_html
 from safedesk.views import View
 
 
-class ReadingPane(QTextBrowser):
-    """Shows an item. A click on a library link asks for that key (`open_requested`); web links
-    (http and https only) open in the browser; any other link is refused (`refused`)."""
+class ReadingPane(DocumentView):
+    """Shows an item. Following a library link (a click, Enter on a link highlighted with Tab, or
+    a screen reader's Press) asks for that key (`open_requested`); web links (http and https
+    only) open in the browser; any other link is refused (`refused`)."""
 
     open_requested = Signal(str)
     refused = Signal(str)
 
     def __init__(self) -> None:
         super().__init__()
-        self.setOpenLinks(False)  # links are followed by _follow, after a click only
         self.setAccessibleName("Reading pane")
         self.anchorClicked.connect(self._follow)
-        self.zoom = 0
         self.style_text()
 
     def show_item(
@@ -48,16 +48,6 @@ class ReadingPane(QTextBrowser):
             f"h2 {{ margin-bottom: 4px; }} .meta {{ color: {quiet}; }} p {{ line-height: 140%; }}"
             f" a {{ color: {link}; }} p.links {{ margin-top: 12px; }}"
         )
-
-    def zoom_by(self, steps: int) -> None:
-        if steps > 0:
-            self.zoomIn(steps)
-        elif steps < 0:
-            self.zoomOut(-steps)
-        self.zoom += steps
-
-    def zoom_reset(self) -> None:
-        self.zoom_by(-self.zoom)
 
     def _follow(self, url: QUrl) -> None:
         key = key_of_link(url.toString())

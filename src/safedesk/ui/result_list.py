@@ -12,28 +12,42 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractListModel,
     QByteArray,
+    QEvent,
+    QItemSelection,
     QMimeData,
     QModelIndex,
     QPersistentModelIndex,
+    QRect,
     QSize,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAbstractTextDocumentLayout, QPainter, QPalette, QTextDocument
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QFocusEvent,
+    QMouseEvent,
+    QPainter,
+    QPalette,
+    QTextDocument,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QHBoxLayout,
+    QGridLayout,
     QLabel,
     QListView,
     QStyle,
     QStyledItemDelegate,
+    QStyleOptionButton,
     QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
 
 from safedesk.ui.colours import quiet_text
+from safedesk.ui.focus_ring import FocusRing
+from safedesk.ui.item_views import announce_current_soon, follow_selection
+from safedesk.ui.notice import announce
 from safedesk.ui.plain import tooltip
 from safedesk.ui.rows import SORTS, Row, label_of, marked, passes
 
@@ -93,7 +107,7 @@ class ResultModel(QAbstractListModel):
         base = super().flags(index)
         if not index.isValid():
             return base | Qt.ItemFlag.ItemIsDropEnabled if self.accept_drops else base
-        if self.rows[index.row()].row_kind == "item":
+        if self.rows[index.row()].row_kind in ("item", "step"):
             base |= Qt.ItemFlag.ItemIsDragEnabled
         return base
 
@@ -123,15 +137,33 @@ class ResultModel(QAbstractListModel):
 
 
 class RowDelegate(QStyledItemDelegate):
-    """Title in bold, where it comes from in a quieter colour, then the snippet with matches."""
+    """Title in bold, where it comes from in a quieter colour, then the snippet with matches; a
+    row with a `button` (a collection's item or step) has it drawn at its right, and a click on
+    it announces `button_clicked` (key, row kind)."""
+
+    button_clicked = Signal(str, str)
+
+    @staticmethod
+    def _row(index: ModelIndex) -> Row | None:
+        model = index.model()
+        return model.rows[index.row()] if isinstance(model, ResultModel) else None
+
+    def button_rect(self, option: QStyleOptionViewItem, index: ModelIndex) -> QRect:
+        """Where the row's button is drawn (an empty rect if it has none)."""
+        row = self._row(index)
+        if row is None or not row.button:
+            return QRect()
+        metrics = option.fontMetrics
+        width, height = metrics.horizontalAdvance(row.button) + 18, metrics.height() + 8
+        return QRect(option.rect.right() - width - 6, option.rect.top() + 5, width, height)
 
     def _document(self, option: QStyleOptionViewItem, index: ModelIndex) -> QTextDocument:
-        model = index.model()
-        row = model.rows[index.row()] if isinstance(model, ResultModel) else None
+        row = self._row(index)
         doc = QTextDocument()
         doc.setDocumentMargin(6)
         doc.setDefaultFont(option.font)
-        doc.setTextWidth(max(120, option.rect.width()))
+        room = self.button_rect(option, index).width()
+        doc.setTextWidth(max(120, option.rect.width() - (room + 12 if room else 0)))
         if row is None:
             doc.setPlainText(str(index.data()))
             return doc
@@ -141,7 +173,7 @@ class RowDelegate(QStyledItemDelegate):
         if row.meta:
             parts.append(f"<span style='color:{quiet}'>{escape(row.meta)}</span>")
         if row.snippet:
-            parts.append(marked(row.snippet))
+            parts.append(marked(row.snippet).replace("\n", "<br>"))  # one prompt a line
         doc.setHtml("<br>".join(parts))
         return doc
 
@@ -164,13 +196,54 @@ class RowDelegate(QStyledItemDelegate):
         painter.setClipRect(option.rect.translated(-option.rect.topLeft()))
         doc.documentLayout().draw(painter, context)
         painter.restore()
+        rect = self.button_rect(option, index)
+        row = self._row(index)
+        if not rect.isEmpty() and row is not None and style is not None:
+            button = QStyleOptionButton()
+            button.rect = rect
+            button.text = row.button
+            button.state = QStyle.StateFlag.State_Enabled | QStyle.StateFlag.State_Raised
+            style.drawControl(QStyle.ControlElement.CE_PushButton, button, painter, options.widget)
+
+    def editorEvent(
+        self, event: QEvent, model: Any, option: QStyleOptionViewItem, index: ModelIndex
+    ) -> bool:
+        if event.type() == QEvent.Type.MouseButtonRelease and isinstance(event, QMouseEvent):
+            rect = self.button_rect(option, index)
+            row = self._row(index)
+            if row is not None and rect.contains(event.position().toPoint()):
+                self.button_clicked.emit(row.key, row.row_kind)
+                return True
+        return super().editorEvent(event, model, option, index)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: ModelIndex) -> QSize:
         doc = self._document(option, index)
-        return QSize(int(doc.idealWidth()), int(doc.size().height()) + 2)
+        least = self.button_rect(option, index).height() + 10
+        return QSize(int(doc.idealWidth()), max(int(doc.size().height()) + 2, least))
 
 
 FACETS = (("theme", "All themes"), ("authority", "All authorities"), ("kind", "All kinds"))
+# the visible label of each filter and of the sort (a combo box is named by its label's buddy
+# relation; on Linux its accessible name is always its current text). Their mnemonics are not
+# used by the menu bar.
+LABELS = {"theme": "&Theme", "authority": "&Authority", "kind": "&Kind", "sort": "&Sort by"}
+
+
+class ResultView(QListView):
+    """The list itself. Tabbing into it says which row is current; a row selected through the
+    accessibility Selection interface opens as a click opens it; a focus ring shows focus."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.focus_ring = FocusRing(self)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        announce_current_soon(self)
+
+    def selectionChanged(self, selected: QItemSelection, deselected: QItemSelection) -> None:
+        super().selectionChanged(selected, deselected)
+        follow_selection(self, selected)
 
 
 class ListPane(QWidget):
@@ -178,17 +251,19 @@ class ListPane(QWidget):
 
     current_changed = Signal(str, str)  # key, row kind
     sort_changed = Signal(str, str)  # browse or search, the sort chosen
+    button_clicked = Signal(str, str)  # the button drawn on a row: key, row kind
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.label = QLabel()
         self.label.setTextFormat(Qt.TextFormat.PlainText)
-        self.label.setWordWrap(True)
-        self.label.setAccessibleName("What the list shows")
+        self.label.setWordWrap(True)  # no accessible name: screen readers read what it shows
         self.facets: dict[str, QComboBox] = {}
-        bar = QHBoxLayout()
+        bar = QGridLayout()
         bar.setContentsMargins(0, 0, 0, 0)
-        for name, everything in FACETS:
+        bar.setColumnStretch(1, 1)
+        bar.setColumnStretch(3, 1)
+        for n, (name, everything) in enumerate(FACETS):
             box = QComboBox()
             box.setAccessibleName(f"Filter by {name}")
             box.setToolTip(f"Show only one {name}")
@@ -199,20 +274,26 @@ class ListPane(QWidget):
             box.addItem(everything, "")
             box.activated.connect(lambda _i, name=name: self._facet_chosen(name))
             self.facets[name] = box
-            bar.addWidget(box, 1)
+            self._add_labelled(bar, n, LABELS[name], box)
         self.sort = QComboBox()
         self.sort.setAccessibleName("Sort by")
         self.sort.setToolTip("Sort the list")
+        self.sort.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.sort.setMinimumContentsLength(8)
         self.sort.addItems(list(SORTS))
         self.sort.activated.connect(lambda _i: self._sort_chosen())
-        bar.addWidget(self.sort)
+        self._add_labelled(bar, len(FACETS), LABELS["sort"], self.sort)
         self.filter_bar = QWidget()
         self.filter_bar.setLayout(bar)
 
         self.model = ResultModel(self)
-        self.view = QListView()
+        self.view = ResultView()
         self.view.setModel(self.model)
-        self.view.setItemDelegate(RowDelegate(self.view))
+        self.delegate = RowDelegate(self.view)
+        self.delegate.button_clicked.connect(self.button_clicked)
+        self.view.setItemDelegate(self.delegate)
         self.view.setUniformItemSizes(False)
         self.view.setWordWrap(True)
         self.view.setAccessibleName("Results")
@@ -228,11 +309,21 @@ class ListPane(QWidget):
         layout.addWidget(self.label)
         layout.addWidget(self.filter_bar)
         layout.addWidget(self.view, 1)
+        self._layout = layout
         self._rows: list[Row] = []
         self._label = ""
         self._mode = "browse"
         self._chosen: dict[str, str] = {name: "" for name, _ in FACETS}
         self.sorts = {"browse": "Box number", "search": "Relevance"}  # the user's choice for each
+
+    @staticmethod
+    def _add_labelled(grid: QGridLayout, n: int, text: str, box: QComboBox) -> None:
+        """Two label-and-box pairs a row: the label names the box for screen readers too."""
+        label = QLabel(text)
+        label.setBuddy(box)
+        row, column = divmod(n, 2)
+        grid.addWidget(label, row, column * 2)
+        grid.addWidget(box, row, column * 2 + 1)
 
     # -- filling ----------------------------------------------------------------------------
     def show_rows(
@@ -250,6 +341,10 @@ class ListPane(QWidget):
                 self._chosen[name] = ""
         self._apply()
 
+    def add_header(self, widget: QWidget) -> None:
+        """A bar shown between the label and the list (the session planner)."""
+        self._layout.insertWidget(1, widget)
+
     def set_accept_drops(self, accept: bool) -> None:
         """Whether rows dropped here are announced (the view always takes the drag; the model
         refuses it unless this is on)."""
@@ -258,6 +353,7 @@ class ListPane(QWidget):
     def _facet_chosen(self, name: str) -> None:
         self._chosen[name] = self.facets[name].currentData() or ""
         self._apply()
+        announce(self, self.label.text())
 
     def _sort_chosen(self) -> None:
         self.sorts[self._mode] = self.sort.currentText()

@@ -36,8 +36,9 @@ class Row:
     authority: str = ""
     authority_label: str = ""
     number: int | None = None
-    row_kind: str = "item"  # "trash" rows are restored, not opened
+    row_kind: str = "item"  # item; step (an agenda step); trash; session; action
     order: int = 0  # the order the rows came in (relevance, or the collection's order)
+    button: str = ""  # a control drawn on the row ("Edit…"): what clicking it does
 
     @property
     def text(self) -> str:
@@ -76,17 +77,49 @@ def bookmark_row(b: BookmarkInfo) -> Row:
     return Row(b.key, b.title, ", ".join(b.tags), b.note[:160])
 
 
+EDIT_ITEM = "Notes, prompts, time…"
+EDIT_STEP = "Edit step…"
+
+
 def collection_rows(c: CollectionInfo) -> list[Row]:
-    """A collection's items in its order, numbered, with timing, note and prompts."""
+    """A collection's running order: items (with where they come from) and agenda steps,
+    numbered, with their clock time, minutes, note or instructions, and prompts. Each row has a
+    button for its form."""
+    items = {i.key: i for i in c.items}
     rows = []
-    for n, i in enumerate(c.items, start=1):
+    for e in c.steps:
+        at = f"{e.starts_at}  " if e.starts_at else ""
+        minutes = f"{e.minutes} min" if e.minutes is not None else "no time set"
+        if e.kind == "step":
+            meta = " · ".join(x for x in ("Agenda step", minutes, e.instructions[:120]) if x)
+            rows.append(Row(
+                e.ref, f"{at}{e.position}. {e.title}", meta, kind="step", row_kind="step",
+                button=EDIT_STEP,
+            ))  # fmt: skip
+            continue
+        item = items[e.ref]
+        where = item.context if item.kind == "practice" or not item.linked else ""
         conflict = (
-            "⚠ another version was kept (right-click: Compare versions)" if i.conflicts else ""
+            "⚠ another version was kept (right-click: Compare versions)" if item.conflicts else ""
         )
-        parts = (f"{i.minutes} min" if i.minutes else "", i.note[:120], conflict)
-        meta = " · ".join(x for x in parts if x)
-        rows.append(Row(i.key, f"{n}. {i.title}", meta, "\n".join(f"? {p}" for p in i.prompts)))
+        meta = " · ".join(x for x in (where, minutes, item.note[:120], conflict) if x)
+        prompts = "\n".join(f"? {p}" for p in item.prompts)
+        rows.append(Row(
+            e.ref, f"{at}{e.position}. {e.title}", meta, prompts, kind=item.kind or "practice",
+            button=EDIT_ITEM,
+        ))  # fmt: skip
     return rows
+
+
+def plan_status(c: CollectionInfo) -> str:
+    """ "Total 95 of 90 min (5 over) · 09:30–11:05" for the planner's bar."""
+    if c.length:
+        over = c.over_by or 0
+        state = f" ({over} over)" if over > 0 else f" ({-over} to spare)" if over < 0 else ""
+        total = f"Total {c.total_minutes} of {c.length} min{state}"
+    else:
+        total = f"Total {c.total_minutes} min"
+    return total + (f" · {c.start}–{c.ends_at}" if c.start and c.ends_at else "")
 
 
 def example_row(e: ExampleInfo) -> Row:

@@ -1,5 +1,8 @@
 """The search box: typing searches as you type (debounced, on a background thread, newest text
-only), Enter runs the full search; results fill the list pane and notes appear under the box."""
+only), Enter runs the full search; results fill the list pane and notes appear under the box.
+
+From the keyboard, Down takes the user into the results, and so does Enter once the full search
+has arrived. The count and the notes are said to screen-reader users when typing pauses."""
 
 from __future__ import annotations
 
@@ -8,12 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QLineEdit
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QLabel, QLineEdit, QToolButton
 
 from safedesk.library import Library
 from safedesk.search.typeahead import LatestOnly
-from safedesk.ui.reading import Emphasis, emphasis_for
+from safedesk.ui.notice import announce
+from safedesk.ui.reading import Emphasis
 from safedesk.ui.result_list import ListPane
 from safedesk.ui.rows import hit_row
 from safedesk.views import SearchResult
@@ -21,6 +26,7 @@ from safedesk.views import SearchResult
 log = logging.getLogger(__name__)
 SEARCH_DELAY_MS = 150
 SEARCH_LIMIT = 200  # hits fetched per search; the filters and their counts work over these
+ANNOUNCE_DELAY_MS = 700  # the result count is said once typing has paused this long
 
 
 @dataclass(frozen=True)
@@ -64,14 +70,22 @@ class SearchController(QObject):
         self.box = QLineEdit(placeholderText="Search practice, findings and case studies  (Ctrl+K)")
         self.box.setClearButtonEnabled(True)
         self.box.setAccessibleName("Search")
+        for button in self.box.findChildren(QToolButton):  # the clear button has no name
+            button.setAccessibleName("Clear the search")
+            button.setToolTip("Clear the search")
+        self.box.installEventFilter(self)  # Down: into the results
         self.timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self.timer.timeout.connect(self.run)
         self.box.textChanged.connect(lambda _text: self.timer.start())
-        self.box.returnPressed.connect(lambda: self.run(typing=False))
-        self.hint = QLabel()
+        self.box.returnPressed.connect(self._enter)
+        self._enter_serial = -1  # the full search whose results Enter moves into
+        self.hint = QLabel()  # no accessible name: screen readers read what it shows
         self.hint.setTextFormat(Qt.TextFormat.PlainText)
-        self.hint.setAccessibleName("Search notes")
+        self.hint.setWordWrap(True)
         self.hint.setVisible(False)
+        self._summary = ""
+        self._announce = QTimer(self, singleShot=True, interval=ANNOUNCE_DELAY_MS)
+        self._announce.timeout.connect(lambda: announce(self.box, self._summary))
 
     def attach(self, library: Library) -> None:
         self.library = library
@@ -96,6 +110,33 @@ class SearchController(QObject):
     def focus(self) -> None:
         self.box.setFocus()
         self.box.selectAll()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.box
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Down
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+        ):
+            self.into_results()
+            return True
+        return False
+
+    def into_results(self) -> None:
+        """Move focus to the list, on its current row (the first if none is current)."""
+        self._enter_serial = -1
+        view = self.pane.view
+        if self.pane.model.rowCount() == 0:
+            return
+        if not view.currentIndex().isValid():
+            view.setCurrentIndex(self.pane.model.index(0))
+        view.setFocus(Qt.FocusReason.TabFocusReason)
+
+    def _enter(self) -> None:
+        """Enter: the full search; focus moves into its results when they arrive."""
+        self.run(typing=False)
+        self._enter_serial = self.serial if self.active() else -1
 
     def run(self, typing: bool = True) -> None:
         """Hand the text to the search thread; only the newest text's results are ever shown."""
@@ -129,14 +170,23 @@ class SearchController(QObject):
             return  # the text has changed since: a newer search is on its way
         if isinstance(result, str):
             self.pane.show_rows(result, [], filters=False)
+            self._say(result)
             return
-        self.emphasis = emphasis_for(request.text, result.expanded, typing=request.typing)
+        self.emphasis = Emphasis.of(result)  # what the search says it matched
         labels = self._theme_labels()
         rows = [hit_row(h, labels) for h in result.hits]
         shown = f"top {len(rows)} of " if result.total > len(rows) else ""
         label = f"{shown}{result.total} results" + (f" ({result.note})" if result.note else "")
         self.pane.show_rows(label, rows, relevance=True)
         self.show_hints(result)
+        self._say(". ".join(x for x in (self.pane.label.text(), self.hint.text()) if x))
+        if request.serial == self._enter_serial and self.box.hasFocus():
+            self.into_results()
+
+    def _say(self, summary: str) -> None:
+        """Say the result count (and the notes) once typing pauses; a newer one replaces it."""
+        self._summary = summary
+        self._announce.start()
 
     def show_hints(self, result: SearchResult | None) -> None:
         hints = []

@@ -4,7 +4,7 @@ of each other. They depend on these protocols, not on `MainWindow`, which satisf
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtWidgets import QListView, QStatusBar, QTreeView, QWidget
 
@@ -16,6 +16,10 @@ from safedesk.ui.reading_pane import ReadingPane
 from safedesk.ui.result_list import ListPane
 from safedesk.ui.search_controller import SearchController
 from safedesk.ui.sidebar import SidebarModel
+
+if TYPE_CHECKING:
+    from safedesk.ui.collection_commands import CollectionCommands
+    from safedesk.ui.session_commands import SessionCommands
 
 
 class Navigation(Protocol):
@@ -81,6 +85,12 @@ class Shell(Protocol):
 
     @property
     def commands(self) -> FileCommands: ...
+
+    @property
+    def collections(self) -> CollectionCommands: ...
+
+    @property
+    def sessions(self) -> SessionCommands: ...
 
     def window(self) -> QWidget: ...
 

@@ -5,10 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QMimeData, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtCore import (
+    QItemSelection,
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QFocusEvent, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QAbstractItemView, QTreeView, QWidget
 
 from safedesk.library import Library
+from safedesk.ui.focus_ring import FocusRing
+from safedesk.ui.item_views import announce_current_soon, follow_selection
 from safedesk.ui.plain import tooltip
 from safedesk.ui.result_list import KEY_ROLE, KEYS_MIME, keys_mime, keys_of
 
@@ -90,8 +100,7 @@ class SidebarModel(QStandardItemModel):
             for group in (themes, authorities, factors, barriers, findings):
                 root.appendRow(group)
             self.appendRow(root)
-        marks = library.bookmarks()
-        self.appendRow(_node(f"My bookmarks ({len(marks)})", "bookmarks"))
+        self.appendRow(_node(f"My bookmarks ({library.bookmark_count()})", "bookmarks"))
         collections = _node("Collections", "collections")
         for c in library.collections():
             shared = f" · shared by {c.shared_by}" if c.shared else ""
@@ -100,6 +109,32 @@ class SidebarModel(QStandardItemModel):
                 _node(f"{c.name} ({len(c.items)}){shared}", "collection", c.name, tip or c.name)
             )
         self.appendRow(collections)
+        records = library.sessions()
+        overdue = sum(1 for a in library.actions(open_only=True) if a.status == "overdue")
+        label = f"Sessions ({len(records)}" + (f" · {overdue} overdue)" if overdue else ")")
+        self.appendRow(_node(label, "sessions", tip="Sessions delivered and their actions"))
         examples = library.examples()
         self.appendRow(_node(f"My examples ({len(examples)})", "examples"))
         self.appendRow(_node(f"Trash ({len(library.trash())})", "trash"))
+
+
+class SidebarTree(QTreeView):
+    """The sidebar's view. Tabbing into it says which node is current; a node selected through
+    the accessibility Selection interface opens as a click opens it; a focus ring shows it has
+    focus even when no node is current."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setHeaderHidden(True)
+        self.setAccessibleName("Library")
+        self.setDropIndicatorShown(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)  # drags and drops
+        self.focus_ring = FocusRing(self)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)  # makes a node current if none is (not for a click)
+        announce_current_soon(self)
+
+    def selectionChanged(self, selected: QItemSelection, deselected: QItemSelection) -> None:
+        super().selectionChanged(selected, deselected)
+        follow_selection(self, selected)

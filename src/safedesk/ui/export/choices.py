@@ -12,7 +12,7 @@ from safedesk.briefing.request import KIND_NAMES, BriefRequest
 from safedesk.errors import LibraryError
 from safedesk.interfaces import Source
 from safedesk.userlib import title_of
-from safedesk.views import AuthorityInfo, PracticeInfo, ThemeInfo
+from safedesk.views import AuthorityInfo, ExampleInfo, PracticeInfo, ThemeInfo
 
 # kind -> the radio button's label, with its mnemonic
 KIND_LABELS = {
@@ -21,18 +21,24 @@ KIND_LABELS = {
     "authority": "&Authority profile",
     "pack": "Session pac&k",
     "handout": "&Handout",
+    "seven": "&7-minute briefing",
 }
 PAPER_LABELS = {"a4": "A4 (210 × 297 mm)", "letter": "US Letter (8.5 × 11 in)"}
-NAME_SUFFIX = {"authority": "-profile", "pack": "-session-pack", "handout": "-handout"}
+FORMAT_LABELS = {"pdf": "PDF", "docx": "Word (.docx), to edit"}
+NAME_SUFFIX = {
+    "authority": "-profile", "pack": "-session-pack", "handout": "-handout",
+    "seven": "-7-minute-briefing",
+}  # fmt: skip
+SEVEN_MINUTE_KINDS = ("practice", "theme", "finding", "section", "document-section", "example")
 
 
 @dataclass(frozen=True)
 class ExportTargets:
     """What the user has in front of them; each one set offers its kinds of PDF.
 
-    `key`: the item being read (a practice sheet); `theme` / `authority`: a theme or authority key
-    (a theme brief / authority profile); `collection`: a collection name (a session pack and a
-    participant handout).
+    `key`: the item being read (a practice sheet, if it is a practice or one's own example);
+    `theme` / `authority`: a theme or authority key (a theme brief / authority profile);
+    `collection`: a collection name (a session pack and a participant handout).
     """
 
     key: str | None = None
@@ -49,6 +55,7 @@ class Offer:
     target: str
     title: str  # e.g. "Box 3: Restructuring of social care teams…"
     detail: str = ""  # e.g. "London borough" or "4 items"
+    on_theme: bool = False  # a 7-minute briefing: `target` is a theme (else a key)
 
     @property
     def name(self) -> str:
@@ -57,6 +64,12 @@ class Offer:
 
     def request(self, paper: str, notes_space: bool) -> BriefRequest:
         """The briefing this offer makes on `paper` (space for notes only on a sheet)."""
+        if self.kind == "seven":
+            theme = self.target if self.on_theme else None
+            return BriefRequest(
+                key=None if theme else self.target, theme=theme, seven_minute=True, paper=paper,
+                notes_space=False,
+            )  # fmt: skip
         if self.kind == "sheet":
             return BriefRequest(key=self.target, paper=paper, notes_space=notes_space)
         if self.kind in ("pack", "handout"):
@@ -68,20 +81,24 @@ class Offer:
             return BriefRequest(theme=self.target, paper=paper, notes_space=False)
         return BriefRequest(authority=self.target, paper=paper, notes_space=False)
 
-    def suggested_name(self) -> str:
-        return slug(self.title) + NAME_SUFFIX.get(self.kind, "") + ".pdf"
+    def suggested_name(self, file_format: str = "pdf") -> str:
+        return slug(self.title) + NAME_SUFFIX.get(self.kind, "") + f".{file_format}"
 
 
 def offers_for(library: Source, targets: ExportTargets) -> list[Offer]:
     """The kinds of PDF that fit `targets`, in the order they are offered."""
     offers: list[Offer] = []
-    if targets.key:
-        item = _lookup(library, targets.key)
-        if isinstance(item, PracticeInfo):
-            title, detail = f"Box {item.number}: {item.title}", item.authority
-        else:
-            title, detail = title_of(item, targets.key), ""
-        offers.append(Offer("sheet", targets.key, title, detail))
+    seven: Offer | None = None
+    item = _lookup(library, targets.key) if targets.key else None
+    if targets.key and isinstance(item, PracticeInfo):
+        title = f"Box {item.number}: {item.title}"
+        offers.append(Offer("sheet", targets.key, title, item.authority))
+    elif targets.key and isinstance(item, ExampleInfo):  # a sheet is made for these two only
+        offers.append(Offer("sheet", targets.key, title_of(item, targets.key)))
+    kind = str(getattr(item, "kind", ""))
+    if targets.key and kind in SEVEN_MINUTE_KINDS:
+        title = offers[0].title if offers else title_of(item, targets.key)
+        seven = Offer("seven", targets.key, title, "one page for a team meeting")
     if targets.theme:
         theme = _lookup(library, targets.theme)
         if isinstance(theme, ThemeInfo):
@@ -90,6 +107,8 @@ def offers_for(library: Source, targets: ExportTargets) -> list[Offer]:
         else:
             title, detail = title_of(theme, targets.theme), ""
         offers.append(Offer("theme", targets.theme, title, detail))
+        if seven is None and isinstance(theme, ThemeInfo):
+            seven = Offer("seven", targets.theme, title, "one page for a team meeting", True)
     if targets.authority:
         authority = _lookup(library, targets.authority)
         if isinstance(authority, AuthorityInfo):
@@ -106,6 +125,8 @@ def offers_for(library: Source, targets: ExportTargets) -> list[Offer]:
             detail = ""
         offers.append(Offer("pack", name, name, detail + " · with your facilitator's notes"))
         offers.append(Offer("handout", name, name, detail + " · without your notes"))
+    if seven is not None:
+        offers.append(seven)
     return offers
 
 

@@ -12,11 +12,23 @@ from __future__ import annotations
 import logging
 import shutil
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from itertools import pairwise
 from pathlib import Path
+from typing import TypeVar
 
-from PySide6.QtCore import QLocale, QMargins, QPointF, QSettings, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QLocale,
+    QMargins,
+    QPointF,
+    QSettings,
+    QStandardPaths,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QCloseEvent, QKeySequence, QPalette
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -38,6 +50,7 @@ from PySide6.QtWidgets import (
     QProgressDialog,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QStackedWidget,
     QStyle,
     QVBoxLayout,
@@ -49,6 +62,7 @@ from safedesk.errors import LibraryError
 from safedesk.fileio import write_atomically
 from safedesk.library import Library
 from safedesk.ui.export.choices import (
+    FORMAT_LABELS,
     KIND_LABELS,
     PAPER_LABELS,
     ExportTargets,
@@ -58,11 +72,15 @@ from safedesk.ui.export.choices import (
 )
 from safedesk.ui.export.preview import PreviewRenderer
 from safedesk.ui.export.printing import make_printer, pages_to_print, print_document
+from safedesk.ui.focus_ring import FocusRing
+from safedesk.ui.notice import Notice
 from safedesk.ui.plain import message
+from safedesk.ui.wording import for_the_app
 
 log = logging.getLogger(__name__)
 __all__ = ["ExportDialog", "ExportTargets", "default_paper", "print_now", "slug"]
 
+Label = TypeVar("Label", bound=QLabel)
 PREVIEW_DELAY_MS = 250  # debounce: a burst of changes makes one render
 LETTER_TERRITORIES = {QLocale.Country.UnitedStates, QLocale.Country.Canada}
 
@@ -74,8 +92,19 @@ def default_paper(locale: QLocale | None = None) -> str:
 
 
 def _plain_label(text: str = "", muted: bool = False) -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)  # user text is never rich text
+    """A label of plain text (user text is never rich text), with no accessible name of its own:
+    a screen reader reads what it shows. `muted`: the quieter colour (4.5:1 on the dialog's
+    background in the app's palettes)."""
+    return _plain(QLabel(text), muted)
+
+
+def _notice(muted: bool = False) -> Notice:
+    """A plain label whose new texts are said to screen-reader users (`say`)."""
+    return _plain(Notice(), muted)
+
+
+def _plain(label: Label, muted: bool) -> Label:
+    label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(True)
     if muted:
         label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -142,7 +171,6 @@ class ExportDialog(QDialog):
     # -- building -----------------------------------------------------------------------------
     def _build_options(self, settings: QSettings) -> QWidget:
         panel = QWidget()
-        panel.setFixedWidth(310)
         layout = QVBoxLayout(panel)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(14)
@@ -163,14 +191,12 @@ class ExportDialog(QDialog):
             self.kind_buttons[offer.kind] = button
             title = _plain_label(offer.title)
             title.setContentsMargins(indent, 0, 0, 0)
-            title.setAccessibleName(f"{name}: title")
             rows.addSpacing(6 if n else 0)
             rows.addWidget(button)
             rows.addWidget(title)
             if offer.detail:
                 detail = _plain_label(offer.detail, muted=True)
                 detail.setContentsMargins(indent, 0, 0, 0)
-                detail.setAccessibleName(f"{name}: details")
                 rows.addWidget(detail)
         if not self.offers:
             rows.addWidget(_plain_label(
@@ -199,19 +225,50 @@ class ExportDialog(QDialog):
         self.notes_space.setChecked(settings.value("export/notes", "true") != "false")
         self.notes_space.toggled.connect(self._notes_changed)
         form.addRow(self.notes_space)
+        self.file_format = QComboBox()
+        self.file_format.setAccessibleName("Save as")
+        self.file_format.setToolTip("Word makes an editable copy with the same content")
+        for key, text in FORMAT_LABELS.items():
+            self.file_format.addItem(text, key)
+        chosen = str(settings.value("export/format", "pdf") or "pdf")
+        self.file_format.setCurrentIndex(max(0, self.file_format.findData(chosen)))
+        self.file_format.currentIndexChanged.connect(
+            lambda _i: QSettings().setValue("export/format", self.chosen_format())
+        )
+        format_label = QLabel("Save &as")
+        format_label.setBuddy(self.file_format)
+        form.addRow(format_label, self.file_format)
         layout.addWidget(page)
 
         layout.addStretch(1)
-        self.status = _plain_label(muted=False)
-        self.status.setAccessibleName("Export status")
+        self.status = _notice()  # "Saved 2 pages to …"
+        self.status.hide()  # until there is something to say
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.status)
         hint = _plain_label(
             "The preview is the PDF itself: what you see is what is saved and printed.", muted=True
         )
-        hint.setAccessibleName("About the preview")
+        hint.setAccessibleDescription("About the preview")
         layout.addWidget(hint)
-        return panel
+        # a column as wide as some 44 characters of the current text size (Ctrl+= zooms it);
+        # a column taller than the dialog scrolls rather than squeezing its labels
+        self.options = QScrollArea()
+        self.options.setWidget(panel)
+        self.options.setWidgetResizable(True)
+        self.options.setFrameShape(QFrame.Shape.NoFrame)
+        self.options.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.options.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._fit_options()
+        return self.options
+
+    def _fit_options(self) -> None:
+        scrollbar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        self.options.setFixedWidth(self.fontMetrics().horizontalAdvance("x" * 44) + scrollbar)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "options"):
+            self._fit_options()
+        super().changeEvent(event)
 
     def _build_preview(self) -> QWidget:
         panel = QWidget()
@@ -223,10 +280,8 @@ class ExportDialog(QDialog):
         font = heading.font()
         font.setBold(True)
         heading.setFont(font)
-        self.page_count = _plain_label()
+        self.page_count = _notice(muted=True)  # said when a preview is ready
         self.page_count.setWordWrap(False)
-        self.page_count.setAccessibleName("Pages")
-        self.page_count.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)  # indeterminate
         self.busy.setTextVisible(False)
@@ -248,9 +303,9 @@ class ExportDialog(QDialog):
         self.view.setDocumentMargins(QMargins(18, 18, 18, 18))
         self.view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.view.setFrameShape(QFrame.Shape.StyledPanel)
-        self.message = _plain_label()
+        self.focus_ring = FocusRing(self.view)  # a visible focus indicator on the preview
+        self.message = _notice()
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.message.setAccessibleName("Preview message")
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message.setContentsMargins(40, 40, 40, 40)
         self.message.setFrameShape(QFrame.Shape.StyledPanel)
@@ -284,7 +339,12 @@ class ExportDialog(QDialog):
         return box
 
     def _set_tab_order(self) -> None:
-        chain: list[QWidget] = [*self.kind_buttons.values(), self.paper, self.notes_space]
+        chain: list[QWidget] = [
+            *self.kind_buttons.values(),
+            self.paper,
+            self.notes_space,
+            self.file_format,
+        ]
         chain += [self.view, self.save_button, self.print_button, self.close_button]
         for first, second in pairwise(chain):
             QWidget.setTabOrder(first, second)
@@ -382,7 +442,7 @@ class ExportDialog(QDialog):
         self._shown, self._shown_path = choice, path
         pages = self.document.pageCount()
         paper = PAPER_LABELS[choice.paper].split(" (")[0]
-        self.page_count.setText(f"{pages} page{'' if pages == 1 else 's'} · {paper}")
+        self.page_count.say(f"{pages} page{'' if pages == 1 else 's'} · {paper}")
         self.stack.setCurrentWidget(self.view)
         self.view.pageNavigator().jump(0, QPointF(), 0)
         self._set_busy(False)
@@ -393,6 +453,7 @@ class ExportDialog(QDialog):
             action()
 
     def _fail(self, choice: BriefRequest, message: str) -> None:
+        message = for_the_app(message)
         self._shown, self._shown_path = None, None
         self.document.close()
         self.page_count.setText("")
@@ -404,8 +465,8 @@ class ExportDialog(QDialog):
             self._error(f"The PDF could not be made:\n\n{message}")
 
     def _show_message(self, text: str) -> None:
-        self.message.setText(text)
         self.stack.setCurrentWidget(self.message)
+        self.message.say(text)
 
     def _set_busy(self, busy: bool) -> None:
         self.busy.setVisible(busy)
@@ -423,28 +484,54 @@ class ExportDialog(QDialog):
         return self._shown_path if self._shown == self.current_choice() else None
 
     # -- save and print -----------------------------------------------------------------------
+    def chosen_format(self) -> str:
+        """pdf or docx: what Save writes (the preview and printing are always the PDF)."""
+        return str(self.file_format.currentData() or "pdf")
+
     def suggested_name(self) -> str:
         offer = self.offer
-        return offer.suggested_name() if offer is not None else "briefing.pdf"
+        suffix = self.chosen_format()
+        return offer.suggested_name(suffix) if offer is not None else f"briefing.{suffix}"
 
     def on_save(self) -> None:
-        """Save…: ask where, then copy the rendered PDF there (all or nothing)."""
+        """Save…: ask where, then copy the rendered PDF there, or write the Word copy (all or
+        nothing)."""
         if self.current_choice() is None:
             return
         settings = QSettings()
         folder = str(settings.value("export/folder", "") or "") or QStandardPaths.writableLocation(
             QStandardPaths.StandardLocation.DocumentsLocation
         )
+        word = self.chosen_format() == "docx"
         path, _ = QFileDialog.getSaveFileName(
-            self, "Save the PDF", str(Path(folder) / self.suggested_name()), "PDF (*.pdf)"
-        )
+            self, "Save the Word copy" if word else "Save the PDF",
+            str(Path(folder) / self.suggested_name()),
+            "Word (*.docx)" if word else "PDF (*.pdf)",
+        )  # fmt: skip
         if not path:
             return
         target = Path(path)
-        if target.suffix.lower() != ".pdf":
-            target = target.with_name(target.name + ".pdf")
+        suffix = ".docx" if word else ".pdf"
+        if target.suffix.lower() != suffix:
+            target = target.with_name(target.name + suffix)
         settings.setValue("export/folder", str(target.parent))
+        if word:
+            self.save_word(target)
+            return
         self._when_ready(partial(self.save_to, target), "Making the PDF…")
+
+    def save_word(self, target: Path) -> None:
+        """Write the current choice as an editable Word document at `target`."""
+        choice = self.current_choice()
+        if choice is None:
+            return
+        try:
+            self.library.export_brief(target, replace(choice, format="docx"))
+        except LibraryError as exc:
+            self._error(f"The Word copy could not be saved:\n\n{exc}")
+            return
+        self.status.setText(f"Saved a Word copy to {target}")
+        self.saved.emit(str(target))
 
     def save_to(self, target: Path) -> None:
         """Write the current preview's PDF to `target` atomically (it must be ready)."""
@@ -457,7 +544,7 @@ class ExportDialog(QDialog):
             self._error(f"The PDF could not be saved:\n\n{exc}")
             return
         pages = self.document.pageCount()
-        self.status.setText(f"Saved {pages} page{'' if pages == 1 else 's'} to {target}")
+        self.status.say(f"Saved {pages} page{'' if pages == 1 else 's'} to {target}")
         self.saved.emit(str(target))
 
     def on_print(self) -> None:
@@ -487,7 +574,7 @@ class ExportDialog(QDialog):
             except LibraryError as exc:
                 self._error(f"The PDF could not be printed:\n\n{exc}")
             else:
-                self.status.setText(f"Sent {pages} page{'' if pages == 1 else 's'} to the printer")
+                self.status.say(f"Sent {pages} page{'' if pages == 1 else 's'} to the printer")
         if self.close_after_print:
             self.done(QDialog.DialogCode.Accepted if accepted else QDialog.DialogCode.Rejected)
 
