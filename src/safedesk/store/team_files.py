@@ -1,18 +1,19 @@
 """Original files of shared reports and documents, kept in the library folder (``team-files/``)
 under their content hash, never under a name a teammate chose.
 
-Written to a temporary name, flushed and renamed, so a crash never leaves half a file under the
-real name (`leftovers` lists a temporary a killed process left behind).
+Written through `fileio.replace_atomically` (an exclusive temporary with an unpredictable name,
+flushed, then renamed), so a crash never leaves half a file under the real name and a planted
+link is never written through (`leftovers` lists a temporary a killed process left behind).
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 from pathlib import Path
 
 from safedesk.errors import LibraryError
+from safedesk.fileio import replace_atomically
 
 FOLDER = "team-files"
 SUFFIXES = (".pdf", ".docx", ".txt", ".md")
@@ -31,24 +32,20 @@ def keep(data_dir: Path, data: bytes, source_name: str) -> Path:
     target = folder / file_name(digest, source_name)
     if target.is_file() and target.stat().st_size == len(data):
         return target
-    partial = folder / f".{target.name}.partial"
-    try:
-        folder.mkdir(exist_ok=True)
+
+    def write(partial: Path) -> None:
         with partial.open("wb") as stream:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        partial.replace(target)
+
+    try:
+        folder.mkdir(exist_ok=True)
+        replace_atomically(target, write)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            partial.unlink(missing_ok=True)
         raise LibraryError(
             f"cannot keep a shared file in {folder}: {exc.strerror or exc}; nothing was changed"
         ) from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            partial.unlink(missing_ok=True)
-        raise
     return target
 
 
