@@ -50,8 +50,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("import", "import a report or document (.pdf, .docx, .txt, .md)")
     p.add_argument("file")
     command("reports", "list the reports and documents in the library")
-    p = command("report", "correct a report's or document's citation", json_flag=False)
-    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    p = command(
+        "report", "correct a report's or document's citation; share it with your team",
+        json_flag=False,
+    )  # fmt: skip
+    report_actions = actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     a = actions.add_parser(
         "edit", help="correct the title, authors, year or publisher its citation is made from"
     )
@@ -126,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_user.register(sub, command)
     cli_sessions.register(sub, command)
-    cli_team.register(sub, command)
+    cli_team.register(sub, command, report_actions)
     return parser
 
 
@@ -327,6 +330,8 @@ def _case_study_line(c: Any) -> str:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    if args.action != "edit":  # share, unshare: the team's
+        return _user_commands()[f"report {args.action}"](args)
     authors = None if args.authors is None else [a for a in args.authors.split(";") if a.strip()]
     with _open(args) as lib:
         detail = lib.edit_report(

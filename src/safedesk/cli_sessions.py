@@ -189,6 +189,8 @@ def collection_text(c: CollectionInfo) -> str:
     """A collection as its running order: clock times (if it has a start time), minutes, notes
     and prompts, then the total against the target and any warnings."""
     head = f"{c.name}" + (f": {c.description}" if c.description else "")
+    if getattr(c, "shared", False):
+        head += f"  (shared by {c.shared_by})"
     lines = [head]
     items = {i.key: i for i in c.items}
     for e in c.steps:

@@ -73,6 +73,10 @@ def register(sub: Any, command: Callable[..., argparse.ArgumentParser]) -> None:
     a = actions.add_parser("import", help="import a collection file")
     a.add_argument("file")
     a.add_argument("--json", action="store_true")
+    a = actions.add_parser("share", help="share a collection with your team")
+    a.add_argument("name")
+    a = actions.add_parser("unshare", help="stop sharing a collection (it stays here)")
+    a.add_argument("name")
     cli_sessions.register_collection_actions(actions)
     command("collections", "list your collections with their items")
 
@@ -98,6 +102,11 @@ def register(sub: Any, command: Callable[..., argparse.ArgumentParser]) -> None:
         a.add_argument("--json", action="store_true")
     a = actions.add_parser("remove", help="move an example to the trash")
     a.add_argument("id")
+    for name, help_text in (
+        ("share", "share an example with your team"),
+        ("unshare", "stop sharing an example (it stays here)"),
+    ):
+        actions.add_parser(name, help=help_text).add_argument("id")
     command("examples", "list your own examples")
 
     p = command("trash", "list what was deleted (and can be restored)")
@@ -157,6 +166,12 @@ def commands(open_library: Opener, emit: Emitter) -> dict[str, Handler]:
             if args.action == "remove":
                 lib.remove_example(args.id)
                 print(f"Moved the example {args.id} to the trash (`safedesk trash` to undo)")
+                return 0
+            if args.action in ("share", "unshare"):
+                shared = args.action == "share"
+                e = (lib.team.share_example if shared else lib.team.unshare_example)(args.id)
+                print(f"Shared {e.title!r} with your team (at the next sync)" if shared
+                      else f"Stopped sharing {e.title!r}; it stays in your library")  # fmt: skip
                 return 0
             fields = {
                 "title": args.title, "theme": args.theme, "team": args.team,
@@ -308,6 +323,13 @@ def _collection_action(lib: Library, args: argparse.Namespace, emit: Emitter) ->
     elif action == "import":
         result = lib.import_collection(args.file)
         return emit(args, result.to_json(), result.summary)
+    elif action == "share":
+        c = lib.team.share_collection(name)
+        print(f"Shared {c.name!r} ({len(c.items)} items) with your team (at the next sync)")
+    elif action == "unshare":
+        c = lib.team.unshare_collection(name)
+        print(f"Stopped sharing {c.name!r}; it stays in your library, teammates' copies go to "
+              "their Trash")  # fmt: skip
     return 0
 
 

@@ -7,9 +7,12 @@ service layer can import them without a circle and each can be tested over any o
 
 from __future__ import annotations
 
-from typing import Protocol
+import os
+from typing import Any, Protocol
 
+from safedesk.search.lifecycle import IndexKeeper
 from safedesk.store.collections import Snapshot
+from safedesk.store.local import LocalStore
 from safedesk.views import (
     BookmarkInfo,
     CaseStudyInfo,
@@ -18,6 +21,7 @@ from safedesk.views import (
     Item,
     PracticeInfo,
     ReportDetail,
+    ReportInfo,
     SessionRecordInfo,
     ThemeInfo,
     View,
@@ -64,3 +68,32 @@ class UserItems(Protocol):
 
 class Source(Content, UserItems, Protocol):
     """Everything a briefing or a collection file is made from."""
+
+
+class TeamHost(Protocol):
+    """What a team sync needs of the library: its store, the report importer, and the search
+    index kept in step afterwards."""
+
+    @property
+    def store(self) -> LocalStore: ...
+
+    def import_report(
+        self, path: str | os.PathLike[str], progress: Any = None, bundled: bool = False,
+        *, in_batch: bool = False,
+    ) -> Any: ...  # fmt: skip
+
+    def after_sync(self, before: str, documents: int) -> None: ...
+
+
+class SharingHost(TeamHost, Protocol):
+    """What sharing with a team (`teamlib.TeamLibrary`) needs of the library besides a sync:
+    its reports, collections and examples as people see them, and the search index."""
+
+    @property
+    def index(self) -> IndexKeeper: ...
+
+    def reports(self) -> list[ReportInfo]: ...
+
+    def collection(self, name: str) -> CollectionInfo: ...
+
+    def example(self, example_id: str) -> ExampleInfo: ...

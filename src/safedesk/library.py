@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     from safedesk.search.concepts import Thesaurus
     from safedesk.search.glossary import Glossary
     from safedesk.search.index import SearchIndex
+    from safedesk.teamlib import TeamLibrary
 
 log = logging.getLogger(__name__)
 
@@ -167,19 +168,51 @@ class Library(SessionLibraryMixin, UserLibraryMixin):
 
     # -- importing ----------------------------------------------------------------------------
     def import_report(
-        self, path: str | os.PathLike[str], progress: Progress | None = None, bundled: bool = False
+        self,
+        path: str | os.PathLike[str],
+        progress: Progress | None = None,
+        bundled: bool = False,
+        *,
+        in_batch: bool = False,
     ) -> ImportSummary:
         """Parse a report file and store it (replacing an earlier import of the same report).
 
-        All or nothing: on any error the library is exactly as it was.
+        All or nothing: on any error the library is exactly as it was. `in_batch`: one of
+        several (a team sync's documents); the index is brought up to date once after them.
         """
         from safedesk.report_import import import_report
 
-        return import_report(self.store, self.index, Path(path), progress, bundled)
+        return import_report(
+            self.store, self.index, Path(path), progress, bundled, in_batch=in_batch
+        )
 
     # -- browsing -----------------------------------------------------------------------------
     def reports(self) -> list[ReportInfo]:
-        return self.store.content.reports()
+        reports = self.store.content.reports()
+        shared = self.store.team.shared_documents()
+        if shared:
+            names = self.store.team.names()
+            for r in reports:
+                if r.key in shared:
+                    by = shared[r.key]["shared_by"]
+                    r.shared, r.shared_by = True, names.get(by, by)
+        return reports
+
+    # -- the team library ---------------------------------------------------------------------
+    @property
+    def team(self) -> TeamLibrary:
+        """Sharing with a team (a PostgreSQL team library): join, share, sync, conflicts."""
+        from safedesk.teamlib import TeamLibrary
+
+        return TeamLibrary(self)
+
+    def after_sync(self, before: str, documents: int) -> None:
+        """A team sync changed the library (the index token was `before`): local examples are
+        followed at once; imported documents leave the index to be rebuilt once, when next
+        needed (it is stale by its token)."""
+        if not documents:
+            self.index.follow(EXAMPLES_REPORT, before)
+        self._glossary = None
 
     def report_detail(self, key: str) -> ReportDetail | None:
         """A report's catalogue entry and summaries, or None if it is not in the library."""
@@ -477,7 +510,7 @@ class Library(SessionLibraryMixin, UserLibraryMixin):
 
         incoming = read_incoming(self, Path(path))  # validated whole before anything is written
         before = self.store.index_token()
-        result = self.store.collections.merge(incoming)
+        result = self.store.merge_collection(incoming)
         if result.examples_added:
             self.index.follow(EXAMPLES_REPORT, before)
         return result

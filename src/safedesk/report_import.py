@@ -103,9 +103,13 @@ def import_report(
     path: Path,
     progress: Progress | None = None,
     bundled: bool = False,
+    *,
+    in_batch: bool = False,
 ) -> ImportSummary:
     """Read the file at `path` (PDF, Word or text) and store it, replacing an earlier import of the
-    same report or document, then bring the search index up to date."""
+    same report or document, then bring the search index up to date. `in_batch`: one of several
+    imports (a team sync's shared documents): the caller backs up once before them, and the
+    index, left stale, is rebuilt once after."""
     from safedesk.corpus.reading import read_source
     from safedesk.store.importer import write_document, write_report
     from safedesk.store.originals import forget_original, keep_original, prune_originals
@@ -119,7 +123,7 @@ def import_report(
         if progress:
             progress("Already in the library", 1.0)
         return _summary(source, True, previous.original_name, unchanged=True)
-    if store.content.has_report():
+    if store.content.has_report() and not in_batch:
         try:
             store.backup("before-import")
         except (OSError, sqlite3.Error) as exc:
@@ -156,7 +160,8 @@ def import_report(
     prune_originals(store.data_dir, store.content.original_names())  # e.g. the old edition's file
     missing = [item for key, item in kept.items() if not _resolves(store, key)]
     try:
-        index.changed(source.slug, before, _part(progress, *INDEX))
+        if not in_batch:
+            index.changed(source.slug, before, _part(progress, *INDEX))
     except OSError as exc:  # the report is stored; the index is derived and rebuilt later
         raise LibraryError(
             f"imported {source.title!r}, but the search index could not be updated "

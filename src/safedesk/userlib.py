@@ -218,6 +218,8 @@ class UserLibraryMixin:
         return [self._collection_info(r) for r in self.store.collections.collections()]
 
     def _collection_info(self, row: sqlite3.Row) -> CollectionInfo:
+        names = self.store.team.names() if row["shared"] else {}
+        conflicts = self.store.team.open_conflicts("collection_item")
         items = []
         for r in self.store.collections.items(row["id"]):
             try:
@@ -232,10 +234,14 @@ class UserLibraryMixin:
                 report=r["report_key"], report_title=r["report_title"], linked=item is not None,
                 uid=r["uid"], context=where,
                 label=label_of(item, title, where) if item is not None else title,
+                updated_at=r["updated_at"] or r["created_at"],
+                conflicts=conflicts.get(r["uid"], 0),
             ))  # fmt: skip
         info = CollectionInfo(
             name=row["name"], description=row["description"], items=items, uid=row["uid"],
             created_at=row["created_at"], updated_at=row["updated_at"],
+            shared=bool(row["shared"]),
+            shared_by=names.get(row["shared_by"], row["shared_by"]) if row["shared"] else None,
         )  # fmt: skip
         return self._with_plan(row, info)
 
@@ -288,10 +294,12 @@ class UserLibraryMixin:
         row = self.store.user.example(self._example_uid(example_id))
         if row is None:
             raise NotFoundError(f"there is no example {example_id!r}; see `safedesk examples`")
-        return _example_info(row)
+        return _example_info(row, self.store.team.names() if row["shared"] else {})
 
     def examples(self) -> list[ExampleInfo]:
-        return [_example_info(r) for r in self.store.user.examples()]
+        rows = self.store.user.examples()
+        names = self.store.team.names() if any(r["shared"] for r in rows) else {}
+        return [_example_info(r, names) for r in rows]
 
     def _example_uid(self, example_id: str) -> str:
         uid = example_id.removeprefix(EXAMPLE_PREFIX)
@@ -358,12 +366,13 @@ def title_of(item: object, fallback: str) -> str:
     return str(getattr(item, "title", None) or getattr(item, "name", None) or fallback)
 
 
-def _example_info(row: sqlite3.Row) -> ExampleInfo:
+def _example_info(row: sqlite3.Row, names: dict[str, str]) -> ExampleInfo:
     return ExampleInfo(
         key=f"{EXAMPLE_PREFIX}{row['uid']}", id=row["uid"], title=row["title"],
         theme=row["theme_title"], theme_key=row["theme_key"], team=row["team"], text=row["text"],
         outcomes=row["outcomes"], origin=row["origin"], created_at=row["created_at"],
-        updated_at=row["updated_at"],
+        updated_at=row["updated_at"], shared=bool(row["shared"]),
+        shared_by=names.get(row["shared_by"], row["shared_by"]) if row["shared"] else None,
     )  # fmt: skip
 
 

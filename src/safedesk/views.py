@@ -34,6 +34,8 @@ class ReportInfo(_View):
     passages: int = 0  # a document's passages
     original: str | None = None  # the copy of the imported file kept in originals/
     corrected: list[str] = field(default_factory=list)  # citation fields the user corrected
+    shared: bool = False  # shared with the team library (with its original file)
+    shared_by: str | None = None  # the team member who shared it (their name on the team)
 
 
 @dataclass
@@ -269,6 +271,8 @@ class CollectionItem(_View):
     report_title: str = ""
     linked: bool = True  # False: the report is not in this library; the snapshot is shown
     uid: str = ""
+    updated_at: str = ""  # the last change to its note, prompts, timing or place
+    conflicts: int = 0  # conflict copies of it not yet resolved (`safedesk team conflicts`)
     context: str = ""  # where it comes from: "3.1 Leadership and management"
     label: str = ""  # how a running order names it: "Laming review · 3.1 Leadership and management"
 
@@ -299,6 +303,8 @@ class CollectionInfo(_View):
     uid: str = ""
     created_at: str = ""
     updated_at: str = ""
+    shared: bool = False  # shared with the team library
+    shared_by: str | None = None  # the team member who shared it (their name on the team)
     length: int | None = None  # the session's target length in minutes
     start: str | None = None  # its start time, "09:30"
     total_minutes: int = 0  # the running order's minutes (items without a time count 0)
@@ -354,6 +360,8 @@ class ExampleInfo(_View):
     updated_at: str = ""
     kind: str = "example"
     source: str = "My example: added by a user, not from a report"
+    shared: bool = False  # shared with the team library
+    shared_by: str | None = None  # the team member who shared it (their name on the team)
 
 
 @dataclass
@@ -368,15 +376,31 @@ class CollectionImport(_View):
     linked: int  # added items whose report is in this library (they show its current text)
     snapshots: int  # added items shown from the file's snapshot (their report is not here)
     examples_added: int
+    updated: int = 0  # items whose note, prompts or timing the newer file changed
+    removed: int = 0  # items the sender removed, moved to the Trash (unchanged here)
+    # versions kept as conflict copies: {id, kind, uid, collection, key, copy: file|here, clashed}
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    note: str = ""  # e.g. the file is not newer than the copy here
     steps_added: int = 0  # agenda steps (welcome, break...) added
     records_added: int = 0  # records of sessions delivered added
 
     def summary(self) -> str:
+        if self.note:
+            return f"{self.name}: {self.note}"
         verb = "Created" if self.created else "Updated"
         parts = [f"{verb} collection {self.name!r}"]
         if self.renamed_from:
             parts.append(f"(renamed from {self.renamed_from!r}: that name was taken)")
         parts.append(f"{self.added} items added, {self.skipped} already there")
+        if self.updated:
+            parts.append(f"{self.updated} items updated from the file")
+        if self.removed:
+            parts.append(f"{self.removed} items the sender removed moved to the Trash")
+        if self.conflicts:
+            parts.append(
+                f"{len(self.conflicts)} changed both here and in the file: the later change "
+                "was kept and the other is kept as a conflict copy"
+            )
         if self.snapshots:
             parts.append(f"{self.snapshots} shown from the file because their report is not here")
         if self.examples_added:

@@ -67,12 +67,16 @@ def test_it_opens_with_every_user_row_byte_identical(old_library: Path) -> None:
         assert notes[B + "box-6"] == "control \x01\x07\x1b[31m chars and a NUL \x00 inside"
         assert lib.collection("March session").items[3].note.startswith("<b>bold?</b>")
         assert lib.search("reflective practice").total > 0  # the bundled report was added
+        # columns added since (sharing with a team) hold their defaults: nothing is shared
+        assert not any(c.shared for c in lib.collections())
+        assert not any(e.shared for e in lib.examples())
         march = lib.collection("March session")  # a plan can be made on an old collection
         assert march.length is None and {e.kind for e in march.steps} == {"item"}
         assert len(march.steps) == len(march.items) > 4
     db = old_library / "library.sqlite3"
+    # every column the old schema had is byte-identical (newer columns are compared above)
     assert user_rows(db, columns) == expected
-    assert set(user_columns(db)) > set(columns)  # the session tables were added beside them
+    assert set(user_columns(db)) > set(columns)  # the session and team tables were added beside
 
 
 def test_an_upgrade_backs_up_first_and_keeps_every_byte(

@@ -85,8 +85,8 @@ COMMANDS = [
 ]  # fmt: skip
 # commands whose output holds no report or user text (or that are exercised another way)
 QUIET = {"import", "brief", "gui", "bookmark", "collection", "example", "restore", "backup",
-         "restore-backup", "doctor", "team", "session"}  # fmt: skip
-# (`team` needs a server: tests/team; its output goes through the same stream)
+         "restore-backup", "doctor", "team", "session", "report"}  # fmt: skip
+# (`team` and `report share` need a server: tests/team; their output goes through the same stream)
 
 
 @pytest.fixture(autouse=True)

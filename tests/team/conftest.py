@@ -8,9 +8,11 @@ are tested for real; everyone else is trusted on the socket.
 from __future__ import annotations
 
 import itertools
+import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -58,13 +60,17 @@ class Team:
     def url_for(self, role: str) -> str:
         return self.server.url(self.database, user=role)
 
+    def role_of(self, display_name: str) -> str:
+        """The PostgreSQL role of a member of this test's team called `display_name`."""
+        return f"{display_name.lower()}_{self.database}"
+
     def add(self, display_name: str, *, editor: bool = False) -> Member:
         """A new member: a login role unique to this test, in the team's member group, joined
         under `display_name`. Returns an open connection as that role (closed at the end)."""
         from safedesk.team import members
         from safedesk.team.connect import connect
 
-        role = f"{display_name.lower()}_{self.database}"
+        role = self.role_of(display_name)
         with connect(self.admin_url) as admin:
             members.add_member(admin, role, editor=editor)
         conn = connect(self.url_for(role))
@@ -121,3 +127,46 @@ def team(pg_server: PgServer, team_template: str) -> Iterator[Team]:
         member.conn.close()
     with pg_server.admin() as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def libraries(team: Team, library_template: Path, tmp_path: Path) -> Iterator[Libraries]:
+    """`libraries("Asha", editor=False, join=True)`: a member's own library (a copy of the
+    template with the bundled report) in a folder of its own, joined to `team` as a PostgreSQL
+    role of its own. Closed at the end."""
+    from safedesk.library import Library
+
+    opened: list[Library] = []
+
+    def make(name: str, *, editor: bool = False, join: bool = True) -> Library:
+        from safedesk.team import members
+        from safedesk.team.connect import connect
+
+        role = team.role_of(name)
+        with connect(team.admin_url) as admin:
+            members.add_member(admin, role, editor=editor)
+        folder = tmp_path / name
+        shutil.copytree(library_template, folder)
+        lib = Library.open(folder)
+        opened.append(lib)
+        if join:
+            lib.team.join(team.url_for(role), name)
+        return lib
+
+    yield make
+    for lib in opened:
+        lib.close()
+
+
+Libraries = Callable[..., Any]
+
+
+@pytest.fixture
+def restart(pg_server: PgServer) -> Iterator[PgServer]:
+    """The shared server, promised to be running again after the test whatever happens."""
+    yield pg_server
+    try:
+        with pg_server.admin():
+            return
+    except Exception:
+        pg_server.start()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,17 +16,6 @@ from safedesk.team.pull import pull, pull_pages
 from safedesk.team.push import PushResult, push
 from tests.team.conftest import PgServer, Team
 from tests.team.helpers import edit, item, put, row, share_collection
-
-
-@pytest.fixture
-def restart(pg_server: PgServer) -> Iterator[PgServer]:
-    """The shared server, promised to be running again after the test whatever happens."""
-    yield pg_server
-    try:
-        with pg_server.admin():
-            return
-    except Exception:
-        pg_server.start()
 
 
 def _wait_for_lock_wait(team: Team, role: str) -> None:

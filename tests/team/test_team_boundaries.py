@@ -10,7 +10,8 @@ from pathlib import Path
 TEAM_MODULES = [
     "safedesk.team.connect", "safedesk.team.schema", "safedesk.team.setup",
     "safedesk.team.members", "safedesk.team.push", "safedesk.team.pull", "safedesk.team.files",
-    "safedesk.team.records", "safedesk.team.session",
+    "safedesk.team.records", "safedesk.team.session", "safedesk.team.client",
+    "safedesk.team.documents",
 ]  # fmt: skip
 
 
@@ -35,3 +36,14 @@ def test_other_commands_never_load_the_driver(library_template: Path) -> None:
     assert "safedesk.store.reader" in loaded  # it really ran
     assert "safedesk.cli_team" in loaded  # the `team` command is registered...
     assert not {m for m in loaded if m.startswith(("psycopg", "safedesk.team"))}  # ...and idle
+
+
+def test_listing_shared_things_and_sharing_never_load_the_driver(library_template: Path) -> None:
+    """`collections --json` (with its `shared` fields) and the sharing commands are local."""
+    loaded = _loaded_after(
+        "from safedesk.cli import main\n"
+        f"main(['--data-dir', {str(library_template)!r}, 'collections', '--json'])\n"
+        f"main(['--data-dir', {str(library_template)!r}, 'team', 'status', '--json'])"
+    )
+    assert "safedesk.teamlib" in loaded  # it really ran
+    assert not {m for m in loaded if m.startswith(("psycopg", "safedesk.team."))}

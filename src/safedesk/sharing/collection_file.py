@@ -3,10 +3,11 @@
     {
       "format": "safedesk-collection",  "schema": 1,
       "exported_at": "2026-11-23T10:00:00+00:00",  "exported_by": "safedesk 0.1.0",
-      "collection": {"uid": "...", "name": "...", "description": "..."},
+      "collection": {"uid": "...", "name": "...", "description": "...", "changed_at": "..."},
       "reports": [{"key": "...", "title": "...", "year": 2011, "isbn": "...", "citation": "..."}],
       "items": [{"uid": "...", "key": "...", "kind": "practice", "report": "<report key or ''>",
-                 "title": "...", "text": "...", "note": "...", "prompts": ["..."], "minutes": 20}],
+                 "title": "...", "text": "...", "note": "...", "prompts": ["..."], "minutes": 20,
+                 "changed_at": "2026-11-23T09:30:00+00:00"}],
       "examples": [{"uid": "...", "title": "...", "theme": "...", "team": "...", "text": "...",
                     "outcomes": "..."}],
       "plan": {"length": 90, "start": "09:30"},
@@ -24,9 +25,11 @@ when asked for: they hold a team's discussion notes) were added within schema 1:
 ignore them, and files without them read as before.
 
 Items carry a snapshot of their title and text, so the collection reads the same in a library that
-lacks the report. Importing links an item to the live text when the same key exists there. The file
-is untrusted input: capped in size, depth and counts, and validated whole before anything is
-written.
+lacks the report. Importing links an item to the live text when the same key exists there. A newer
+file of a collection imported before updates that copy (its notes, prompts, timings and order; see
+store/collection_merge.py); `changed_at` (when the sender last changed each part) decides which
+change is later when both sides changed the same thing. The file is untrusted input: capped in
+size, depth and counts, and validated whole before anything is written.
 """
 
 from __future__ import annotations
@@ -69,6 +72,7 @@ class CollectionPart(_Strict):
     uid: Uid
     name: Annotated[str, StringConstraints(min_length=1, max_length=500)]  # made fit on import
     description: Long = ""
+    changed_at: Short = ""
 
 
 class ReportPart(_Strict):
@@ -89,6 +93,7 @@ class ItemPart(_Strict):
     note: Long = ""
     prompts: list[Long] = Field(default_factory=list, max_length=MAX_PROMPTS)
     minutes: int | None = Field(default=None, ge=0, le=24 * 60)
+    changed_at: Short = ""
 
 
 class ExamplePart(_Strict):
@@ -180,13 +185,19 @@ def export_collection(lib: Source, name: str, target: Path, with_records: bool =
             "uid": item.uid, "key": item.key, "kind": item.kind,
             "report": "" if item.kind == "example" else item.report, "title": title,
             "text": text, "note": item.note, "prompts": item.prompts, "minutes": item.minutes,
+            "changed_at": item.updated_at,
         })  # fmt: skip
     document = {
         "format": FORMAT,
         "schema": SCHEMA,
-        "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "exported_at": datetime.now(UTC).isoformat(timespec="milliseconds"),
         "exported_by": f"safedesk {__version__}",
-        "collection": {"uid": info.uid, "name": info.name, "description": info.description},
+        "collection": {
+            "uid": info.uid,
+            "name": info.name,
+            "description": info.description,
+            "changed_at": info.updated_at,
+        },
         "reports": list(reports.values()),
         "items": items,
         "examples": examples,

@@ -35,7 +35,7 @@ def incoming_from(lib: Content, doc: CollectionFile) -> IncomingCollection:
             uid=item.uid, key=item.key,
             snapshot=Snapshot(item.title, item.text, item.report, reports.get(item.report, "")),
             note=item.note, prompts=list(item.prompts), minutes=item.minutes,
-            linked=item.key in arriving or lib.has(item.key),
+            linked=item.key in arriving or lib.has(item.key), changed_at=item.changed_at,
         )
         for item in doc.items
     ]  # fmt: skip
@@ -58,6 +58,7 @@ def incoming_from(lib: Content, doc: CollectionFile) -> IncomingCollection:
     return IncomingCollection(
         uid=doc.collection.uid, name=doc.collection.name,
         description=doc.collection.description, items=items, examples=examples,
+        exported_at=doc.exported_at, changed_at=doc.collection.changed_at,
         plan_length=doc.plan.length if doc.plan else None,
         plan_start=doc.plan.start if doc.plan else None, steps=steps, records=records,
     )  # fmt: skip

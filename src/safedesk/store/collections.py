@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from safedesk.errors import LibraryError, NotFoundError
-from safedesk.store import running_order, sessions
-from safedesk.store.transactions import bump_counter, insert_row, new_uid, now, transaction
-from safedesk.views import CollectionImport
+from safedesk.store import outbox, running_order, sessions
+from safedesk.store.positions import placed
+from safedesk.store.transactions import insert_row, new_uid, now, transaction
 
 
 @dataclass
@@ -38,6 +38,7 @@ class IncomingItem:
     prompts: list[str] = field(default_factory=list)
     minutes: int | None = None
     linked: bool = False  # its key names something in this library
+    changed_at: str = ""  # when the sender last changed it (collection files from now on)
 
 
 @dataclass
@@ -58,6 +59,8 @@ class IncomingCollection:
     description: str = ""
     items: list[IncomingItem] = field(default_factory=list)
     examples: list[IncomingExample] = field(default_factory=list)
+    exported_at: str = ""  # when the file was written ("" for files from before this was kept)
+    changed_at: str = ""  # when the sender last changed the collection's name or description
     plan_length: int | None = None
     plan_start: str | None = None
     steps: list[sessions.IncomingStep] = field(default_factory=list)
@@ -142,6 +145,8 @@ class Collections:
                 "UPDATE collection SET name = ?, updated_at = ? WHERE id = ?",
                 (new_name, now(), row["id"]),
             )
+            if row["shared"]:
+                outbox.record(conn, "collection", row["uid"], {"name": new_name})
         return new_name
 
     def describe_collection(self, name: str, description: str) -> None:
@@ -151,6 +156,8 @@ class Collections:
                 "UPDATE collection SET description = ?, updated_at = ? WHERE id = ?",
                 (description, now(), row["id"]),
             )
+            if row["shared"]:
+                outbox.record(conn, "collection", row["uid"], {"description": description})
 
     def duplicate_collection(self, name: str, new_name: str | None = None) -> str:
         row = self.collection(name)
@@ -166,7 +173,10 @@ class Collections:
             })  # fmt: skip
             for item in self.items(row["id"]):
                 values = dict(item)
-                values.update(id=None, uid=new_uid(), collection_id=copy_id, created_at=stamp)
+                values.update(
+                    id=None, uid=new_uid(), collection_id=copy_id, created_at=stamp,
+                    updated_at=stamp, team_position=None,
+                )  # fmt: skip
                 insert_row(conn, "collection_item", values)
             sessions.copy_steps(conn, row["id"], copy_id, stamp)
         return target
@@ -175,6 +185,8 @@ class Collections:
         row = self.collection(name)
         with transaction(self.conn) as conn:
             conn.execute("UPDATE collection SET deleted_at = ? WHERE id = ?", (now(), row["id"]))
+            if row["shared"]:
+                outbox.record(conn, "collection", row["uid"], op="delete")
 
     def add_item(
         self,
@@ -191,34 +203,38 @@ class Collections:
         row = self.collection(name)
         with transaction(self.conn) as conn:
             existing = conn.execute(
-                "SELECT id FROM collection_item WHERE collection_id = ? AND key = ? "
-                "AND deleted_at IS NULL",
+                "SELECT id, uid, note, prompts, minutes FROM collection_item "
+                "WHERE collection_id = ? AND key = ? AND deleted_at IS NULL",
                 (row["id"], key),
             ).fetchone()
             if existing is not None:
-                updates = {"note": note, "minutes": minutes}
-                sets = [f"{k} = ?" for k, v in updates.items() if v is not None]
-                params: list[Any] = [v for v in updates.values() if v is not None]
-                if prompts is not None:  # [] clears them
-                    sets.append("prompts = ?")
-                    params.append(json.dumps(prompts))
-                if sets:
-                    conn.execute(
-                        f"UPDATE collection_item SET {', '.join(sets)} WHERE id = ?",
-                        [*params, existing["id"]],
-                    )
+                updates: dict[str, Any] = {"note": note, "minutes": minutes}
+                changed = {k: v for k, v in updates.items() if v is not None and v != existing[k]}
+                if prompts is not None and prompts != json.loads(existing["prompts"]):
+                    changed["prompts"] = prompts  # [] clears them
+                if changed:
+                    _update_item(conn, existing["id"], changed)
+                    if row["shared"]:
+                        outbox.record(conn, "collection_item", existing["uid"], changed)
                 self._touch(conn, row["id"])
                 return False
             incoming = IncomingItem(
                 uid or new_uid(), key, snapshot, note or "", prompts or [], minutes
             )
             _insert_item(conn, row["id"], end_position(conn, row["id"]), incoming, now())
+            if row["shared"]:
+                record_new_item(conn, row["id"], incoming.uid)
             self._touch(conn, row["id"])
             return True
 
     def remove_item(self, name: str, key: str) -> None:
         row = self.collection(name)
         with transaction(self.conn) as conn:
+            gone = conn.execute(
+                "SELECT uid FROM collection_item WHERE collection_id = ? AND key = ? "
+                "AND deleted_at IS NULL",
+                (row["id"], key),
+            ).fetchall()
             done = conn.execute(
                 "UPDATE collection_item SET deleted_at = ? WHERE collection_id = ? AND key = ? "
                 "AND deleted_at IS NULL",
@@ -226,6 +242,9 @@ class Collections:
             )
             if done.rowcount == 0:
                 raise NotFoundError(f"{key} is not in the collection {row['name']!r}")
+            if row["shared"]:
+                for item in gone:
+                    outbox.record(conn, "collection_item", item["uid"], op="delete")
             self._renumber(conn, row["id"])
             self._touch(conn, row["id"])
 
@@ -257,6 +276,8 @@ class Collections:
             order = [named[r] for r in dict.fromkeys(refs) if r in named]
             order += [e for e in current if e.ref not in refs]
             running_order.write(conn, order)
+            if row["shared"]:
+                record_order(conn, row["id"])
             self._touch(conn, row["id"])
 
     def _renumber(self, conn: sqlite3.Connection, collection_id: int) -> None:
@@ -266,77 +287,52 @@ class Collections:
     def _touch(conn: sqlite3.Connection, collection_id: int) -> None:
         conn.execute("UPDATE collection SET updated_at = ? WHERE id = ?", (now(), collection_id))
 
-    def merge(self, incoming: IncomingCollection) -> CollectionImport:
-        """Bring in a collection from elsewhere, all or nothing: a new collection (renamed if the
-        name is taken), or new items and examples merged into the one with the same uid."""
-        stamp = now()
-        examples_added = added = skipped = linked = 0
-        with transaction(self.conn) as conn:
-            row = conn.execute(
-                "SELECT * FROM collection WHERE uid = ? AND deleted_at IS NULL", (incoming.uid,)
-            ).fetchone()
-            renamed_from = None
-            if row is None:
-                name = free_name(conn, incoming_name(incoming.name))
-                renamed_from = incoming.name if name != incoming.name else None
-                collection_id = insert_row(conn, "collection", {
-                    "uid": incoming.uid, "name": name, "description": incoming.description,
-                    "created_at": stamp, "updated_at": stamp,
-                    "plan_length": incoming.plan_length, "plan_start": incoming.plan_start,
-                })  # fmt: skip
-                created = True
-            else:
-                collection_id, name, created = row["id"], row["name"], False
-                if row["plan_length"] is None and row["plan_start"] is None:
-                    conn.execute(
-                        "UPDATE collection SET plan_length = ?, plan_start = ? WHERE id = ?",
-                        (incoming.plan_length, incoming.plan_start, collection_id),
-                    )
-            known_examples = {r[0] for r in conn.execute("SELECT uid FROM example")}
-            for ex in incoming.examples:
-                if ex.uid in known_examples:
-                    continue
-                insert_row(conn, "example", {
-                    "uid": ex.uid, "title": ex.title, "theme_key": ex.theme_key,
-                    "theme_title": ex.theme_title, "team": ex.team, "text": ex.text,
-                    "outcomes": ex.outcomes, "origin": f"shared in the collection {name!r}",
-                    "created_at": stamp, "updated_at": stamp,
-                })  # fmt: skip
-                known_examples.add(ex.uid)
-                examples_added += 1
-            if examples_added:
-                bump_counter(conn, "examples_generation")
-            have = {r[0] for r in conn.execute(
-                "SELECT uid FROM collection_item WHERE collection_id = ?", (collection_id,)
-            )}  # fmt: skip
-            have_steps = {r[0] for r in conn.execute(
-                "SELECT uid FROM session_step WHERE collection_id = ?", (collection_id,)
-            )}  # fmt: skip
-            position = end_position(conn, collection_id)
-            steps_added = 0
-            for entry in incoming.running_order():
-                if isinstance(entry, sessions.IncomingStep):
-                    if entry.uid not in have_steps:
-                        sessions.insert_step(conn, collection_id, position, entry, stamp)
-                        have_steps.add(entry.uid)
-                        position += 1
-                        steps_added += 1
-                    continue
-                if entry.uid in have:
-                    skipped += 1
-                    continue
-                _insert_item(conn, collection_id, position, entry, stamp)
-                have.add(entry.uid)
-                linked += entry.linked
-                position += 1
-                added += 1
-            records_added = sessions.merge_records(conn, collection_id, incoming.records, stamp)
-            self._touch(conn, collection_id)
-        return CollectionImport(
-            name=name, created=created, renamed_from=renamed_from, added=added, skipped=skipped,
-            linked=linked, snapshots=added - linked, examples_added=examples_added,
-            steps_added=steps_added, records_added=records_added,
-        )  # fmt: skip
+
+def _update_item(conn: sqlite3.Connection, item_id: int, changed: dict[str, Any]) -> None:
+    values = {k: json.dumps(v) if k == "prompts" else v for k, v in changed.items()}
+    conn.execute(
+        f"UPDATE collection_item SET {', '.join(f'{k} = ?' for k in values)}, updated_at = ? "
+        "WHERE id = ?",
+        [*values.values(), now(), item_id],
+    )
+
+
+def record_new_item(conn: sqlite3.Connection, collection_id: int, uid: str) -> None:
+    """Give a new item of a shared collection the place after the team copy's last, and log it."""
+    last = conn.execute(
+        "SELECT MAX(team_position) FROM collection_item WHERE collection_id = ? "
+        "AND deleted_at IS NULL AND uid <> ?",
+        (collection_id, uid),
+    ).fetchone()[0]
+    item = conn.execute(
+        "SELECT * FROM collection_item WHERE collection_id = ? AND uid = ?", (collection_id, uid)
+    ).fetchone()
+    position = (last + 1.0) if last is not None else float(item["position"])
+    conn.execute(
+        "UPDATE collection_item SET team_position = ? WHERE id = ?", (position, item["id"])
+    )
+    item = conn.execute("SELECT * FROM collection_item WHERE id = ?", (item["id"],)).fetchone()
+    outbox.record(conn, "collection_item", uid, outbox.item_fields(conn, item))
+
+
+def record_order(conn: sqlite3.Connection, collection_id: int) -> None:
+    """After the items of a shared collection were put in a new order: give the fewest of them
+    new team positions (one change each) so the team's copy has the same order."""
+    items = conn.execute(
+        "SELECT id, uid, team_position FROM collection_item WHERE collection_id = ? "
+        "AND deleted_at IS NULL ORDER BY position, id",
+        (collection_id,),
+    ).fetchall()
+    moved = placed([(r["uid"], r["team_position"]) for r in items])
+    stamp = now()
+    for item in items:
+        if item["uid"] in moved:
+            position = moved[item["uid"]]
+            conn.execute(
+                "UPDATE collection_item SET team_position = ?, updated_at = ? WHERE id = ?",
+                (position, stamp, item["id"]),
+            )
+            outbox.record(conn, "collection_item", item["uid"], {"position": position}, at=stamp)
 
 
 def free_name(conn: sqlite3.Connection, name: str) -> str:
@@ -364,7 +360,7 @@ def _insert_item(
         "key": item.key, "title": item.snapshot.title, "text": item.snapshot.text,
         "report_key": item.snapshot.report_key, "report_title": item.snapshot.report_title,
         "note": item.note, "prompts": json.dumps(item.prompts), "minutes": item.minutes,
-        "created_at": stamp,
+        "created_at": stamp, "updated_at": stamp,
     })  # fmt: skip
 
 

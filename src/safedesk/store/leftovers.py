@@ -21,7 +21,8 @@ STALE_SECONDS = 3600
 PATTERNS = [
     (".", ".index-build-*"),  # a search index being built (SearchIndex.rebuild)
     (".", "index.old"),  # the previous index, mid-swap
-    *[(folder, "*.partial") for folder in (".", "index", "backups", "originals")],  # fileio
+    *[(folder, "*.partial") for folder in (".", "index", "backups", "originals", "team-files")],
+    (".", ".team-import-*"),  # a shared document being imported (team.documents)
 ]
 
 

@@ -6,6 +6,7 @@ damaged database is moved aside, never overwritten), and brings the schema up to
     store.content       read-only queries over the reports (`Reader`)
     store.user          bookmarks, local examples and the trash (`UserData`)
     store.collections   collections and their items (`Collections`)
+    store.team          the team library's local half: sharing, conflicts, sync steps (`TeamStore`)
     store.sessions      session plans, agenda steps, records of sessions and actions (`Sessions`)
     store.corrections   the user's corrections to citations (`Corrections`)
 
@@ -21,11 +22,13 @@ from pathlib import Path
 
 from safedesk.errors import ReadOnlyLibraryError
 from safedesk.store import backups, database, recovery
-from safedesk.store.collections import Collections
+from safedesk.store.collections import Collections, IncomingCollection
 from safedesk.store.corrections import Corrections
 from safedesk.store.reader import Reader
 from safedesk.store.sessions import Sessions
+from safedesk.store.team import TeamStore
 from safedesk.store.userdata import UserData
+from safedesk.views import CollectionImport
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +48,7 @@ class LocalStore:
         self.content = Reader(conn)
         self.user = UserData(conn)
         self.collections = Collections(conn)
+        self.team = TeamStore(conn, self.data_dir)
         self.sessions = Sessions(conn, self.collections)
         self.corrections = Corrections(conn)
 
@@ -91,6 +95,11 @@ class LocalStore:
     def close(self) -> None:
         self.conn.close()
 
+    def reopen(self) -> LocalStore:
+        """Another connection to this library, for work on another thread (a team sync), so
+        that neither waits on the other's transactions for longer than one step."""
+        return LocalStore(self.data_dir, database.connect(self.db_path))
+
     # -- what derived data is built from ---------------------------------------------------------
     def generation(self) -> int:
         """Bumped by every report import: the content generation."""
@@ -99,6 +108,13 @@ class LocalStore:
     def index_token(self) -> str:
         """What the search index must be built from: content and local-example generations."""
         return f"{self.generation()}.{self.user.generation('examples_generation')}"
+
+    def merge_collection(self, incoming: IncomingCollection) -> CollectionImport:
+        """Bring in a collection from elsewhere, all or nothing: a new collection (renamed if the
+        name is taken), or a newer file of one imported before updating it (collection_merge)."""
+        from safedesk.store.collection_merge import merge_collection
+
+        return merge_collection(self.conn, incoming)
 
     def data_version(self) -> int:
         """Changes whenever another connection (another process) commits to the database."""

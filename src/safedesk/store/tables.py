@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Integer, String
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -23,6 +23,15 @@ def _report_fk() -> Any:
 
 def _json(default: Any) -> Any:
     return Field(default_factory=default, sa_column=Column(JSON, nullable=False))
+
+
+def _flag() -> Any:
+    """A boolean that existing rows get as false (added by a migration)."""
+    return Field(default=False, sa_column_kwargs={"server_default": "0"})
+
+
+def _shared_by() -> Any:
+    return Field(default="", sa_column_kwargs={"server_default": ""})
 
 
 class LibraryMeta(SQLModel, table=True):
@@ -219,6 +228,8 @@ class CollectionRow(SQLModel, table=True):
     created_at: str
     updated_at: str
     deleted_at: str | None = Field(default=None, index=True)
+    shared: bool = _flag()  # shared with the team (store/outbox.py logs its changes)
+    shared_by: str = _shared_by()  # the teammate's role; "" for this library's own
     plan_length: int | None = None  # the session's target length in minutes
     plan_start: str | None = None  # its start time, "09:30"
 
@@ -243,6 +254,8 @@ class CollectionItemRow(SQLModel, table=True):
     minutes: int | None = None
     created_at: str
     deleted_at: str | None = Field(default=None, index=True)
+    team_position: float | None = None  # its place among the team's copy (a shared collection)
+    updated_at: str | None = None  # the last change to its note, prompts, timing or place
 
 
 class ExampleRow(SQLModel, table=True):
@@ -259,6 +272,137 @@ class ExampleRow(SQLModel, table=True):
     created_at: str
     updated_at: str
     deleted_at: str | None = Field(default=None, index=True)
+    shared: bool = _flag()
+    shared_by: str = _shared_by()
+
+
+# -- the team library's local half (see docs/team-sync-design.md) -------------------------------
+# All of it is user data in the same file, so a sync's writes commit with the library's own and
+# backups carry them.
+
+
+class TeamLinkRow(SQLModel, table=True):
+    """The one team this library is joined to (at most one row, id 1)."""
+
+    __tablename__ = "team_link"
+    id: int | None = Field(default=None, primary_key=True)
+    url: str  # the libpq URL without a password (libpq finds it: .pgpass, PGPASSFILE)
+    server: str  # host and database, for people
+    team_name: str
+    member_role: str
+    display_name: str
+    team_schema: int
+    editor: bool = _flag()  # may change what anyone shared (as of the last sync)
+    cursor: int  # the last pulled revision that was applied
+    state: str  # "joined" | "left"
+    joined_at: str
+    last_sync_at: str | None = None
+    last_attempt_at: str | None = None
+    last_error: str | None = None
+
+
+class TeamShadowRow(SQLModel, table=True):
+    """The server's version of a shared row as this library last saw it (pulled or pushed)."""
+
+    __tablename__ = "team_shadow"
+    kind: str = Field(primary_key=True)
+    uid: str = Field(primary_key=True)
+    revision: int
+    fields: dict[str, Any] = _json(dict)
+    shared_by: str
+    updated_by: str
+    changed_at: str
+    deleted: bool
+
+
+class TeamChangeRow(SQLModel, table=True):
+    """A change to a shared row not yet acknowledged by the server (the outbox), oldest first.
+    Unsent entries (`sent_at` NULL) absorb later edits of the same row; sent ones are frozen."""
+
+    __tablename__ = "team_change"
+    __table_args__ = (
+        UniqueConstraint("change_id"),
+        Index("ix_team_change_kind", "kind", "uid"),
+        {"sqlite_autoincrement": True},
+    )
+    seq: int | None = Field(default=None, primary_key=True)
+    change_id: str
+    kind: str
+    uid: str
+    op: str  # "put" | "delete"
+    fields: dict[str, Any] = _json(dict)
+    base: dict[str, Any] = _json(dict)
+    base_revision: int | None = None
+    changed_at: str
+    sent_at: str | None = None
+    outcome: str | None = None  # only "invalid" entries are kept after their receipt
+    error: str | None = None
+
+
+class TeamConflictRow(SQLModel, table=True):
+    """A version that lost (or was refused), kept whole so nobody's words are lost."""
+
+    __tablename__ = "team_conflict"
+    __table_args__ = (Index("ix_team_conflict_kind", "kind", "uid"),)
+    id: str = Field(primary_key=True)
+    kind: str
+    uid: str
+    reason: str  # "stale" | "not-permitted" | "deleted"
+    fields: dict[str, Any] = _json(dict)
+    clashed: list[str] = _json(list)
+    author: str  # a team role, or "file" for a collection file's sender
+    authored_at: str
+    resolved: bool
+    resolved_here: bool = _flag()  # resolved in this library; the server is told at the next sync
+    source: str  # "team" | "file"
+    arrived_at: str
+
+
+class TeamMemberRow(SQLModel, table=True):
+    __tablename__ = "team_member"
+    role: str = Field(primary_key=True)
+    display_name: str
+    left_team: bool
+
+
+class TeamRejectedRow(SQLModel, table=True):
+    """A pulled row that failed validation: never applied, counted in `team status`."""
+
+    __tablename__ = "team_rejected"
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str
+    uid: str
+    revision: int
+    reason: str
+    at: str
+
+
+class SharedDocumentRow(SQLModel, table=True):
+    """A report or document shared with the team, with its original file's hash. Kept apart from
+    the report table, which a re-import replaces."""
+
+    __tablename__ = "shared_document"
+    report_key: str = Field(primary_key=True)
+    shared: bool = _flag()
+    shared_by: str
+    title: str
+    document_type: str
+    source_name: str
+    sha256: str
+    size: int
+    state: str  # "here" | "wanted" (its file is still to fetch and import) | "failed"
+    error: str | None = None
+
+
+class FileShadowRow(SQLModel, table=True):
+    """What the last imported collection file held (item_uid "" for the collection itself): the
+    base a newer file from the same collection is merged against."""
+
+    __tablename__ = "file_shadow"
+    collection_uid: str = Field(primary_key=True)
+    item_uid: str = Field(primary_key=True)
+    fields: dict[str, Any] = _json(dict)
+    exported_at: str
 
 
 def _collection_fk(ondelete: str, nullable: bool) -> Any:

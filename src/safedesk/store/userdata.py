@@ -12,8 +12,8 @@ import sqlite3
 from typing import Any
 
 from safedesk.errors import LibraryError, NotFoundError
-from safedesk.store import running_order
-from safedesk.store.collections import Snapshot, free_name
+from safedesk.store import outbox, running_order
+from safedesk.store.collections import Snapshot, free_name, record_new_item, record_order
 from safedesk.store.transactions import (
     bump_counter,
     counter,
@@ -127,9 +127,12 @@ class UserData:
             if done.rowcount == 0:
                 raise NotFoundError(f"there is no example {uid!r}; see `safedesk examples`")
             bump_counter(conn, "examples_generation")
+            if _shared_example(conn, uid):
+                outbox.record(conn, "example", uid, changes)
 
     def remove_example(self, uid: str) -> None:
         with transaction(self.conn) as conn:
+            shared = _shared_example(conn, uid)
             done = conn.execute(
                 "UPDATE example SET deleted_at = ? WHERE uid = ? AND deleted_at IS NULL",
                 (now(), uid),
@@ -137,6 +140,8 @@ class UserData:
             if done.rowcount == 0:
                 raise NotFoundError(f"there is no example {uid!r}; see `safedesk examples`")
             bump_counter(conn, "examples_generation")
+            if shared:
+                outbox.record(conn, "example", uid, op="delete")
 
     def examples(self) -> list[sqlite3.Row]:
         return self.conn.execute(
@@ -198,11 +203,14 @@ class UserData:
             ).fetchone()
             if row is None:
                 raise NotFoundError(f"{trash_id} is not in the trash")
+            copied = _restore_shared(conn, kind, row)
             if kind == "collection":
                 name = free_name(conn, row["name"])
                 conn.execute(
                     "UPDATE collection SET deleted_at = NULL, name = ? WHERE id = ?", (name, row_id)
                 )
+                if copied:
+                    return f"collection {name!r} (no longer shared: the team deleted it)"
                 return f"collection {name!r}" + (
                     f" (renamed from {row['name']!r})" if name != row["name"] else ""
                 )
@@ -211,6 +219,12 @@ class UserData:
             conn.execute(f"UPDATE {table} SET deleted_at = NULL WHERE id = ?", (row_id,))
             if kind in ("item", "step"):  # back in its place in the running order
                 running_order.insert_at(conn, row["collection_id"], kind, row_id, row["position"])
+            if kind == "item" and copied:  # back in a shared collection: a new item for the team
+                uid = conn.execute(
+                    "SELECT uid FROM collection_item WHERE id = ?", (row_id,)
+                ).fetchone()[0]
+                record_new_item(conn, row["collection_id"], uid)
+                record_order(conn, row["collection_id"])  # at its old place in the team's copy too
             if kind == "example":
                 bump_counter(conn, "examples_generation")
             return f"{kind} {_label(row, row_id)}"
@@ -235,6 +249,55 @@ class UserData:
 
     def generation(self, name: str) -> int:
         return counter(self.conn, name)
+
+
+def _shared_example(conn: sqlite3.Connection, uid: str) -> bool:
+    row = conn.execute(
+        "SELECT shared FROM example WHERE uid = ? AND deleted_at IS NULL", (uid,)
+    ).fetchone()
+    return bool(row is not None and row["shared"])
+
+
+def _restore_shared(conn: sqlite3.Connection, kind: str, row: sqlite3.Row) -> bool:
+    """Before a shared thing comes back from the Trash: if its deletion never left this library,
+    forget the deletion (it stays shared). If the team has deleted it (deletions are final on the
+    server), it comes back as a copy with a new identity: a collection or example no longer
+    shared, an item as a new item of its shared collection. True for a copy."""
+    table = {"item": "collection_item"}.get(kind, kind)
+    team_kind = {"item": "collection_item"}.get(kind, kind)
+    if kind == "item":
+        parent = conn.execute(
+            "SELECT shared FROM collection WHERE id = ?", (row["collection_id"],)
+        ).fetchone()
+        shared = bool(parent and parent["shared"])
+    else:
+        shared = kind in ("collection", "example") and bool(row["shared"])
+    if not shared:
+        return False
+    conn.execute(
+        "DELETE FROM team_change WHERE kind = ? AND uid = ? AND op = 'delete' AND sent_at IS NULL",
+        (team_kind, row["uid"]),
+    )
+    gone = conn.execute(
+        "SELECT 1 FROM team_shadow WHERE kind = ? AND uid = ? AND deleted = 1 UNION ALL "
+        "SELECT 1 FROM team_change WHERE kind = ? AND uid = ? AND op = 'delete'",
+        (team_kind, row["uid"], team_kind, row["uid"]),
+    ).fetchone()
+    if gone is None:  # its deletion never reached the team (forgotten above): still shared
+        return False
+    conn.execute(f"UPDATE {table} SET uid = ? WHERE id = ?", (new_uid(), row["id"]))
+    if kind == "collection":
+        conn.execute("UPDATE collection SET shared = 0, shared_by = '' WHERE id = ?", (row["id"],))
+        for item in conn.execute(
+            "SELECT id FROM collection_item WHERE collection_id = ?", (row["id"],)
+        ).fetchall():
+            conn.execute(
+                "UPDATE collection_item SET uid = ?, team_position = NULL WHERE id = ?",
+                (new_uid(), item["id"]),
+            )
+    elif kind == "example":
+        conn.execute("UPDATE example SET shared = 0, shared_by = '' WHERE id = ?", (row["id"],))
+    return True
 
 
 def _entry(kind: str, row_id: int, label: str, row: sqlite3.Row) -> dict[str, Any]:

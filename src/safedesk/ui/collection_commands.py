@@ -19,6 +19,7 @@ from safedesk.ui.sidebar import NODE_ROLE
 if TYPE_CHECKING:
     from safedesk.library import Library
     from safedesk.ui.shell import Shell
+    from safedesk.views import CollectionItem
 
 NEW_COLLECTION = "New collection…"
 
@@ -42,6 +43,9 @@ LIST_IN_COLLECTION = (
     Entry("Move &up", "move_up", "move_up"),
     Entry("Move do&wn", "move_down", "move_down"),
     Entry("Re&move from collection", "remove_item", "remove_item"),
+)
+LIST_CONFLICT = (
+    Entry("Compare &versions…", "compare_versions", "compare_versions", separator_before=True),
 )
 TREE: dict[str, tuple[Entry, ...]] = {
     "collection": (
@@ -100,6 +104,8 @@ class CollectionCommands(QObject):
         entries: tuple[Entry, ...] = LIST_TRASH if kind == "trash" else LIST_ITEM
         if kind != "trash" and collection is not None:
             entries += LIST_IN_COLLECTION
+            if self._item(collection, key).conflicts:
+                entries += LIST_CONFLICT
         self._popup(entries, Target(key, collection), view.viewport().mapToGlobal(pos))
 
     def tree_menu(self, pos: QPoint) -> None:
@@ -223,6 +229,23 @@ class CollectionCommands(QObject):
             self._show_collection(name, target.key)
             self._status("Session notes saved", 3000)
 
+    def compare_versions(self, target: Target) -> None:
+        """The item's conflict copy beside its version here (a teammate's words, or yours)."""
+        from safedesk.ui.team_dialog import open_conflict
+
+        assert target.collection is not None
+        name = target.collection
+        dialog = open_conflict(self.library, self._item(name, target.key).uid, self.widget)
+        if dialog is not None:
+            self.conflict_dialog = dialog  # reachable for tests while it is open
+            dialog.finished.connect(lambda _result: self._show_collection(name, target.key))
+
+    def _item(self, collection: str, key: str) -> CollectionItem:
+        from safedesk.views import CollectionItem
+
+        found = (i for i in self.library.collection(collection).items if i.key == key)
+        return next(found, CollectionItem(key=key, title="", note="", prompts=[]))
+
     def remove_item(self, target: Target) -> None:
         assert target.collection is not None
         self.library.remove_from_collection(target.collection, target.key)
@@ -334,6 +357,15 @@ class CollectionCommands(QObject):
             self._explain("Open a collection and select one of its items in the list first.")
         elif self.shell.library is not None:
             self.edit_item_notes(target)
+
+    def on_compare_versions(self) -> None:
+        target = self.current_row()
+        if target is None or not self._item(target.collection or "", target.key).conflicts:
+            self._explain(
+                "Open a collection and select an item marked “another version was kept” first."
+            )
+        elif self.shell.library is not None:
+            self.compare_versions(target)
 
     def on_restore_item(self) -> None:
         key = self.shell.list.currentIndex().data(KEY_ROLE)

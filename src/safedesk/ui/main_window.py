@@ -43,6 +43,8 @@ from safedesk.ui.result_list import KEY_ROLE, ROW_ROLE, ListPane
 from safedesk.ui.search_controller import SearchController
 from safedesk.ui.session_commands import SessionCommands
 from safedesk.ui.sidebar import SidebarModel, SidebarTree
+from safedesk.ui.team_commands import TeamCommands
+from safedesk.ui.team_sync import TeamSync
 from safedesk.ui.text_size import TextSize
 from safedesk.ui.wording import for_the_app
 
@@ -71,6 +73,8 @@ class MainWindow(QMainWindow):
         self.nav = Navigator(self)
         self.collections = CollectionCommands(self)
         self.commands = LibraryCommands(self)
+        self.team = TeamSync(self)  # the status-bar indicator; syncs in the background
+        self.team_commands = TeamCommands(self, self.team)
 
         self.pane = ListPane()
         self.pane.current_changed.connect(self.nav.list_changed)
@@ -148,7 +152,9 @@ class MainWindow(QMainWindow):
 
     def _handler(self, name: str) -> Callable[[], None]:
         """The slot for action `name`: `on_<name>` of the window or of the part that does it."""
-        for owner in (self, self.nav, self.collections, self.sessions, self.commands):
+        for owner in (
+            self, self.nav, self.collections, self.sessions, self.commands, self.team_commands,
+        ):  # fmt: skip
             method = getattr(owner, f"on_{name}", None)
             if method is not None:
                 return lambda: self.guarded(method)
@@ -185,6 +191,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             f"{count} examples of good practice in {len(reports) - documents} report(s){also}"
         )
+        self.team.attach(library)
         if not self.nav.restore_selection():
             report = self.tree_model.item(0)
             themes = report.child(0) if report is not None else None
@@ -343,6 +350,7 @@ class MainWindow(QMainWindow):
         settings.setValue("window/splitter", self.splitter.saveState())
         settings.setValue("window/reading", self.reading.saveState())
         self.search.close()
+        self.team.wait()
         self.background.wait()
         if self.library is not None:
             self.library.close()

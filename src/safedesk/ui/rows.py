@@ -107,7 +107,10 @@ def collection_rows(c: CollectionInfo) -> list[Row]:
             continue
         item = items[e.ref]
         where = item.context if item.kind == "practice" or not item.linked else ""
-        meta = " · ".join(x for x in (where, minutes, item.note[:120]) if x)
+        conflict = (
+            "⚠ another version was kept (right-click: Compare versions)" if item.conflicts else ""
+        )
+        meta = " · ".join(x for x in (where, minutes, item.note[:120], conflict) if x)
         prompts = "\n".join(f"? {p}" for p in item.prompts)
         rows.append(Row(
             e.ref, f"{at}{e.position}. {e.title}", meta, prompts, kind=item.kind or "practice",
@@ -128,9 +131,10 @@ def plan_status(c: CollectionInfo) -> str:
 
 
 def example_row(e: ExampleInfo) -> Row:
+    shared = f" · Shared by {e.shared_by}" if e.shared else ""
     return Row(
-        e.key, e.title, f"{e.team or 'own team'} · {e.theme or 'no theme'}", kind="example",
-        theme=e.theme_key, theme_label=e.theme,
+        e.key, e.title, f"{e.team or 'own team'} · {e.theme or 'no theme'}{shared}",
+        kind="example", theme=e.theme_key, theme_label=e.theme,
     )  # fmt: skip
 
 

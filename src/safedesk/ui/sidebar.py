@@ -103,14 +103,15 @@ class SidebarModel(QStandardItemModel):
         self._library = library
         self._documents, self._unfilled = {}, {}
         for report in library.reports():
+            shared = f" · shared by {report.shared_by}" if report.shared else ""
             if report.kind == "document":
-                node = _node(report.title, "document", report.key, report.citation)
+                node = _node(report.title + shared, "document", report.key, report.citation)
                 self._documents[report.key] = node
                 if report.sections:
                     self._unfilled[report.key] = report.sections
                 self.appendRow(node)
                 continue
-            root = _node(report.title, "report", report.key, report.citation)
+            root = _node(report.title + shared, "report", report.key, report.citation)
             themes = _node("Themes", "group")
             for t in library.themes(report.key):
                 themes.appendRow(
@@ -138,8 +139,10 @@ class SidebarModel(QStandardItemModel):
         self.appendRow(_node(f"My bookmarks ({library.bookmark_count()})", "bookmarks"))
         collections = _node("Collections", "collections")
         for c in library.collections():
+            shared = f" · shared by {c.shared_by}" if c.shared else ""
+            tip = "\n".join(x for x in (c.description, shared.strip(" ·").capitalize()) if x)
             collections.appendRow(
-                _node(f"{c.name} ({len(c.items)})", "collection", c.name, c.description)
+                _node(f"{c.name} ({len(c.items)}){shared}", "collection", c.name, tip or c.name)
             )
         self.appendRow(collections)
         records = library.sessions()
