@@ -123,7 +123,7 @@ class MainWindow(QMainWindow):
 
         central = QWidget()
         outer = QVBoxLayout(central)
-        outer.addWidget(self.search_box)
+        outer.addWidget(self.search.bar)  # the box and its "Exact words" toggle
         outer.addWidget(self.search_hint)
         outer.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
