@@ -338,6 +338,7 @@ class MainWindow(QMainWindow):
         settings.setValue("window/splitter", self.splitter.saveState())
         settings.setValue("window/reading", self.reading.saveState())
         self.search.close()
+        self.nav.close()
         self.background.wait()
         if self.library is not None:
             self.library.close()
