@@ -56,15 +56,16 @@ class ConceptCounts(QObject):
         return None
 
     def _arrived(self, request: tuple[Library, int], tree: list[ConceptNode] | None) -> None:
-        library, generation = request
+        library, generation = request  # `latest` checks the generation when it is asked
         if self._asked == request:
             self._asked = None
-        if tree is None or library is not self._library or library.generation != generation:
-            return
+        if tree is None or library is not self._library or self._counter is None:
+            return  # failed, another library, or closed (this was already on its way)
         self._latest = (generation, tree)
         self.counted.emit()
 
     def close(self) -> None:
+        self._library = None
         if self._counter is not None:
             self._counter.close()
             self._counter = None
