@@ -149,6 +149,17 @@ def test_the_sidebar_browses_the_practice_concepts_with_counts(
     assert window.list_label.text() == f"supervision: {detail.count} items"
     assert detail.scope_note in window.statusBar().currentMessage()
     assert window.tree_model.itemFromIndex(window.tree.currentIndex()).data(NODE_ROLE) == "concept"
+    # bookmarking an item refreshes the sidebar; the concepts the user opened stay open
+    broader = window.nav.find_node("concept", "workforce")
+    assert broader is not None
+    window.tree.expand(broader.index())
+    window.list.setCurrentIndex(window.list_model.index(0, 0))
+    window.action_map["toggle_bookmark"].trigger()
+    assert window.nav.find_node("bookmarks", "").text() == "My bookmarks (1)"  # type: ignore[union-attr]
+    for key in ("workforce", "leadership-and-management"):
+        again = window.nav.find_node("concept", key)
+        assert again is not None and window.tree.isExpanded(again.index()), key
+    assert window.nav.current_node() == ("concept", "supervision")
 
 
 def test_concept_counts_are_counted_again_off_the_gui_thread_when_reports_change(

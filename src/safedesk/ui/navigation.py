@@ -23,6 +23,17 @@ if TYPE_CHECKING:
     from safedesk.views import ConceptDetail
 
 
+def _place(row: QStandardItem) -> tuple[tuple[str, str], ...]:
+    """Where a sidebar node is, from the top: each node's kind and key (a group's label)."""
+    out: list[tuple[str, str]] = []
+    item: QStandardItem | None = row
+    while item is not None:
+        node = str(item.data(NODE_ROLE))
+        out.append((node, item.text() if node == "group" else str(item.data(KEY_ROLE) or "")))
+        item = item.parent()
+    return tuple(reversed(out))
+
+
 class Navigator(QObject):
     """Where the window is: the sidebar node, the item being read, and the way back."""
 
@@ -51,9 +62,13 @@ class Navigator(QObject):
             return
         current = w.tree.currentIndex()
         path = (current.data(NODE_ROLE), current.data(KEY_ROLE)) if current.isValid() else None
+        expanded = {_place(r) for r in self._all_rows() if w.tree.isExpanded(r.index())}
         concepts = self.concept_counts.latest(self.library) or uncounted(self.library)
         w.tree_model.refresh(self.library, concepts)
         expand_parents(w.tree)  # never a leaf: screen readers would call it expanded
+        for node in self._all_rows():  # what the user opened stays open (a concept's narrower)
+            if node.hasChildren() and _place(node) in expanded:
+                w.tree.expand(node.index())
         if path:
             row = self.find_node(*path)
             if row is not None:
