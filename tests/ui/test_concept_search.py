@@ -128,7 +128,7 @@ def test_the_sidebar_browses_the_practice_concepts_with_counts(
     assert window.tree.isExpanded(branch.index())  # its broadest concepts show at once
     counted = lib.concepts()
     roots = [branch.child(r) for r in range(branch.rowCount())]
-    # counted off the GUI thread (the job that opened the library made it quick)
+    # counted off the GUI thread once the window is ready
     qtbot.waitUntil(lambda: roots[0].text() == f"{counted[0].label} ({counted[0].count})")
     assert [r.text() for r in roots] == [f"{c.label} ({c.count})" for c in counted]
     nodes = _flat(counted)

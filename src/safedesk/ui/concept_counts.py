@@ -1,10 +1,10 @@
 """Counting the items of each practice concept for the sidebar, off the GUI thread.
 
-The first count after the index changes reads every item (about 0.1 s a report with the counts
-kept on disk, 0.5 s without); later ones are kept in memory and cost about 2 ms. The job that
-opens the library counts once, so the sidebar usually has its counts at once; after an import or a
-change made by another process, `counted` brings them when they are ready, and until then
-`latest()` is None and the sidebar shows the concepts without numbers.
+The first count after the library opens or its reports change reads every item (about 0.1 s a
+report with the counts kept on disk, 0.5 s without); later ones are kept in memory and cost about
+2 ms. So the window never waits for them: until `counted` says they are ready, `latest()` is None
+and the sidebar shows the concepts without numbers. (Counting in the job that opens the library
+would make the window ready that much later.)
 """
 
 from __future__ import annotations

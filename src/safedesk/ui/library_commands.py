@@ -40,7 +40,6 @@ class LibraryCommands(QObject):
             library = Library.open(data_dir, progress=progress)
             library.ensure_index(progress)
             library.glossary_index()  # loaded here, not on the GUI thread at the first reading
-            library.concepts()  # the sidebar's concept counts, kept in memory from here
             return library
 
         self.shell.background.run(
