@@ -7,8 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
 from pytestqt.qtbot import QtBot
 
+from safedesk.library import Library
+from safedesk.ui.concept_counts import uncounted
+from safedesk.ui.help import shortcuts_html
 from safedesk.ui.main_window import MainWindow
 from safedesk.ui.sidebar import NODE_ROLE
 from safedesk.views import ConceptNode
@@ -74,6 +78,9 @@ def test_exact_words_searches_without_the_concepts_until_the_box_is_emptied(
     assert lib is not None
     exact = window.search.exact
     assert exact.text() == "E&xact words" and name_of(exact) == "Exact words"
+    key = QKeySequence.mnemonic(exact.text()).toString()
+    assert key == "Alt+X" and key in exact.toolTip()
+    assert "Exact words (beside the search box)</td><td><b>Alt+X" in shortcuts_html()
     _search(qtbot, window, "morale ")
     expanded = lib.search_as_you_type("morale ", limit=200)
     assert _keys(window) == [h.key for h in expanded.hits]
@@ -155,7 +162,8 @@ def test_the_sidebar_browses_the_practice_concepts_with_counts(
     window.tree.expand(broader.index())
     window.list.setCurrentIndex(window.list_model.index(0, 0))
     window.action_map["toggle_bookmark"].trigger()
-    assert window.nav.find_node("bookmarks", "").text() == "My bookmarks (1)"  # type: ignore[union-attr]
+    bookmarks = window.nav.find_node("bookmarks", "")
+    assert bookmarks is not None and bookmarks.text() == "My bookmarks (1)"
     for key in ("workforce", "leadership-and-management"):
         again = window.nav.find_node("concept", key)
         assert again is not None and window.tree.isExpanded(again.index()), key
@@ -218,3 +226,14 @@ def test_related_practice_says_what_it_shares(qtbot: QtBot, data_dir: Path) -> N
     assert shared
     for hit in shared:
         assert f"shares: {', '.join(hit.shares)}" in text
+
+
+def test_the_uncounted_tree_has_the_shape_of_the_counted_one(library: Library) -> None:
+    """Until the counts come, the sidebar shows the tree read from the thesaurus file."""
+
+    def shape(nodes: list[ConceptNode]) -> list[object]:
+        return [(n.id, n.label, n.scope_note, shape(n.children)) for n in nodes]
+
+    before = uncounted()
+    assert shape(before) == shape(library.concepts())
+    assert all(n.count == -1 for n in _flat(before).values())

@@ -9,11 +9,14 @@ would make the window ready that much later.)
 
 from __future__ import annotations
 
+import functools
+import json
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
+from safedesk.paths import resources_dir
 from safedesk.search.typeahead import LatestOnly
 from safedesk.views import ConceptNode
 
@@ -81,22 +84,34 @@ def _count(request: tuple[Library, int]) -> list[ConceptNode] | None:
         return None
 
 
-def uncounted(library: Library) -> list[ConceptNode]:
-    """The thesaurus tree without counts (`count` is -1), straight from the thesaurus."""
-    thesaurus = library.thesaurus()
+@functools.lru_cache(maxsize=1)
+def uncounted() -> list[ConceptNode]:
+    """The thesaurus tree without counts (`count` is -1), read from the file the library's
+    thesaurus comes from (`Library.thesaurus`) as it is: loading the thesaurus itself analyses
+    every label, which is work for the counting thread, not for the window's opening."""
+    try:
+        path = resources_dir() / "thesaurus" / "practice-concepts.json"
+        data = json.loads(path.read_text("utf-8"))
+        entries = {e["id"]: e for e in data["concepts"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        log.warning("the practice thesaurus could not be read", exc_info=True)
+        return []
 
-    def node(concept_id: str, path: tuple[str, ...]) -> ConceptNode:
-        concept = thesaurus.concepts[concept_id]
+    def by_label(ids: list[str]) -> list[dict[str, Any]]:
+        return sorted((entries[i] for i in ids if i in entries), key=lambda e: e["prefLabel"])
+
+    def node(entry: dict[str, Any], path: tuple[str, ...]) -> ConceptNode:
         return ConceptNode(
-            id=concept.id,
-            label=concept.pref_label,
-            scope_note=concept.scope_note,
+            id=entry["id"],
+            label=entry["prefLabel"],
+            scope_note=entry.get("scopeNote", ""),
             count=-1,
             children=[
-                node(child.id, (*path, child.id))
-                for child in thesaurus.children(concept)
-                if child.id not in path
+                node(child, (*path, child["id"]))
+                for child in by_label(entry.get("narrower", []))
+                if child["id"] not in path
             ],
         )
 
-    return [node(root.id, (root.id,)) for root in thesaurus.roots()]
+    roots = by_label([i for i, e in entries.items() if not e.get("broader")])
+    return [node(root, (root["id"],)) for root in roots]

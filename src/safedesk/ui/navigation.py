@@ -63,7 +63,7 @@ class Navigator(QObject):
         current = w.tree.currentIndex()
         path = (current.data(NODE_ROLE), current.data(KEY_ROLE)) if current.isValid() else None
         expanded = {_place(r) for r in self._all_rows() if w.tree.isExpanded(r.index())}
-        concepts = self.concept_counts.latest(self.library) or uncounted(self.library)
+        concepts = self.concept_counts.latest(self.library) or uncounted()
         w.tree_model.refresh(self.library, concepts)
         expand_parents(w.tree)  # never a leaf: screen readers would call it expanded
         for node in self._all_rows():  # what the user opened stays open (a concept's narrower)
