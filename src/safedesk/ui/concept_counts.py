@@ -14,7 +14,7 @@ import json
 import logging
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from safedesk.paths import resources_dir
 from safedesk.search.typeahead import LatestOnly
@@ -53,10 +53,16 @@ class ConceptCounts(QObject):
         self._library = library
         if self._asked != (library, generation):
             self._asked = (library, generation)
-            if self._counter is None:
-                self._counter = LatestOnly(_count, self._delivery.arrived.emit)
-            self._counter.submit((library, generation))
+            # started once the window has done what it is doing (opening: the first theme shown)
+            QTimer.singleShot(0, self, self._start)
         return None
+
+    def _start(self) -> None:
+        if self._asked is None or self._library is None:
+            return
+        if self._counter is None:
+            self._counter = LatestOnly(_count, self._delivery.arrived.emit)
+        self._counter.submit(self._asked)
 
     def _arrived(self, request: tuple[Library, int], tree: list[ConceptNode] | None) -> None:
         library, generation = request  # `latest` checks the generation when it is asked
