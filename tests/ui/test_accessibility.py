@@ -97,6 +97,7 @@ def test_mnemonics_are_unique_in_every_menu(qtbot: QtBot, data_dir: Path) -> Non
     window = _open(qtbot, data_dir)
     bar = window.menuBar().actions()
     labels = [w.text() for w in window.findChildren(QLabel) if w.buddy() is not None]
+    labels.append(window.search.exact.text())  # "Exact words" beside the search box
     assert _clashes([a.text() for a in bar] + labels) == {}
     for action in bar:
         menu = action.menu()

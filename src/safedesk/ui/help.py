@@ -65,8 +65,12 @@ class HelpDialog(QDialog):
             self.browser.scrollToAnchor(url.fragment())
 
 
+# keys that belong to a control, not to a menu entry
+CONTROL_KEYS = (("Exact words (beside the search box)", "Alt+X"),)
+
+
 def shortcuts_html() -> str:
-    """Every shortcut the menus declare, as a table."""
+    """Every shortcut the menus declare, and the controls' own keys, as a table."""
     rows = []
     for spec in ACTIONS:
         if not spec.shortcuts:
@@ -75,5 +79,7 @@ def shortcuts_html() -> str:
             QKeySequence(s).toString(QKeySequence.SequenceFormat.NativeText) for s in spec.shortcuts
         )
         name = spec.text.replace("&", "").rstrip("…")
+        rows.append(f"<tr><td>{escape(name)}</td><td><b>{escape(keys)}</b></td></tr>")
+    for name, keys in CONTROL_KEYS:
         rows.append(f"<tr><td>{escape(name)}</td><td><b>{escape(keys)}</b></td></tr>")
     return "<table cellpadding='3'>" + "".join(rows) + "</table>"

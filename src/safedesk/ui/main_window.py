@@ -130,7 +130,7 @@ class MainWindow(QMainWindow):
 
         central = QWidget()
         outer = QVBoxLayout(central)
-        outer.addWidget(self.search_box)
+        outer.addWidget(self.search.bar)  # the box and its "Exact words" toggle
         outer.addWidget(self.search_hint)
         outer.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
@@ -351,6 +351,7 @@ class MainWindow(QMainWindow):
         settings.setValue("window/reading", self.reading.saveState())
         self.search.close()
         self.team.wait()
+        self.nav.close()
         self.background.wait()
         if self.library is not None:
             self.library.close()

@@ -11,13 +11,27 @@ from PySide6.QtGui import QStandardItem
 
 from safedesk.errors import LibraryError
 from safedesk.ui import rows
+from safedesk.ui.concept_counts import ConceptCounts, uncounted
+from safedesk.ui.concept_listing import ConceptListing
 from safedesk.ui.reading import missing_html
 from safedesk.ui.result_list import KEY_ROLE
-from safedesk.ui.sidebar import NODE_ROLE
+from safedesk.ui.sidebar import NODE_ROLE, set_concept_counts
 
 if TYPE_CHECKING:
     from safedesk.library import Library
     from safedesk.ui.shell import Shell
+    from safedesk.views import ConceptDetail
+
+
+def _place(row: QStandardItem) -> tuple[tuple[str, str], ...]:
+    """Where a sidebar node is, from the top: each node's kind and key (a group's label)."""
+    out: list[tuple[str, str]] = []
+    item: QStandardItem | None = row
+    while item is not None:
+        node = str(item.data(NODE_ROLE))
+        out.append((node, item.text() if node == "group" else str(item.data(KEY_ROLE) or "")))
+        item = item.parent()
+    return tuple(reversed(out))
 
 
 class Navigator(QObject):
@@ -31,6 +45,10 @@ class Navigator(QObject):
         self.place = -1
         self.reading_key: str | None = None  # the item in the reading pane
         self.theme_labels: dict[tuple[str, str], str] = {}  # (report, title) -> "3.2 …"
+        self.concept_counts = ConceptCounts(self)  # counted off the GUI thread
+        self.concept_counts.counted.connect(self._concepts_counted)
+        self.concept_listing = ConceptListing(self)  # a concept's items, found off the GUI thread
+        self.concept_listing.listed.connect(self._concept_listed)
 
     @property
     def library(self) -> Library | None:
@@ -44,13 +62,18 @@ class Navigator(QObject):
             return
         current = w.tree.currentIndex()
         path = (current.data(NODE_ROLE), current.data(KEY_ROLE)) if current.isValid() else None
-        w.tree_model.refresh(self.library)
+        expanded = {_place(r) for r in self._all_rows() if w.tree.isExpanded(r.index())}
+        concepts = self.concept_counts.latest(self.library) or uncounted()
+        w.tree_model.refresh(self.library, concepts)
         # reports open, never a leaf (screen readers would call it expanded); documents closed
         # (their headings are added when one is opened)
         for r in range(w.tree_model.rowCount()):
             item = w.tree_model.item(r)
             if item.hasChildren() and item.data(NODE_ROLE) != "document":
                 w.tree.expand(item.index())
+        for node in self._all_rows():  # what the user opened stays open (a concept's narrower)
+            if node.hasChildren() and _place(node) in expanded:
+                w.tree.expand(node.index())
         if path:
             row = self.find_node(*path)
             if row is not None:
@@ -66,6 +89,18 @@ class Navigator(QObject):
             (t.report, t.title): f"{t.number} {t.title}" for t in self.library.themes()
         }
         self.refresh_sidebar()
+
+    def _concepts_counted(self) -> None:
+        if self.library is None:
+            return
+        counted = self.concept_counts.latest(self.library)
+        branch = self.find_node("concepts", "")
+        if counted is not None and branch is not None:
+            set_concept_counts(branch, counted)
+
+    def close(self) -> None:
+        self.concept_counts.close()
+        self.concept_listing.close()
 
     def find_node(self, node: str, key: str) -> QStandardItem | None:
         if node == "doc-section":
@@ -122,6 +157,7 @@ class Navigator(QObject):
         lib, pane = self.library, self.shell.pane
         assert lib is not None
         pane.set_accept_drops(node == "collection")
+        self.concept_listing.forget()
         if node != "collection":
             self.shell.sessions.hide_bar()
         if node in ("theme", "authority", "report"):
@@ -136,6 +172,12 @@ class Navigator(QObject):
             self.open(key, remember=node == "doc-section")
         elif node == "item":
             self.open(key)
+        elif node == "concept":
+            concept = lib.thesaurus().concepts.get(key)
+            if concept is not None:
+                pane.show_rows(f"Finding the items about {concept.pref_label}…", [])
+                self.concept_listing.request(lib, key)
+                self.shell.statusBar().showMessage(f"{concept.pref_label}: {concept.scope_note}")
         elif node == "bookmarks":
             marks = lib.bookmarks()
             pane.show_rows(
@@ -164,6 +206,18 @@ class Navigator(QObject):
                 [rows.trash_row(t) for t in entries],
                 filters=False,
             )
+
+    def _concept_listed(self, concept_id: str, found: ConceptDetail | str) -> None:
+        """A concept's items arrived: list them if it is still the one chosen."""
+        if self.current_node() != ("concept", concept_id) or self.shell.search.active():
+            return
+        pane = self.shell.pane
+        if isinstance(found, str):
+            pane.show_rows(found, [], filters=False)
+            return
+        hits = [rows.hit_row(h, self.theme_labels) for h in found.items]
+        shown = f"top {len(hits)} of " if found.count > len(hits) else ""
+        pane.show_rows(f"{found.label}: {shown}{found.count} items", hits, relevance=True)
 
     def show_cell(self, theme: str, authority: str, label: str) -> None:
         """The practice map asked for one cell (or a whole row or column)."""

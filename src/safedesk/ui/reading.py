@@ -1,5 +1,6 @@
 """What the reading pane shows: an item as rich text, with the words searched for marked, acronyms
-explained in tooltips, and links to its theme, authority, full account and related practice.
+explained in tooltips, and links to its theme, authority, full account and related practice (each
+with the practice concepts it shares).
 
 Everything here is Qt-free HTML building; every piece of report or user text is escaped.
 """
@@ -223,12 +224,17 @@ def _practice_links(library: Library, practice: PracticeInfo) -> str:
             "<h3>Related practice</h3><ul>"
             + "".join(
                 f"<li>{item_link(h.key, hit_title(h.kind, h.number, h.title))}"
-                f"<span class='meta'> · {escape(h.authority or '')}</span></li>"
+                f"<span class='meta'> · {escape(h.authority or '')}{_shares(h.shares)}</span></li>"
                 for h in related
             )
             + "</ul>"
         )
     return out
+
+
+def _shares(concepts: list[str]) -> str:
+    """Why an item is related: the practice concepts both are about."""
+    return f" · shares: {escape(', '.join(concepts))}" if concepts else ""
 
 
 def _practice_list(heading: str, practices: list[PracticeInfo], by: str) -> str:

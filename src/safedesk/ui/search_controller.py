@@ -1,5 +1,9 @@
 """The search box: typing searches as you type (debounced, on a background thread, newest text
-only), Enter runs the full search; results fill the list pane and notes appear under the box.
+only), Enter runs the full search; results fill the list pane and notes appear under the box
+(what the search also looked for, "did you mean"). Beside the box, "Exact words" searches the
+words alone, without the practice concepts they name, until the box is emptied or the user
+chooses a place in the library: editing the words keeps it, since that refines the same search.
+Enter on a half-typed word keeps the typed results when they are better (`enter_search.py`).
 
 From the keyboard, Down takes the user into the results, and so does Enter once the full search
 has arrived. The count and the notes are said to screen-reader users when typing pauses."""
@@ -9,18 +13,21 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QLabel, QLineEdit, QToolButton
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
 
 from safedesk.library import Library
 from safedesk.search.typeahead import LatestOnly
+from safedesk.ui.enter_search import after_enter, half_typed
 from safedesk.ui.notice import announce
 from safedesk.ui.reading import Emphasis
 from safedesk.ui.result_list import ListPane
 from safedesk.ui.rows import hit_row
+from safedesk.ui.search_notes import all_wordings, search_notes
 from safedesk.views import SearchResult
 
 log = logging.getLogger(__name__)
@@ -34,6 +41,7 @@ class SearchRequest:
     text: str
     serial: int
     typing: bool = True
+    exact: bool = False  # the words alone, without the practice concepts they name
 
 
 class _Delivery(QObject):
@@ -78,6 +86,18 @@ class SearchController(QObject):
         self.timer.timeout.connect(self.run)
         self.box.textChanged.connect(lambda _text: self.timer.start())
         self.box.returnPressed.connect(self._enter)
+        self.exact = QCheckBox("E&xact words")  # Alt+X; the menu bar and filters leave X free
+        self.exact.setAccessibleName("Exact words")
+        self.exact.setToolTip(
+            "Search only the words typed, not the practice concepts they name (Alt+X)"
+        )
+        self.exact.toggled.connect(self._exact_toggled)
+        self._typing = True  # whether the search shown was run as you type or by Enter
+        self.bar = QWidget()  # the box and its toggle, for the window's layout
+        row = QHBoxLayout(self.bar)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.box, 1)
+        row.addWidget(self.exact)
         self._enter_serial = -1  # the full search whose results Enter moves into
         self.hint = QLabel()  # no accessible name: screen readers read what it shows
         self.hint.setTextFormat(Qt.TextFormat.PlainText)
@@ -106,6 +126,7 @@ class SearchController(QObject):
             self.box.clear()
             self.box.blockSignals(False)
             self.show_hints(None)
+        self._reset_exact()
 
     def focus(self) -> None:
         self.box.setFocus()
@@ -145,12 +166,24 @@ class SearchController(QObject):
             return
         self.timer.stop()
         self.serial += 1
+        self._typing = typing
         if not text.strip():
+            self._reset_exact()  # an emptied box starts a new search
             self.emphasis = Emphasis()
             self.show_hints(None)
             self.cleared.emit()
             return
-        self.searcher.submit(SearchRequest(text, self.serial, typing))
+        self.searcher.submit(SearchRequest(text, self.serial, typing, self.exact.isChecked()))
+
+    def _exact_toggled(self, _checked: bool) -> None:
+        """Run the search shown again, with or without the practice concepts; focus stays."""
+        if self.active():
+            self.run(typing=self._typing)
+
+    def _reset_exact(self) -> None:
+        self.exact.blockSignals(True)
+        self.exact.setChecked(False)
+        self.exact.blockSignals(False)
 
     def _search_job(self, request: SearchRequest) -> SearchResult | str:
         """On the search thread."""
@@ -158,9 +191,15 @@ class SearchController(QObject):
         if library is None:
             return "The library is closed."
         try:
-            if request.typing:
-                return library.search_as_you_type(request.text, limit=SEARCH_LIMIT)
-            return library.search(request.text, limit=SEARCH_LIMIT)
+            typed = None
+            if request.typing or half_typed(request.text):
+                typed = library.search_as_you_type(
+                    request.text, limit=SEARCH_LIMIT, exact=request.exact
+                )
+                if request.typing:
+                    return typed
+            full = library.search(request.text, limit=SEARCH_LIMIT, exact=request.exact)
+            return after_enter(request.text, full, typed)
         except Exception as exc:  # shown under the search box; the window carries on
             log.exception("search failed")
             return f"The search failed: {exc}"
@@ -189,12 +228,14 @@ class SearchController(QObject):
         self._announce.start()
 
     def show_hints(self, result: SearchResult | None) -> None:
-        hints = []
-        if result is not None and result.expanded:
-            hints.append("Also searched for: " + ", ".join(
-                f"{e['term']} = {e['expansion']}" for e in result.expanded
-            ))  # fmt: skip
-        if result is not None and result.suggestion:
-            hints.append(f"Did you mean: {result.suggestion}?")
-        self.hint.setText("   ".join(hints))
-        self.hint.setVisible(bool(hints))
+        """The notes under the box: one line of plain text, which screen readers read as it is
+        shown; the tooltip lists every wording the search added."""
+        text = search_notes(result)
+        self.hint.setText(text)
+        wordings = all_wordings(result) if result is not None else ""
+        self.hint.setToolTip(
+            "<p>" + "<br>".join(escape(line) for line in wordings.splitlines()) + "</p>"
+            if wordings
+            else ""
+        )
+        self.hint.setVisible(bool(text))

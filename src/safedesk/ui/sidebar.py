@@ -1,5 +1,6 @@
 """The sidebar: each report's themes, authorities, factors and findings, each document's headings;
-then the user's things."""
+the practice concepts (the thesaurus as a tree, with the number of items about each); then the
+user's things."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from safedesk.ui.focus_ring import FocusRing
 from safedesk.ui.item_views import announce_current_soon, follow_selection
 from safedesk.ui.plain import tooltip
 from safedesk.ui.result_list import KEY_ROLE, KEYS_MIME, keys_mime, keys_of
-from safedesk.views import DocumentSectionInfo
+from safedesk.views import ConceptNode, DocumentSectionInfo
 
 NODE_ROLE = Qt.ItemDataRole.UserRole + 2  # what kind of node: theme, authority, bookmarks, ...
 
@@ -98,7 +99,8 @@ class SidebarModel(QStandardItemModel):
             add_sections(node, self._library.document_sections(document))
         return node
 
-    def refresh(self, library: Library) -> None:
+    def refresh(self, library: Library, concepts: list[ConceptNode]) -> None:
+        """Fill the tree; `concepts` is the thesaurus tree (a count of -1: not counted yet)."""
         self.clear()
         self._library = library
         self._documents, self._unfilled = {}, {}
@@ -136,6 +138,7 @@ class SidebarModel(QStandardItemModel):
             for group in (themes, authorities, factors, barriers, findings):
                 root.appendRow(group)
             self.appendRow(root)
+        self.appendRow(concept_branch(concepts))
         self.appendRow(_node(f"My bookmarks ({library.bookmark_count()})", "bookmarks"))
         collections = _node("Collections", "collections")
         for c in library.collections():
@@ -152,6 +155,41 @@ class SidebarModel(QStandardItemModel):
         examples = library.examples()
         self.appendRow(_node(f"My examples ({len(examples)})", "examples"))
         self.appendRow(_node(f"Trash ({len(library.trash())})", "trash"))
+
+
+def concept_branch(concepts: list[ConceptNode]) -> QStandardItem:
+    """ "Practice concepts": broader concepts above narrower ones, each with its count."""
+    branch = _node("Practice concepts", "concepts", tip="The report's practice by idea")
+
+    def add(parent: QStandardItem, concept: ConceptNode) -> None:
+        label = concept.label + (f" ({concept.count})" if concept.count >= 0 else "")
+        row = _node(label, "concept", concept.id, concept.scope_note)
+        for child in concept.children:
+            add(row, child)
+        parent.appendRow(row)
+
+    for root in concepts:
+        add(branch, root)
+    return branch
+
+
+def set_concept_counts(branch: QStandardItem, concepts: list[ConceptNode]) -> None:
+    """Put the counts into the branch's labels in place (selection and expansion stay)."""
+    counts: dict[str, ConceptNode] = {}
+    todo = list(concepts)
+    while todo:
+        concept = todo.pop()
+        counts[concept.id] = concept
+        todo += concept.children
+    rows = [branch]
+    while rows:
+        row = rows.pop()
+        for r in range(row.rowCount()):
+            child = row.child(r)
+            found = counts.get(str(child.data(KEY_ROLE)))
+            if found is not None:
+                child.setText(f"{found.label} ({found.count})")
+            rows.append(child)
 
 
 class SidebarTree(QTreeView):
