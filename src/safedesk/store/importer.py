@@ -332,13 +332,14 @@ def _write(
     source_name: str,
     progress: Progress | None,
 ) -> int:
-    from sqlalchemy import create_engine, delete, event, insert, select, update
+    from sqlalchemy import delete, event, insert, select, update
     from sqlalchemy.exc import DBAPIError
 
+    from safedesk.store import locations
     from safedesk.store import tables as t
     from safedesk.store.database import write_error
 
-    engine = create_engine(f"sqlite:///{db_path}")
+    engine = locations.engine(db_path)
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_conn: Any, _record: Any) -> None:
