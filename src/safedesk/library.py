@@ -166,15 +166,20 @@ class Library(SessionLibraryMixin, UserLibraryMixin):
 
     # -- importing ----------------------------------------------------------------------------
     def import_report(
-        self, path: str | os.PathLike[str], progress: Progress | None = None, bundled: bool = False
+        self,
+        path: str | os.PathLike[str],
+        progress: Progress | None = None,
+        bundled: bool = False,
+        cancelled: Callable[[], bool] | None = None,
     ) -> ImportSummary:
         """Parse a report file and store it (replacing an earlier import of the same report).
 
-        All or nothing: on any error the library is exactly as it was.
+        All or nothing: on any error the library is exactly as it was. `cancelled()` returning
+        True before the report is stored stops the import (`report_import.ImportCancelled`).
         """
         from safedesk.report_import import import_report
 
-        return import_report(self.store, self.index, Path(path), progress, bundled)
+        return import_report(self.store, self.index, Path(path), progress, bundled, cancelled)
 
     # -- browsing -----------------------------------------------------------------------------
     def reports(self) -> list[ReportInfo]:

@@ -1,8 +1,11 @@
 """Importing a report file into the library: read, parse, back up, store, index. All or nothing.
 
 The store is written in one transaction (a failure leaves the library exactly as it was); the
-search index follows. If only the index cannot be written (a full disk), the report stays
-imported and the index is rebuilt the next time it is needed.
+search index follows. `cancelled()` is asked at each safe point up to the commit (after reading,
+after parsing, before the backup, and between the tables written inside the transaction); once
+the transaction has committed the import finishes, so a late Cancel never leaves half an import.
+If only the index cannot be written (a full disk), the report stays imported and the index is
+rebuilt the next time it is needed.
 """
 
 from __future__ import annotations
@@ -19,6 +22,11 @@ from safedesk.search.lifecycle import IndexKeeper
 from safedesk.store.local import LocalStore
 
 Progress = Callable[[str, float], None]
+Cancelled = Callable[[], bool]  # True once the user has asked to stop
+
+
+class ImportCancelled(LibraryError):
+    """The user stopped the import before it was stored; nothing was changed."""
 
 
 @dataclass
@@ -43,20 +51,29 @@ def import_report(
     path: Path,
     progress: Progress | None = None,
     bundled: bool = False,
+    cancelled: Cancelled | None = None,
 ) -> ImportSummary:
     """Parse the report file at `path` and store it (replacing an earlier import of the same
-    report), then bring the search index up to date."""
+    report), then bring the search index up to date. ImportCancelled if `cancelled()` said True
+    before the report was stored."""
     from safedesk.corpus.parser import parse_report
     from safedesk.corpus.text import MAX_REPORT_BYTES
     from safedesk.store.importer import write_report
 
+    def check() -> None:
+        if cancelled is not None and cancelled():
+            raise ImportCancelled(f"the import of {path.name} was cancelled; nothing was changed")
+
     data = _read(path, MAX_REPORT_BYTES)
+    check()
     if progress:
         progress(f"Reading {path.name}", 0.05)
     report = parse_report(data, path.name)
+    check()
     replaced = store.content.has_report(report.slug)
     over_bundled = not bundled and store.content.is_bundled(report.slug)
     if store.content.has_report():
+        check()
         try:
             store.backup("before-import")
         except (OSError, sqlite3.Error) as exc:
@@ -66,9 +83,10 @@ def import_report(
                 f"({why}); nothing was changed"
             ) from None
     before = store.index_token()
+    check()
     write_report(
         store.db_path, report, path, hashlib.sha256(data).hexdigest(), bundled,
-        _part(progress, 0.1, 0.3),
+        _checked(_part(progress, 0.1, 0.3), check),  # inside the transaction: rolled back
     )  # fmt: skip
     if bundled or over_bundled:  # a user's copy of the bundled report is never put back
         store.mark_bundled_replaced(report.slug if over_bundled else None)
@@ -120,3 +138,14 @@ def _part(progress: Progress | None, start: float, share: float) -> Progress | N
         report(message, start + share * fraction)
 
     return scaled
+
+
+def _checked(progress: Progress | None, check: Callable[[], None]) -> Progress:
+    """Progress that first checks for a cancel (raising out of the caller's transaction)."""
+
+    def report(message: str, fraction: float) -> None:
+        check()
+        if progress is not None:
+            progress(message, fraction)
+
+    return report
