@@ -172,18 +172,20 @@ class Library(SessionLibraryMixin, UserLibraryMixin):
         path: str | os.PathLike[str],
         progress: Progress | None = None,
         bundled: bool = False,
+        cancelled: Callable[[], bool] | None = None,
         *,
         in_batch: bool = False,
     ) -> ImportSummary:
-        """Parse a report file and store it (replacing an earlier import of the same report).
+        """Read a report or document file and store it (replacing an earlier import of it).
 
-        All or nothing: on any error the library is exactly as it was. `in_batch`: one of
-        several (a team sync's documents); the index is brought up to date once after them.
+        All or nothing: on any error the library is exactly as it was. `cancelled()` returning
+        True before it is stored stops the import (`report_import.ImportCancelled`). `in_batch`:
+        one of several (a team sync's documents); the index is brought up to date once after them.
         """
         from safedesk.report_import import import_report
 
         return import_report(
-            self.store, self.index, Path(path), progress, bundled, in_batch=in_batch
+            self.store, self.index, Path(path), progress, bundled, cancelled, in_batch=in_batch
         )
 
     # -- browsing -----------------------------------------------------------------------------

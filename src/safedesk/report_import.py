@@ -11,6 +11,10 @@ Importing the same bytes again changes nothing. A new edition (the same report o
 bytes) replaces the old one: what the user kept (bookmarks, collection items) keeps pointing at
 every passage that is still there, and the summary lists those whose passage is gone
 (`missing`); they are shown from the copy saved with them.
+
+`cancelled()` is asked at each safe point up to the commit (after reading, before the backup,
+before the original is kept, and between the tables written inside the transaction); once the
+transaction has committed the import finishes, so a late Cancel never leaves half an import.
 """
 
 from __future__ import annotations
@@ -30,6 +34,12 @@ if TYPE_CHECKING:
     from safedesk.corpus.reading import Source
 
 Progress = Callable[[str, float], None]
+Cancelled = Callable[[], bool]  # True once the user has asked to stop
+
+
+class ImportCancelled(LibraryError):
+    """The user stopped the import before it was stored; nothing was changed."""
+
 
 # the share of the progress bar each stage takes: reading (pages), storing, indexing
 READ, STORE, INDEX = (0.0, 0.65), (0.65, 0.1), (0.75, 0.25)
@@ -103,20 +113,27 @@ def import_report(
     path: Path,
     progress: Progress | None = None,
     bundled: bool = False,
+    cancelled: Cancelled | None = None,
     *,
     in_batch: bool = False,
 ) -> ImportSummary:
     """Read the file at `path` (PDF, Word or text) and store it, replacing an earlier import of the
-    same report or document, then bring the search index up to date. `in_batch`: one of several
-    imports (a team sync's shared documents): the caller backs up once before them, and the
-    index, left stale, is rebuilt once after."""
+    same report or document, then bring the search index up to date. ImportCancelled if
+    `cancelled()` said True before it was stored. `in_batch`: one of several imports (a team
+    sync's shared documents): the caller backs up once before them, and the index, left stale,
+    is rebuilt once after."""
     from safedesk.corpus.reading import read_source
     from safedesk.store.importer import write_document, write_report
     from safedesk.store.originals import forget_original, keep_original, prune_originals
 
+    def check() -> None:
+        if cancelled is not None and cancelled():
+            raise ImportCancelled(f"the import of {path.name} was cancelled; nothing was changed")
+
     if not path.exists():
         raise LibraryError(f"no such file: {path}")
     source = read_source(path, _part(progress, *READ))
+    check()
     extracted = source.extracted
     previous = store.content.origin(source.slug)
     if previous is not None and _same_file(store, previous, extracted.sha256):
@@ -124,6 +141,7 @@ def import_report(
             progress("Already in the library", 1.0)
         return _summary(source, True, previous.original_name, unchanged=True)
     if store.content.has_report() and not in_batch:
+        check()
         try:
             store.backup("before-import")
         except (OSError, sqlite3.Error) as exc:
@@ -135,12 +153,13 @@ def import_report(
     kept = _kept_items(store, source.slug) if previous is not None else {}
     over_bundled = not bundled and previous is not None and previous.bundled
     known = store.content.original_names()
+    check()
     original = None
     if not bundled:
         suffix = {"pdf": ".pdf", "docx": ".docx"}.get(extracted.format, path.suffix)
         original = keep_original(store.data_dir, extracted.data, suffix)
     before = store.index_token()
-    stage = _part(progress, *STORE)
+    stage = _checked(_part(progress, *STORE), check)  # inside the transaction: rolled back
     try:
         if source.report is not None:
             write_report(
@@ -246,3 +265,14 @@ def _part(progress: Progress | None, start: float, share: float) -> Progress | N
         report(message, start + share * fraction)
 
     return scaled
+
+
+def _checked(progress: Progress | None, check: Callable[[], None]) -> Progress:
+    """Progress that first checks for a cancel (raising out of the caller's transaction)."""
+
+    def report(message: str, fraction: float) -> None:
+        check()
+        if progress is not None:
+            progress(message, fraction)
+
+    return report

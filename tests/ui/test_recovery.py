@@ -76,7 +76,8 @@ def test_library_menu_backs_up_restores_checks_and_reindexes(
     assert isinstance(window, MainWindow)
     qtbot.addWidget(window)
     qtbot.waitUntil(window.is_ready, timeout=20_000)
-    window.action_map["backup"].trigger()
+    window.action_map["backup"].trigger()  # off the GUI thread
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Backed up to "))
     backup = window.statusBar().currentMessage().removeprefix("Backed up to ")
     assert Path(backup).is_file()
     window.library.bookmark(B + "box-3", note="after the backup")

@@ -31,12 +31,18 @@ def build(
     see `page.build`)."""
     from safedesk.briefing import page
 
-    return page.build(flowables(doc), target, doc.info, progress, cancelled)
+    return page.build(flowables(doc, cancelled), target, doc.info, progress, cancelled)
 
 
-def flowables(doc: model.Doc) -> list[Any]:
+def flowables(doc: model.Doc, cancelled: Callable[[], bool] | None = None) -> list[Any]:
+    """The story for `doc`; `cancelled()` is asked every 50 blocks (a 500-item pack takes
+    seconds to prepare before its layout starts), raising page.ExportCancelled."""
     story: list[Any] = []
-    for block in doc.blocks:
+    for n, block in enumerate(doc.blocks):
+        if cancelled is not None and n % 50 == 0 and cancelled():
+            from safedesk.briefing.page import ExportCancelled
+
+            raise ExportCancelled("the export was cancelled; no file was written")
         story += render(block)
     if doc.citations:
         cite = [rule(), *(para(c, "small", bold_prefix="How to cite:") for c in doc.citations)]

@@ -17,6 +17,7 @@ from pathlib import Path
 from safedesk.errors import LibraryError
 from safedesk.fileio import replace_atomically
 from safedesk.store.database import reason
+from safedesk.store.locations import file_uri
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +90,7 @@ def has_user_data(conn: sqlite3.Connection) -> bool:
 
 def copy_database(source: Path, dest: sqlite3.Connection | Path) -> None:
     """Copy the database file `source` (opened read-only) into `dest` with the backup API."""
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    src = sqlite3.connect(file_uri(source, mode="ro"), uri=True)
     target = dest if isinstance(dest, sqlite3.Connection) else sqlite3.connect(dest)
     try:
         src.backup(target)

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from safedesk.errors import LibraryError
+from safedesk.store.locations import file_uri
 
 log = logging.getLogger(__name__)
 
@@ -166,7 +167,7 @@ def peek(db_path: Path, writable: bool) -> tuple[list[str], str | None, bool]:
     """Integrity check and schema revision through a read-only connection (changes nothing; with
     `writable` False the file is opened immutable, as on a read-only mount). The flag says the
     check could not run for want of disk space or through an I/O error (not damage)."""
-    uri = f"file:{db_path}?mode=ro" + ("" if writable else "&immutable=1")
+    uri = file_uri(db_path, mode="ro", **({} if writable else {"immutable": "1"}))
     try:
         conn = sqlite3.connect(uri, uri=True)
         try:

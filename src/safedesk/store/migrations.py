@@ -17,6 +17,7 @@ from pathlib import Path
 
 from safedesk.errors import LibraryError
 from safedesk.fileio import temporary_beside
+from safedesk.store import locations
 from safedesk.store.backups import backup, copy_database, has_user_data
 from safedesk.store.database import (
     KNOWN_REVISIONS,
@@ -25,12 +26,35 @@ from safedesk.store.database import (
     needs_migration,
     reason,
 )
+from safedesk.store.file_lock import exclusive
 
 log = logging.getLogger(__name__)
 
 
+LOCK_TIMEOUT = 300.0  # seconds to wait for another process's upgrade of the same library
+
+
+def lock_path(db_path: Path) -> Path:
+    """The lock file beside the library that one upgrade at a time holds."""
+    return db_path.with_name(f"{db_path.name}.upgrade-lock")
+
+
 def migrate(db_path: Path, backups_dir: Path) -> None:
-    """Bring the schema up to date, backing the file up first if it holds anything."""
+    """Bring the schema up to date, backing the file up first if it holds anything.
+
+    One process at a time: two safedesks opening an old library at once take turns on a lock
+    file beside it, and the second then finds the library already up to date.
+    """
+    with exclusive(
+        lock_path(db_path), LOCK_TIMEOUT,
+        "another safedesk is upgrading the library and has not finished; try again later",
+        lambda: log.info("waiting for another safedesk to finish upgrading the library"),
+    ):  # fmt: skip
+        migrate_private(db_path, backups_dir)
+
+
+def migrate_private(db_path: Path, backups_dir: Path) -> None:
+    """`migrate` without the lock, for a file no other process can know of (a temporary copy)."""
     conn = connect(db_path)
     try:
         if not needs_migration(conn):
@@ -72,13 +96,13 @@ def upgrade(db_path: Path, revision: str = "head") -> None:
     rollback-journal mode, closed)."""
     from alembic import command
     from alembic.config import Config
-    from sqlalchemy import create_engine
 
     from safedesk.paths import migrations_dir
 
     config = Config()
-    config.set_main_option("script_location", str(migrations_dir()))
-    engine = create_engine(f"sqlite:///{db_path}")
+    # a ConfigParser value: "%" would start an interpolation
+    config.set_main_option("script_location", str(migrations_dir()).replace("%", "%%"))
+    engine = locations.engine(db_path)
     try:
         with engine.begin() as connection:
             config.attributes["connection"] = connection

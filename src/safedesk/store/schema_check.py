@@ -18,7 +18,8 @@ from pathlib import Path
 from safedesk.errors import LibraryError
 from safedesk.fileio import temporary_beside
 from safedesk.store import database
-from safedesk.store.migrations import migrate, upgrade
+from safedesk.store.locations import file_uri
+from safedesk.store.migrations import migrate_private, upgrade
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +97,7 @@ def check_backup(source: Path) -> str:
     if not source.is_file():
         raise LibraryError(f"no such file: {source}")
     try:
-        conn = sqlite3.connect(f"file:{source}?mode=ro&immutable=1", uri=True)
+        conn = sqlite3.connect(file_uri(source, mode="ro", immutable="1"), uri=True)
     except sqlite3.Error as exc:
         raise LibraryError(f"{source.name} cannot be opened: {database.reason(exc)}") from None
     try:
@@ -142,10 +143,11 @@ def rebuild_from(source: Path, target: Path, page_size: int | None = None) -> No
         conn.close()
     upgrade(target, revision)
     expected = reference(revision)
-    conn = sqlite3.connect(target, isolation_level=None)
+    # opened by URI, so that ATTACH below reads its URI as one whatever SQLite's build default
+    conn = sqlite3.connect(file_uri(target), isolation_level=None, uri=True)
     try:
         conn.execute("PRAGMA foreign_keys = OFF")
-        conn.execute("ATTACH DATABASE ? AS src", (f"file:{source}?mode=ro&immutable=1",))
+        conn.execute("ATTACH DATABASE ? AS src", (file_uri(source, mode="ro", immutable="1"),))
         conn.execute("BEGIN")
         for kind, table in sorted(expected):
             if kind != "table":
@@ -160,7 +162,8 @@ def rebuild_from(source: Path, target: Path, page_size: int | None = None) -> No
         conn.execute("DETACH DATABASE src")
     finally:
         conn.close()
-    migrate(target, target.parent / "backups")  # an older backup comes up to date here
+    # an older backup comes up to date here (a new temporary file: no other process knows it)
+    migrate_private(target, target.parent / "backups")
 
 
 def rebuilt_copy(source: Path, folder: Path, page_size: int | None = None) -> Path:

@@ -1,4 +1,9 @@
-"""Slow work off the GUI thread, behind a progress dialog: opening, imports, index rebuilds."""
+"""Slow work off the GUI thread, behind a progress dialog: opening, imports, index rebuilds.
+
+The dialog shows after half a second (quick work shows none), says what is being done and how
+far it is; for a job that can stop safely it has a Cancel button that really stops the work, and
+the status bar then says "Cancelled".
+"""
 
 from __future__ import annotations
 
@@ -14,14 +19,17 @@ from safedesk.ui.wording import for_the_app
 from safedesk.ui.workers import Worker
 
 log = logging.getLogger(__name__)
-Job = Callable[[Callable[[str, float], None]], Any]
+Job = Callable[..., Any]  # job(progress), or job(progress, cancelled) when cancellable
+SHOW_AFTER_MS = 500  # work that is over sooner shows no progress dialog
 
 
 class Background(QObject):
     """Runs one job at a time on a worker thread with a window-modal progress dialog.
 
     `done(result)` runs on the GUI thread afterwards; a failure is shown in a dialog, unless
-    `rescue(error)` (given per job) takes care of it and returns True.
+    `rescue(error)` (given per job) takes care of it and returns True. A `cancellable` job is
+    called as `job(progress, cancelled)` and its dialog has a Cancel button; once the job has
+    stopped, the status bar says `stopped` ("Cancelled; nothing was imported").
     """
 
     def __init__(self, window: QWidget, status: Callable[[str], None]) -> None:
@@ -33,6 +41,8 @@ class Background(QObject):
         self._done: Callable[[Any], None] = lambda _result: None
         self._failure = ""
         self._rescue: Callable[[Exception], bool] = lambda _error: False
+        self._stopped = ""
+        self._cancellable = False
 
     def run(
         self,
@@ -41,15 +51,23 @@ class Background(QObject):
         done: Callable[[Any], None],
         failure: str,
         rescue: Callable[[Exception], bool] | None = None,
+        cancellable: bool = False,
+        stopped: str = "Cancelled",
     ) -> None:
-        self.progress = progress_dialog(self.window, label)
-        worker = Worker(job)
-        self._done, self._failure = done, failure
+        if self.progress is not None:
+            self.progress.deleteLater()  # the last job's
+        self.progress = progress_dialog(self.window, label, cancellable)
+        worker = Worker(job, cancellable)
+        self._done, self._failure, self._stopped = done, failure, stopped
         self._rescue = rescue or (lambda _error: False)
         # bound methods of this object, so that Qt delivers them on the GUI thread
         worker.progressed.connect(self._on_progress)
         worker.finished.connect(self._on_finished)
         worker.failed.connect(self._on_failed)
+        worker.stopped.connect(self._on_stopped)
+        self._cancellable = cancellable
+        if cancellable:
+            self.progress.canceled.connect(self.cancel)
         self.worker = worker
         worker.start()
 
@@ -57,6 +75,19 @@ class Background(QObject):
         """Let a running job finish (on closing)."""
         if self.worker is not None:
             self.worker.worker_thread.wait(msecs)
+
+    def cancel(self) -> None:
+        """Cancel (the progress dialog's button): ask the running job to stop."""
+        worker = self.worker
+        if worker is None or not worker.running() or worker.cancelled():
+            return
+        worker.cancel()
+        self._status("Cancelling…")
+
+    def _on_stopped(self) -> None:
+        self._close_progress()
+        log.info("%s", self._stopped)
+        self._status(self._stopped)
 
     def _on_progress(self, message: str, fraction: float) -> None:
         if self.progress is not None:
@@ -77,14 +108,22 @@ class Background(QObject):
         self._status(f"{self._failure}.")
 
     def _close_progress(self) -> None:
+        """Close the dialog (kept until the next job: it says what was done last)."""
         if self.progress is not None:
+            if self._cancellable:
+                self._cancellable = False
+                self.progress.canceled.disconnect(self.cancel)  # closing it is no Cancel
             self.progress.close()
 
 
-def progress_dialog(parent: QWidget, label: str) -> QProgressDialog:
-    dialog = QProgressDialog(label, "", 0, 100, parent)
+def progress_dialog(parent: QWidget, label: str, cancellable: bool = False) -> QProgressDialog:
+    """A window-modal progress dialog (0-100%) shown only if the work lasts SHOW_AFTER_MS."""
+    dialog = QProgressDialog(label, "Cancel", 0, 100, parent)
     dialog.setWindowTitle("safedesk")
-    dialog.setCancelButton(None)
-    dialog.setMinimumDuration(300)
+    dialog.setAccessibleName(label.rstrip("…"))
+    if not cancellable:
+        dialog.setCancelButton(None)
+    dialog.setMinimumDuration(SHOW_AFTER_MS)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setValue(0)  # starts the clock for SHOW_AFTER_MS
     return dialog

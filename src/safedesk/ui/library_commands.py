@@ -108,9 +108,14 @@ class LibraryCommands(QObject):
             self.last_import = summary
             self._status(summary.text())
 
+        def job(progress: Any, cancelled: Any) -> Any:
+            return library.import_report(path, progress, cancelled=cancelled)
+
+        # Cancel stops it at any point before the report is stored (all or nothing); a Cancel
+        # pressed while the search index is updated comes too late, and the import completes.
         self.shell.background.run(
-            f"Importing {Path(path).name}…", lambda progress: library.import_report(path, progress),
-            done, f"{Path(path).name} could not be imported",
+            f"Importing {Path(path).name}…", job, done, f"{Path(path).name} could not be imported",
+            cancellable=True, stopped=f"Cancelled: {Path(path).name} was not imported",
         )  # fmt: skip
 
     def open_original(self, key: str) -> None:
@@ -212,6 +217,7 @@ class LibraryCommands(QObject):
         dialog = ExportDialog(self.shell.library, targets[0], self.widget, kind=targets[1])
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(lambda path: self._status(f"Saved {path}", 6000))
+        dialog.cancelled.connect(lambda text: self._status(text, 6000))
         self.export_dialog = dialog  # reachable for tests while it is open
         dialog.open()
 
@@ -264,9 +270,15 @@ class LibraryCommands(QObject):
 
     # -- safekeeping ----------------------------------------------------------------------------
     def on_backup(self) -> None:
-        if self.shell.library is not None:
-            path = self.shell.library.backup()
-            self._status(f"Backed up to {path}", 8000)
+        """A backup off the GUI thread (a large library takes a moment to copy). One step of
+        SQLite's backup API: nothing to cancel midway, so its dialog has no Cancel."""
+        library = self.shell.library
+        if library is not None:
+            self.shell.background.run(
+                "Backing up your library…", lambda _progress: library.backup(),
+                lambda path: self._status(f"Backed up to {path}", 8000),
+                "The library could not be backed up",
+            )  # fmt: skip
 
     def on_restore_backup(self) -> None:
         """Choose a backup; the library as it is now is backed up first, so this can be undone."""

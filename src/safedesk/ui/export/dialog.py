@@ -117,6 +117,7 @@ class ExportDialog(QDialog):
     preview_failed = Signal(str)  # why the current choice could not be rendered
     saved = Signal(str)  # the path a PDF was saved to
     printed = Signal(int)  # pages sent to the printer
+    cancelled = Signal(str)  # what was stopped ("Cancelled: …"), for the window's status bar
 
     def __init__(
         self,
@@ -132,6 +133,8 @@ class ExportDialog(QDialog):
         self.renderer = PreviewRenderer(library, self)
         self.renderer.ready.connect(self._show)
         self.renderer.failed.connect(self._fail)
+        self.renderer.progressed.connect(self._progressed)
+        self.renderer.stopped.connect(self._stopped)
         self._shown: BriefRequest | None = None  # the choice the preview shows
         self._shown_path: Path | None = None
         self._waiting: tuple[BriefRequest, Callable[[], None]] | None = (
@@ -287,10 +290,16 @@ class ExportDialog(QDialog):
         self.busy.setFixedSize(90, 6)
         self.busy.setAccessibleName("Making the preview")
         self.busy.setVisible(False)
+        self.stop_button = QPushButton("S&top")
+        self.stop_button.setAccessibleName("Stop making the preview")
+        self.stop_button.setToolTip("Stop making this preview (a long pack can take a while)")
+        self.stop_button.setVisible(False)
+        self.stop_button.clicked.connect(self.stop_preview)
         header.addWidget(heading)
         header.addStretch(1)
         header.addWidget(self.busy)
         header.addWidget(self.page_count)
+        header.addWidget(self.stop_button)
         layout.addLayout(header)
 
         self.view = QPdfView()
@@ -344,7 +353,13 @@ class ExportDialog(QDialog):
             self.notes_space,
             self.file_format,
         ]
-        chain += [self.view, self.save_button, self.print_button, self.close_button]
+        chain += [
+            self.stop_button,
+            self.view,
+            self.save_button,
+            self.print_button,
+            self.close_button,
+        ]
         for first, second in pairwise(chain):
             QWidget.setTabOrder(first, second)
 
@@ -469,8 +484,54 @@ class ExportDialog(QDialog):
 
     def _set_busy(self, busy: bool) -> None:
         self.busy.setVisible(busy)
+        self.stop_button.setVisible(busy)
+        self.stop_button.setEnabled(busy)
         if busy:
+            if not self.renderer.busy:  # until the render says how far it is
+                self.busy.setRange(0, 0)
             self.page_count.setText("Updating…" if self._shown else "Making the preview…")
+        else:
+            self.busy.setRange(0, 0)
+
+    def _progressed(self, choice: BriefRequest, message: str, fraction: float) -> None:
+        """A long render says how far it is: in the header, and in a waiting Save's dialog."""
+        if choice != self.current_choice() or self._closed:
+            return
+        percent = int(fraction * 100)
+        self.busy.setRange(0, 100)
+        self.busy.setValue(percent)
+        self.busy.setVisible(True)
+        self.stop_button.setVisible(True)
+        self.page_count.setText(f"{message}… {percent}%")
+        if self._progress is not None:
+            self._progress.setRange(0, 100)
+            self._progress.setValue(percent)
+
+    def stop_preview(self) -> None:
+        """Stop (and the Cancel of a waiting Save or Print): stop the render now; nothing is
+        written. The preview is made again when a choice changes, or on Save or Print."""
+        if not self.renderer.busy:
+            return
+        self.stop_button.setEnabled(False)
+        self.page_count.setText("Stopping…")
+        self.renderer.stop()
+
+    def _stopped(self, choice: BriefRequest) -> None:
+        if self._closed or choice != self.current_choice() or self.renderer.busy:
+            return  # a stale render that was stopped for a newer choice
+        self._set_busy(False)
+        self._shown, self._shown_path = None, None
+        self.document.close()
+        self.page_count.setText("")
+        self._show_message(
+            "The preview was stopped before it was finished.\n\n"
+            "Change a choice, or press Save or Print, to make it again."
+        )
+        waiting = self._waiting is not None
+        self._end_waiting()
+        text = "Cancelled: nothing was saved" if waiting else "Cancelled: the preview was stopped"
+        self.status.say(text)
+        self.cancelled.emit(text)
 
     @property
     def shown(self) -> BriefRequest | None:
@@ -599,17 +660,25 @@ class ExportDialog(QDialog):
         self._waiting = (choice, action)
         progress = QProgressDialog(label, "Cancel", 0, 0, self)
         progress.setWindowTitle("safedesk")
-        progress.setMinimumDuration(300)
+        progress.setAccessibleName(label.rstrip("…"))
+        progress.setMinimumDuration(500)
         progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.canceled.connect(self._end_waiting)
+        progress.canceled.connect(self._cancel_waiting)
         self._progress = progress
         self.refresh_now()
+
+    def _cancel_waiting(self) -> None:
+        """Cancel in the waiting dialog: the save (or print) and the render it waits for stop."""
+        if self.renderer.busy:
+            self.stop_preview()  # -> _stopped ends the waiting and says so
+        else:
+            self._end_waiting()
 
     def _end_waiting(self) -> None:
         self._waiting = None
         if self._progress is not None:
             progress, self._progress = self._progress, None
-            progress.canceled.disconnect(self._end_waiting)
+            progress.canceled.disconnect(self._cancel_waiting)
             progress.close()
             progress.deleteLater()
 
