@@ -294,7 +294,8 @@ def _collection_action(lib: Library, args: argparse.Namespace, emit: Emitter) ->
         print(f"Created the collection {c.name!r}")
     elif action == "add":
         c = lib.add_to_collection(name, args.key, args.note, args.prompt or None, args.minutes)
-        print(f"{c.name!r} now has {len(c.items)} items")
+        count = len(c.items)
+        print(f"{c.name!r} now has {count} item" + ("" if count == 1 else "s"))
     elif action == "remove":
         lib.remove_from_collection(name, args.key)
         print(f"Moved {args.key} out of {name!r} into the trash (`safedesk trash` to undo)")
