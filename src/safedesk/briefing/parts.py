@@ -75,18 +75,6 @@ def bullets(items: list[str], style: str = "bullet", mark: str = "•") -> list[
     ]
 
 
-def blocks(text: str) -> list[Any]:
-    """Paragraphs and '- ' bullet lines of stored text, as flowables."""
-    out: list[Any] = []
-    for chunk in excerpt(text).split("\n\n"):
-        lines = [line for line in chunk.split("\n") if line.strip()]
-        if lines and all(line.startswith("- ") for line in lines):
-            out += bullets([line[2:] for line in lines])
-        elif lines:
-            out.append(para("\n".join(lines)))
-    return out
-
-
 def rule() -> Any:
     from reportlab.lib.colors import HexColor
     from reportlab.platypus import HRFlowable
@@ -94,59 +82,6 @@ def rule() -> Any:
     return HRFlowable(
         width="100%", thickness=0.6, color=HexColor(RULE), spaceBefore=4, spaceAfter=6
     )
-
-
-def _fitted(data: list[list[Any]], fractions: list[float], style: list[Any]) -> Any:
-    """A table whose columns take these fractions of whatever width the frame offers."""
-    from reportlab.platypus import Table, TableStyle
-
-    class Fitted(Table):
-        def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-            self._argW = [avail_width * f for f in fractions]
-            size: tuple[float, float] = super().wrap(avail_width, avail_height)
-            return size
-
-    fitted = Fitted(data, hAlign="LEFT")
-    fitted.setStyle(TableStyle(style))
-    return fitted
-
-
-def table(rows: list[tuple[str, str]], widths: tuple[float, float] = (0.58, 0.42)) -> Any:
-    """A two-column table of label and value (e.g. inspection grades)."""
-    from reportlab.lib.colors import HexColor
-    from reportlab.platypus import Paragraph
-
-    cell = styles()["cell"]
-    data = [
-        [Paragraph(esc(heading(a)), cell), Paragraph(f"<b>{esc(heading(b))}</b>", cell)]
-        for a, b in rows
-    ]
-    return _fitted(data, list(widths), [
-        ("GRID", (0, 0), (-1, -1), 0.5, HexColor(RULE)),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("BACKGROUND", (0, 0), (0, -1), HexColor("#f3f6f9")),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-    ])  # fmt: skip
-
-
-def grades_row(grades: dict[str, str]) -> Any:
-    """Inspection grades side by side in one row: "heading: grade" per column."""
-    from reportlab.lib.colors import HexColor
-    from reportlab.platypus import Paragraph
-
-    cell = styles()["cell"]
-    row = [
-        Paragraph(f"{esc(heading(h))}: <b>{esc(heading(g))}</b>", cell) for h, g in grades.items()
-    ]
-    return _fitted([row], [1 / len(row)] * len(row), [
-        ("BOX", (0, 0), (-1, -1), 0.5, HexColor(RULE)),
-        ("INNERGRID", (0, 0), (-1, -1), 0.5, HexColor(RULE)),
-        ("BACKGROUND", (0, 0), (-1, -1), HexColor("#f3f6f9")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ])  # fmt: skip
 
 
 def notes_space(

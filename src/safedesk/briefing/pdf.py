@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from safedesk.briefing import model
+from safedesk.briefing.limits import heading
 from safedesk.briefing.page import MARGIN_MM
 from safedesk.briefing.parts import bullets, esc, esc_in, notes_space, para, rule
 from safedesk.briefing.style import ACCENT, FAMILY, RULE, paper, styles
@@ -146,7 +147,7 @@ def grades(block: model.Grades) -> Any:
     from reportlab.platypus import Paragraph
 
     cell = styles()["cell"]
-    row = [Paragraph(f"{esc(h)}: <b>{esc(g)}</b>", cell) for h, g in block.grades]
+    row = [Paragraph(f"{esc(heading(h))}: <b>{esc(heading(g))}</b>", cell) for h, g in block.grades]
     return _fitted([row], [1 / len(row)] * len(row), [
         ("BOX", (0, 0), (-1, -1), 0.5, HexColor(RULE)),
         ("INNERGRID", (0, 0), (-1, -1), 0.5, HexColor(RULE)),

@@ -144,16 +144,20 @@ def run_search(
         return _empty(query, parsed.expanded, notes)
     tier = _tier(index, parsed)
     ranked, matched = _scored(index, main, restrict, limit, tier)
-    in_passages = _passages(index, main, wanted, limit)
+    # documents' passages: the words and their concepts' other terms, not related concepts (FTS5
+    # cannot weigh them lower, and across thousands of passages they would swamp the rest)
+    in_passages = _passages(index, with_groups(raw, parsed.groups, "synonyms"), wanted, limit)
     ranked = _with_passage_hits(ranked, in_passages)
     every_word = set(matched)
     full_passages = {hit["key"] for hit in in_passages.hits}
     partial_units: list[Unit] = []
     if len(matched) + in_passages.total < FILL_UP_BELOW and len(parsed.units) > 1 and not typing:
         # "best matches first": fill up with results that have some of the words
-        partial, _raw = _whoosh_query(index, parsed, every_word=False)
+        partial, partial_raw = _whoosh_query(index, parsed, every_word=False)
         more, more_matched = _scored(index, partial, restrict, limit, tier)
-        more_passages = _passages(index, partial, wanted, limit)
+        more_passages = _passages(
+            index, with_groups(partial_raw, parsed.groups, "synonyms"), wanted, limit
+        )
         seen = {hit["key"] for hit in ranked}
         extra = [
             hit for hit in _with_passage_hits(more, more_passages)
