@@ -8,6 +8,7 @@ import argparse
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from safedesk import planning
 from safedesk.errors import LibraryError
 
 if TYPE_CHECKING:
@@ -214,14 +215,7 @@ def collection_text(c: CollectionInfo) -> str:
 
 def plan_summary(c: CollectionInfo) -> str:
     """ "Total 95 of 90 minutes (5 over) · 09:30–11:05" and the like."""
-    if c.length:
-        over = c.over_by or 0
-        state = f" ({over} over)" if over > 0 else f" ({-over} to spare)" if over < 0 else ""
-        total = f"Total {c.total_minutes} of {c.length} minutes{state}"
-    else:
-        total = f"Total {c.total_minutes} minutes (no target length set)"
-    when = f" · {c.start}–{c.ends_at}" if c.start and c.ends_at else ""
-    return f"  {total}{when}"
+    return "  " + planning.total_line(c, "minutes", " (no target length set)")
 
 
 def record_text(r: SessionRecordInfo) -> str:

@@ -11,6 +11,7 @@ from safedesk.errors import LibraryError
 from safedesk.views import (
     AuthorityInfo,
     CaseStudyInfo,
+    CollectionInfo,
     DocumentSectionInfo,
     ExampleInfo,
     Item,
@@ -74,6 +75,18 @@ def timings(entries: list[Timed], start: str | None) -> tuple[list[Timing], int]
         ))  # fmt: skip
         elapsed += took
     return out, elapsed
+
+
+def total_line(c: CollectionInfo, unit: str, without_target: str = "") -> str:
+    """ "Total 95 of 90 <unit> (5 over) · 09:30–11:05" and the like: the plan's total against
+    its target length (`without_target` follows the total when there is none), and its times."""
+    if c.length:
+        over = c.over_by or 0
+        state = f" ({over} over)" if over > 0 else f" ({-over} to spare)" if over < 0 else ""
+        total = f"Total {c.total_minutes} of {c.length} {unit}{state}"
+    else:
+        total = f"Total {c.total_minutes} {unit}{without_target}"
+    return total + (f" · {c.start}–{c.ends_at}" if c.start and c.ends_at else "")
 
 
 def over_by(total: int, length: int | None) -> int | None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+from safedesk import planning
 from safedesk.views import (
     BookmarkInfo,
     CollectionInfo,
@@ -121,13 +122,7 @@ def collection_rows(c: CollectionInfo) -> list[Row]:
 
 def plan_status(c: CollectionInfo) -> str:
     """ "Total 95 of 90 min (5 over) · 09:30–11:05" for the planner's bar."""
-    if c.length:
-        over = c.over_by or 0
-        state = f" ({over} over)" if over > 0 else f" ({-over} to spare)" if over < 0 else ""
-        total = f"Total {c.total_minutes} of {c.length} min{state}"
-    else:
-        total = f"Total {c.total_minutes} min"
-    return total + (f" · {c.start}–{c.ends_at}" if c.start and c.ends_at else "")
+    return planning.total_line(c, "min")
 
 
 def example_row(e: ExampleInfo) -> Row:
