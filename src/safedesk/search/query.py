@@ -146,7 +146,8 @@ def run_search(
     ranked, matched = _scored(index, main, restrict, limit, tier)
     # documents' passages: the words and their concepts' other terms, not related concepts (FTS5
     # cannot weigh them lower, and across thousands of passages they would swamp the rest)
-    in_passages = _passages(index, with_groups(raw, parsed.groups, "synonyms"), wanted, limit)
+    with_synonyms = with_groups(raw, parsed.groups, "synonyms")  # (also what snippets prefer)
+    in_passages = _passages(index, with_synonyms, wanted, limit)
     ranked = _with_passage_hits(ranked, in_passages)
     every_word = set(matched)
     full_passages = {hit["key"] for hit in in_passages.hits}
@@ -181,8 +182,11 @@ def run_search(
         main = partial
     marks = matched_by(main)
     # snippets show what was typed, or else a synonym, rather than a related wording if they can
-    levels = ("typed", "synonyms") if tier else ()
-    first = [matched_by(with_groups(raw, parsed.groups, level)) for level in levels]
+    first = (
+        [matched_by(with_groups(raw, parsed.groups, "typed")), matched_by(with_synonyms)]
+        if tier
+        else []
+    )
 
     def lacking(hit: Any) -> list[Unit] | None:
         docnum = getattr(hit, "docnum", None)
