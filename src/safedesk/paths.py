@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from pathlib import Path
@@ -22,8 +23,10 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
+@functools.cache
 def _shipped(name: str) -> Path:
-    """A top-level folder shipped with the app: in the package (wheel, bundle) or the checkout."""
+    """A top-level folder shipped with the app: in the package (wheel, bundle) or the checkout
+    (found once per process: every search asks for the thesaurus)."""
     frozen = getattr(sys, "_MEIPASS", None)
     candidates = [Path(frozen) / "safedesk" / name] if frozen else []
     here = Path(__file__).resolve().parent

@@ -129,6 +129,7 @@ def _concept_query_class() -> Any:
 
     class ConceptQuery(CompoundQuery):  # type: ignore[misc, unused-ignore]  # (strict)
         JOINT = " BEST "
+        reads_own_postings = True  # from _best's cache: search.matchers leaves it as it is
 
         def __init__(
             self, subqueries: list[Any], boost: float = 1.0, first: int = 0, key: str = ""
@@ -164,9 +165,12 @@ def _concept_query_class() -> Any:
     return ConceptQuery
 
 
+@functools.lru_cache(maxsize=512)
 def group_query(group: ConceptGroup, level: str = "all") -> Any:
     """A concept clause: the best of its alternatives; with `level` "synonyms" only what was
-    typed and its synonyms, with "typed" only what was typed (to tell hits apart)."""
+    typed and its synonyms, with "typed" only what was typed (to tell hits apart). Made once per
+    clause (it depends on nothing else; a search copies what it changes): each keystroke after
+    a concept's word asks for the same clause again."""
     from whoosh.query import And, Or
 
     typed = [Or([wording(form) for form in forms]) for forms in group.typed if forms]

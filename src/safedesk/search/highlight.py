@@ -8,6 +8,7 @@ sequences. A phrase is marked only where its words stand together, as one span.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Iterable, Sequence
@@ -206,8 +207,10 @@ def snippet(
         return _flat(cut) + ("…" if len(text) > width else "")
     wanted = [set(_spans(text, marks)) for marks in prefer]
     best_start, best = every[0][0], (0,) * (len(wanted) + 2)
-    for start, _end, _label in every:
-        inside = [span for span in every if start <= span[0] < start + width]
+    starts = [span[0] for span in every]  # in order: each window is a slice
+    for start in starts:
+        low, high = (bisect.bisect_left(starts, at) for at in (start, start + width))
+        inside = every[low:high]
         preferred = [len({span[2] for span in inside if span in spans}) for spans in wanted]
         score = (*preferred, len({span[2] for span in inside}), len(inside))
         if score > best:

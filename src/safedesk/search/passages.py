@@ -64,6 +64,10 @@ class PassageHit:
     def get(self, name: str, default: Any = None) -> Any:
         return self.fields.get(name, default)
 
+    @property
+    def kind(self) -> str:
+        return "passage"
+
 
 @dataclass
 class PassageMatches:

@@ -295,16 +295,23 @@ def _scored(
     in its order within their kind: what was typed, then its synonyms, then related wordings."""
     from whoosh import collectors
 
+    from safedesk.search.matchers import kept_scores, sized
+
     top = collectors.TopCollector(limit=max(limit * 3, 30), usequality=False)
     top.replace = 0  # no matcher pruning either: every match must reach the recorder
     recorder = _Recorder(top)
     chain = (
         collectors.FilterCollector(recorder, allow=restrict) if restrict is not None else recorder
     )
-    index.searcher.search_with_collector(q, chain)
+    kept = kept_scores(index.derived, index.searcher)
+    index.searcher.search_with_collector(sized(q, kept), chain)
     results = chain.results()
     # index the scored hits: iterating Results asks len() for a size hint, which counts every match
-    ranked = sorted((results[i] for i in range(results.scored_length())), key=_weighted)
+    scored = [results[i] for i in range(results.scored_length())]
+    kinds = index.facet_values("kind")
+    for hit in scored:  # its kind from the column: ranking reads no stored fields
+        hit.kind = kinds[hit.docnum]
+    ranked = sorted(scored, key=_weighted)
     if tier is not None and ranked:
         ranked = _by_tier(ranked, tier)
     return ranked, recorder.seen
@@ -317,7 +324,7 @@ def _by_tier(ranked: list[Any], tier: Callable[[int], int]) -> list[Any]:
     as their scores say."""
     places: dict[str, list[int]] = {}
     for place, hit in enumerate(ranked):
-        places.setdefault(hit["kind"], []).append(place)
+        places.setdefault(hit.kind, []).append(place)
     out = list(ranked)
     for positions in places.values():
         hits = sorted((ranked[p] for p in positions), key=lambda h: tier(h.docnum))
@@ -362,7 +369,8 @@ def _facets(index: SearchIndex, matched: set[int]) -> dict[str, dict[str, int]]:
 
 
 def _weighted(hit: Any) -> float:
-    return float(-hit.score * KIND_WEIGHT.get(hit["kind"], 0.9))
+    """A hit's sort key: its score weighted by its kind, best first (`kind`: see `_scored`)."""
+    return float(-hit.score * KIND_WEIGHT.get(hit.kind, 0.9))
 
 
 def _empty(query: str, expanded: list[dict[str, str]], notes: list[str]) -> SearchResult:
