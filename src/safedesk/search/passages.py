@@ -25,15 +25,18 @@ hashing tens of megabytes at every start would be slow).
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import functools
 import logging
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from safedesk.search.passage_scores import OTHER, KeptPassages, Shape
 from safedesk.store.reader import Document
 
 log = logging.getLogger(__name__)
@@ -41,6 +44,9 @@ log = logging.getLogger(__name__)
 FILE_NAME = "passages.sqlite3"
 TITLE_WEIGHT = 2.0  # as the Whoosh title field's boost
 BROAD = 5000  # more matches than this: ranked by heading first (see PassageIndex._best)
+SAMPLE_SHARE = 10  # how a search guesses whether it is broad: from a tenth of the reports,
+SAMPLE_MARGIN = 1.5  # and only when the sample suggests half as many again as BROAD
+RANK = f"bm25(words, {TITLE_WEIGHT}, 1.0, 1.0)"  # headings weigh double, as in Whoosh
 BLOCK = 20  # a report's passages have rowids (n << BLOCK) + i: counting by report needs no join
 SCHEMA = (
     "CREATE TABLE report (n INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE)",
@@ -187,84 +193,54 @@ def _insert(conn: sqlite3.Connection, documents: Iterable[Document]) -> int:
 
 # -- reading ---------------------------------------------------------------------------------------
 class PassageIndex:
-    """The passage index, open for searching (a read-only connection, shared under the index's
-    lock, as the Whoosh searcher is)."""
+    """The passage index, open for searching: read-only connections, shared under the index's
+    lock, as the Whoosh searcher is. A search counts its matches on one connection while it
+    ranks them on others (SQLite works without holding Python's lock, so they run on several
+    cores); see `search`."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.conn = sqlite3.connect(
-            f"{path.resolve().as_uri()}?mode=ro",  # a URI: read-only, any characters in the path
-            uri=True,
-            check_same_thread=False,
-            isolation_level=None,
-        )
+        self.conn = _reader(path)
         try:
-            self.conn.execute("PRAGMA mmap_size=268435456")  # pages mapped, not copied
-            self.conn.execute("PRAGMA cache_size=-65536")  # 64 MiB: a common word's postings
             self.conn.execute("SELECT count(*) FROM doc").fetchone()
         except sqlite3.DatabaseError:
             self.conn.close()
             raise
-
-    def _best(
-        self, where: str, params: list[object], rank: str, limit: int, total: int
-    ) -> list[tuple[int, float]]:
-        """(rowid, score) of the best `limit` matches. Scoring is per match (about 2.5 µs each
-        here), so a broad query (more than BROAD matches: a word most passages have) is ranked
-        among the passages whose heading has its words, then the rest in the order they stand."""
-        if not total or limit <= 0:
-            return []
-        if total <= BROAD:
-            sql = f"SELECT rowid, -{rank} FROM words WHERE {where} ORDER BY {rank} LIMIT ?"
-            return [(int(r), float(s)) for r, s in self.conn.execute(sql, [*params, limit])]
-        titled = [f"{{title}} : ({params[0]})", *params[1:]]
-        sql = f"SELECT rowid, -{rank} FROM words WHERE {where} ORDER BY {rank} LIMIT ?"
-        best = [(int(r), float(s)) for r, s in self.conn.execute(sql, [*titled, limit])]
-        if len(best) < limit:
-            floor = min((s for _r, s in best), default=1.0) / 2  # below every scored one
-            seen = {r for r, _s in best}
-            sql = f"SELECT rowid FROM words WHERE {where} LIMIT ?"
-            for (rowid,) in self.conn.execute(sql, [*params, limit]):
-                if rowid not in seen and len(best) < limit:
-                    best.append((int(rowid), floor))
-        return best
+        self._ranking: sqlite3.Connection | None = None  # for ranking aside (opened when needed)
+        self._kept = KeptPassages(self.conn, RANK, BLOCK)
 
     def count(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM doc").fetchone()[0])
 
     def close(self) -> None:
-        self.conn.close()
+        for conn in [self.conn, self._ranking]:
+            if conn is not None:
+                conn.close()
+        self._ranking = None
 
     def search(
         self, query: Any, filters: dict[str, Sequence[str] | None], limit: int
     ) -> PassageMatches:
         """The best `limit` passages for a parsed Whoosh `query`, and every match counted by
         report; nothing when the filters ask for what passages do not have (a theme, an
-        authority, another kind)."""
+        authority, another kind). Answered from the phrases kept so far when it can be
+        (`search.passage_scores`), else by FTS5 (`_by_fts`)."""
         if filters.get("theme") or filters.get("authority"):
             return PassageMatches()
         kinds = filters.get("kind")
         if kinds and "passage" not in kinds:
             return PassageMatches()
-        expression = fts_expression(query)
+        expression, shape = written(query)
         if not expression:
             return PassageMatches()
-        where, params = "words MATCH ?", list[object]([expression])
         numbers = dict(self.conn.execute("SELECT n, key FROM report").fetchall())
         reports = filters.get("report")
-        if reports:
-            blocks = [_block(n) for n, key in numbers.items() if key in reports]
-            if not blocks:
-                return PassageMatches()
-            where += " AND (" + " OR ".join("rowid BETWEEN ? AND ?" for _ in blocks) + ")"
-            params += [bound for block in blocks for bound in block]
-        rank = f"bm25(words, {TITLE_WEIGHT}, 1.0, 1.0)"
+        blocks = [_block(n) for n, key in numbers.items() if key in reports] if reports else None
+        if blocks == []:
+            return PassageMatches()
         try:
-            counted = self.conn.execute(
-                f"SELECT rowid >> {BLOCK}, count(*) FROM words WHERE {where} GROUP BY 1", params
-            ).fetchall()
-            total = sum(n for _block, n in counted)
-            best = self._best(where, params, rank, limit, total)
+            kept = self._kept.search(shape, blocks, limit)
+            best, counted = kept or self._by_fts(expression, blocks, sorted(numbers), limit)
             found = {
                 row[0]: row[1:]
                 for row in self.conn.execute(
@@ -277,8 +253,135 @@ class PassageIndex:
             log.warning("passage search failed for %r: %s", expression, exc)
             return PassageMatches()
         hits = [PassageHit(_fields(*found[rowid]), float(score)) for rowid, score in best]
-        by_report = {numbers.get(n, ""): int(count) for n, count in counted}
+        by_report = {numbers.get(n, ""): int(count) for n, count in counted.items()}
         return PassageMatches(hits, by_report)
+
+    def _by_fts(
+        self, expression: str, blocks: list[tuple[int, int]] | None, numbers: list[int], limit: int
+    ) -> tuple[list[tuple[int, float]], dict[int, int]]:
+        """The best `limit` matches (rowid, score) by FTS5's ranking, and every match counted
+        by report number.
+
+        Scoring is per match (about 2.5 µs each here, more with phrases), so a broad query (more
+        than BROAD matches: a word most passages have) is ranked among the passages whose
+        heading has its words, the rest following in the order they stand. The matches are
+        counted while they are ranked aside, as a broad query or not as a sample of the reports
+        suggests (and when the count then says otherwise, ranked again)."""
+        where, params = "words MATCH ?", list[object]([expression])
+        if blocks:
+            where += " AND (" + " OR ".join("rowid BETWEEN ? AND ?" for _ in blocks) + ")"
+            params += [bound for block in blocks for bound in block]
+        ranked = f"SELECT rowid, -{RANK} FROM words WHERE {where} ORDER BY {RANK} LIMIT ?"
+        titled = [f"{{title}} : ({expression})", *params[1:], max(0, limit)]
+        every = [*params, max(0, limit)]
+        broad = self._probably_broad(where, params, numbers)
+        ranking = self._rank_aside(ranked, titled if broad else every)
+        try:
+            counted = self.conn.execute(
+                f"SELECT rowid >> {BLOCK}, count(*) FROM words WHERE {where} GROUP BY 1", params
+            ).fetchall()
+        except BaseException:
+            ranking.cancel()
+            raise
+        total = sum(n for _block, n in counted)
+        if total > BROAD and not broad:  # ranking every match was not what was wanted
+            ranking.cancel()
+            ranking = self._rank_aside(ranked, titled)
+        best = ranking.result()
+        if total > BROAD:
+            best = self._broad(best, where, params, limit)
+        return best, {int(n): int(count) for n, count in counted}
+
+    def search_aside(
+        self, query: Any, filters: dict[str, Sequence[str] | None], limit: int
+    ) -> concurrent.futures.Future[PassageMatches]:
+        """`search` on a thread of its own, so that the caller's own work (Whoosh scoring the
+        reports' items, in Python) runs meanwhile; the caller waits for the result before the
+        index may change."""
+        return _aside("search").submit(self.search, query, filters, limit)
+
+    def _rank_aside(self, sql: str, params: list[object]) -> _Ranking:
+        if self._ranking is None:
+            self._ranking = _reader(self.path)
+        return _Ranking(self._ranking, sql, params)
+
+    def _probably_broad(self, where: str, params: list[object], numbers: list[int]) -> bool:
+        """Whether the query probably has more than BROAD matches, from how many it has in the
+        first tenth of the reports (counting them takes a tenth of the time); said only with a
+        margin, since ranking every match is the cheaper mistake. Only the speed depends on the
+        guess: the count decides which ranking is used."""
+        if not numbers:
+            return False
+        sample = max(1, len(numbers) // SAMPLE_SHARE)
+        below = _block(numbers[sample - 1])[1]
+        sql = f"SELECT count(*) FROM words WHERE ({where}) AND rowid <= ?"
+        (found,) = self.conn.execute(sql, [*params, below]).fetchone()
+        return int(found) * len(numbers) / sample > BROAD * SAMPLE_MARGIN
+
+    def _broad(
+        self, best: list[tuple[int, float]], where: str, params: list[object], limit: int
+    ) -> list[tuple[int, float]]:
+        """The best `limit` of a broad query's matches: `best` (those ranked among the passages
+        whose heading has the words), then the rest in the order they stand (below every ranked
+        one)."""
+        if len(best) < limit:
+            floor = min((s for _r, s in best), default=1.0) / 2
+            seen = {r for r, _s in best}
+            sql = f"SELECT rowid FROM words WHERE {where} LIMIT ?"
+            for (rowid,) in self.conn.execute(sql, [*params, limit]):
+                if rowid not in seen and len(best) < limit:
+                    best.append((int(rowid), floor))
+        return best
+
+
+class _Ranking:
+    """A ranking query running on its own connection in the background (see
+    `PassageIndex.search`): its result, or cancelled (SQLite interrupts it where it stands)."""
+
+    def __init__(self, conn: sqlite3.Connection, sql: str, params: list[object]) -> None:
+        self.conn = conn
+        self.cancelled = threading.Event()
+        self.future = _aside("rank").submit(self._run, sql, params)
+
+    def _run(self, sql: str, params: list[object]) -> list[tuple[int, float]]:
+        if self.cancelled.is_set():
+            return []
+        return [(int(r), float(s)) for r, s in self.conn.execute(sql, params)]
+
+    def result(self) -> list[tuple[int, float]]:
+        return self.future.result()
+
+    def cancel(self) -> None:
+        """Stop the query and wait until its connection is free again."""
+        self.cancelled.set()
+        if not self.future.cancel():
+            self.conn.interrupt()
+            with contextlib.suppress(sqlite3.OperationalError):  # "interrupted"
+                self.future.result()
+
+
+@functools.lru_cache(maxsize=2)
+def _aside(job: str) -> concurrent.futures.ThreadPoolExecutor:
+    """The thread for one job done aside, "search" or "rank" (one each: searches take turns
+    under the index lock; two pools, so that a search waiting for its ranking never waits for
+    itself)."""
+    return concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix=f"safedesk-{job}")
+
+
+def _reader(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(
+        f"{path.resolve().as_uri()}?mode=ro",  # a URI: read-only, any characters in the path
+        uri=True,
+        check_same_thread=False,
+        isolation_level=None,
+    )
+    try:
+        conn.execute("PRAGMA mmap_size=268435456")  # pages mapped, not copied
+        conn.execute("PRAGMA cache_size=-65536")  # 64 MiB: a common word's postings
+    except sqlite3.DatabaseError:
+        conn.close()
+        raise
+    return conn
 
 
 def _fields(
@@ -298,38 +401,69 @@ def _quote(text: str) -> str:
 def fts_expression(query: Any) -> str:
     """A parsed Whoosh query (terms stemmed, over title and body) in FTS5's query syntax; "" for
     a query with nothing to look for (only exclusions, or nothing)."""
+    return written(query)[0]
+
+
+def written(query: Any) -> tuple[str, Shape]:
+    """`fts_expression(query)`, and its shape (for answering it from kept phrases:
+    `search.passage_scores`)."""
     from whoosh import query as q
 
     if isinstance(query, q.Term):
         text = query.text.decode("utf-8") if isinstance(query.text, bytes) else str(query.text)
-        return _quote(text) if text.strip() else ""
+        return _leaf(_quote(text) if text.strip() else "")
     if isinstance(query, q.Phrase):
         words = " ".join(str(w) for w in query.words if str(w).strip())
-        return "{title body} : " + _quote(words) if words else ""
+        return _leaf("{title body} : " + _quote(words) if words else "")
     if isinstance(query, q.Prefix):
-        return f"{_quote(str(query.text))} *" if str(query.text).strip() else ""
+        return _leaf(f"{_quote(str(query.text))} *" if str(query.text).strip() else "")
     if isinstance(query, q.AndNot):
-        positive, negative = fts_expression(query.a), fts_expression(query.b)
-        return f"({positive} NOT {negative})" if positive and negative else positive
+        (positive, shape), negative = written(query.a), fts_expression(query.b)
+        return (
+            (f"({positive} NOT {negative})", OTHER) if positive and negative else (positive, shape)
+        )
     if isinstance(query, q.Not):
-        return ""
+        return "", OTHER
     if isinstance(query, q.And | q.Require | q.AndMaybe):
         children = list(query.children())
-        wanted = _unique(fts_expression(c) for c in children if not isinstance(c, q.Not))
+        wanted = _unique_written(written(c) for c in children if not isinstance(c, q.Not))
         if isinstance(query, q.AndMaybe):
             wanted = wanted[:1]  # the optional part only adds to the score
-        expression = f"({' AND '.join(wanted)})" if len(wanted) > 1 else "".join(wanted)
+        expression, shape = _joined(" AND ", "all", wanted)
         for child in children:
             if isinstance(child, q.Not) and expression:
                 excluded = fts_expression(child.query)
                 if excluded:
-                    expression = f"({expression} NOT {excluded})"
-        return expression
+                    expression, shape = f"({expression} NOT {excluded})", OTHER
+        return expression, shape
     if isinstance(query, q.CompoundQuery):  # Or, DisjunctionMax, a concept's best-of: any child
-        either = _unique(fts_expression(c) for c in query.children())
-        return either[0] if len(either) == 1 else (f"({' OR '.join(either)})" if either else "")
+        return _joined(" OR ", "any", _unique_written(written(c) for c in query.children()))
     terms = [_quote(str(t)) for _f, t in query.iter_all_terms()] if query.has_terms() else []
-    return f"({' OR '.join(_unique(terms))})" if terms else ""  # anything else: any of its words
+    if not terms:
+        return "", OTHER
+    leaves = _unique(terms)  # anything else: any of its words
+    return f"({' OR '.join(leaves)})", ("any", tuple(("leaf", leaf) for leaf in leaves))
+
+
+def _leaf(expression: str) -> tuple[str, Shape]:
+    return expression, ("leaf", expression) if expression else OTHER
+
+
+def _joined(operator: str, kind: str, parts: list[tuple[str, Shape]]) -> tuple[str, Shape]:
+    if len(parts) == 1:
+        return parts[0]
+    if not parts:
+        return "", OTHER
+    return f"({operator.join(e for e, _s in parts)})", (kind, tuple(s for _e, s in parts))
+
+
+def _unique_written(parts: Iterable[tuple[str, Shape]]) -> list[tuple[str, Shape]]:
+    """`parts` without the empty ones and without repeating an expression (as `_unique`)."""
+    kept: dict[str, Shape] = {}
+    for expression, shape in parts:
+        if expression and expression not in kept:
+            kept[expression] = shape
+    return list(kept.items())
 
 
 def _unique(parts: Iterable[str]) -> list[str]:

@@ -6,6 +6,7 @@ import functools
 import heapq
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future
 from typing import Any
 
 from safedesk.search.analysis import WORD
@@ -142,12 +143,14 @@ def run_search(
         if not notes:
             notes.append("Type some words to search.")
         return _empty(query, parsed.expanded, notes)
+    # documents' passages: the words and their concepts' other terms, not related concepts (FTS5
+    # cannot weigh them lower, and across thousands of passages they would swamp the rest);
+    # searched aside while Whoosh scores the reports' items
+    with_synonyms = with_groups(raw, parsed.groups, "synonyms")  # (also what snippets prefer)
+    passages_found = _passages(index, with_synonyms, wanted, limit)
     tier = _tier(index, parsed)
     ranked, matched = _scored(index, main, restrict, limit, tier)
-    # documents' passages: the words and their concepts' other terms, not related concepts (FTS5
-    # cannot weigh them lower, and across thousands of passages they would swamp the rest)
-    with_synonyms = with_groups(raw, parsed.groups, "synonyms")  # (also what snippets prefer)
-    in_passages = _passages(index, with_synonyms, wanted, limit)
+    in_passages = passages_found.result()
     ranked = _with_passage_hits(ranked, in_passages)
     every_word = set(matched)
     full_passages = {hit["key"] for hit in in_passages.hits}
@@ -158,7 +161,7 @@ def run_search(
         more, more_matched = _scored(index, partial, restrict, limit, tier)
         more_passages = _passages(
             index, with_groups(partial_raw, parsed.groups, "synonyms"), wanted, limit
-        )
+        ).result()
         seen = {hit["key"] for hit in ranked}
         extra = [
             hit for hit in _with_passage_hits(more, more_passages)
@@ -246,11 +249,14 @@ def _listing_key(searcher: Any, docnum: int) -> tuple[str, int, str]:
 
 def _passages(
     index: SearchIndex, q: Any, wanted: Mapping[str, Sequence[str] | None], limit: int
-) -> PassageMatches:
-    """Documents' passages for the query (they are searched apart: see `search.passages`)."""
+) -> Future[PassageMatches]:
+    """Documents' passages for the query, being searched (apart, and on a thread of their own:
+    see `search.passages`)."""
     if index.passages is None:
-        return PassageMatches()
-    return index.passages.search(q, dict(wanted), max(limit * 3, 30))
+        nothing: Future[PassageMatches] = Future()
+        nothing.set_result(PassageMatches())
+        return nothing
+    return index.passages.search_aside(q, dict(wanted), max(limit * 3, 30))
 
 
 def _with_passage_hits(ranked: list[Any], found: PassageMatches) -> list[Any]:

@@ -1,0 +1,142 @@
+"""Queries answered from kept phrases (search.passage_scores) rank and count passages exactly as
+FTS5 ranks and counts them: the same passages, the same scores, the same counts by report."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from safedesk.library import Library
+from safedesk.search import passage_scores, passages
+from safedesk.search.build import with_groups
+from safedesk.search.passage_scores import KeptPassages
+from safedesk.search.passages import BLOCK, RANK, PassageIndex, written
+from safedesk.search.query import _whoosh_query
+from safedesk.search.querylang import parse
+from tests.conftest import FIXTURES
+
+GUIDANCE_PDF = FIXTURES / "documents" / "neglect-guidance.pdf"
+
+
+@pytest.fixture(scope="module")
+def lib(library_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]:
+    """The bundled report and a document's passages."""
+    folder = tmp_path_factory.mktemp("passage-scores") / "data"
+    shutil.copytree(library_template, folder)
+    with Library.open(folder) as library:
+        library.import_report(GUIDANCE_PDF)
+        yield library
+
+
+def _shape(lib: Library, text: str) -> tuple[str, tuple[object, ...], PassageIndex]:
+    index = lib.ensure_index()
+    parsed = parse(
+        text, lib.glossary_index(), complete=index.completions, thesaurus=lib.thesaurus()
+    )
+    raw = _whoosh_query(index, parsed)[1]
+    expression, shape = written(with_groups(raw, parsed.groups, "synonyms"))  # as searches do
+    assert index.passages is not None
+    return expression, shape, index.passages
+
+
+def _by_fts(index: PassageIndex, expression: str) -> tuple[list[tuple[int, float]], dict[int, int]]:
+    numbers = sorted(n for (n,) in index.conn.execute("SELECT n FROM report"))
+    return index._by_fts(expression, None, numbers, 10_000)
+
+
+def _ordered(best: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    return sorted(best, key=lambda rs: (-round(rs[1], 9), rs[0]))
+
+
+QUERIES = [
+    "neglect",  # one word
+    "neglect assessment",  # all of two words
+    "airport OR forum OR neglect",  # any of three
+    '"graded care profile"',  # a phrase
+    '"graded care profile" OR "early help"',  # any of two phrases
+    "neglect (assessment OR referral)",  # all of a word and any of two
+    "supervision",  # a practice concept: any of its wordings, phrases among them
+    "multi-agency working neglect",  # a concept's wordings, and another word
+    "early help",  # a concept named by a phrase
+]
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_kept_phrases_answer_as_fts5_does(
+    lib: Library, text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(passages, "BROAD", 10_000)  # FTS5 ranks every match here too
+    expression, shape, index = _shape(lib, text)
+    expected_best, expected_counts = _by_fts(index, expression)
+    assert expected_best, f"{text!r} should find passages"
+    kept = KeptPassages(index.conn, RANK, BLOCK)
+    for _ in range(2):  # reading the phrases, then from what was kept
+        answer = kept.search(shape, None, 10_000)
+        assert answer is not None, shape
+        best, counts = answer
+        assert counts == expected_counts
+        got, want = _ordered(best), _ordered(expected_best)
+        assert [r for r, _ in got] == [r for r, _ in want]
+        assert [s for _, s in got] == pytest.approx([s for _, s in want])
+
+
+def test_the_best_come_first_and_the_limit_holds(lib: Library) -> None:
+    _expression, shape, index = _shape(lib, "neglect")
+    answer = KeptPassages(index.conn, RANK, BLOCK).search(shape, None, 5)
+    assert answer is not None
+    best, counts = answer
+    assert len(best) == 5 < sum(counts.values())
+    scores = [s for _, s in best]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_a_report_filter_keeps_to_its_passages(lib: Library) -> None:
+    _expression, shape, index = _shape(lib, "neglect")
+    numbers = dict(index.conn.execute("SELECT n, key FROM report"))
+    kept = KeptPassages(index.conn, RANK, BLOCK)
+    for n in numbers:
+        block = (n << BLOCK, ((n + 1) << BLOCK) - 1)
+        answer = kept.search(shape, [block], 1000)
+        assert answer is not None
+        best, counts = answer
+        assert set(counts) <= {n} and all(block[0] <= r <= block[1] for r, _ in best)
+
+
+def test_exclusions_and_words_in_too_many_passages_are_left_to_fts5(
+    lib: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _expression, shape, index = _shape(lib, "neglect -assessment")
+    kept = KeptPassages(index.conn, RANK, BLOCK)
+    assert kept.search(shape, None, 10) is None
+    _expression, shape, index = _shape(lib, "neglect")
+    assert kept.search(shape, None, 10) is not None
+    monkeypatch.setattr(passage_scores, "MOST", 3)
+    assert kept.search(shape, None, 10) is None  # kept before, but now in too many
+
+
+def test_what_is_kept_stays_within_its_capacity(lib: Library) -> None:
+    kept = KeptPassages(lib.ensure_index().passages.conn, RANK, BLOCK, capacity=50)  # type: ignore[union-attr]
+    for text in ("neglect", "assessment", "referral", "neglect assessment"):
+        _expression, shape, _index = _shape(lib, text)
+        assert kept.search(shape, None, 10) is not None
+        assert kept.size <= 50 or len(kept._kept) == 1
+
+
+def test_the_library_search_gives_fts5s_passages(
+    lib: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app's search (from kept phrases, the first time and again) against FTS5 alone."""
+    monkeypatch.setattr(passages, "BROAD", 10_000)
+    index = lib.ensure_index()
+    assert index.passages is not None
+    expression, _found_shape, _index = _shape(lib, "neglect")
+    best, counts = _by_fts(index.passages, expression)
+    keys = dict(index.passages.conn.execute("SELECT id, key FROM doc"))
+    expected = [keys[r] for r, _s in _ordered(best)][:10]
+    for _ in range(2):
+        found = lib.search("neglect", kind="passage", limit=10)
+        assert found.total == sum(counts.values()) > 10
+        assert [h.key for h in found.hits] == expected
