@@ -4,6 +4,7 @@ FTS5 ranks and counts them: the same passages, the same scores, the same counts 
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,13 +13,14 @@ import pytest
 from safedesk.library import Library
 from safedesk.search import passage_scores, passages
 from safedesk.search.build import with_groups
-from safedesk.search.passage_scores import KeptPassages
+from safedesk.search.passage_scores import Answer, KeptPassages, Shape, answerable
 from safedesk.search.passages import BLOCK, RANK, PassageIndex, written
 from safedesk.search.query import _whoosh_query
 from safedesk.search.querylang import parse
 from tests.conftest import FIXTURES
 
 GUIDANCE_PDF = FIXTURES / "documents" / "neglect-guidance.pdf"
+Blocks = list[tuple[int, int]] | None
 
 
 @pytest.fixture(scope="module")
@@ -64,30 +66,53 @@ QUERIES = [
 ]
 
 
+def _kept(index: PassageIndex, capacity: int = passage_scores.KEPT_ROWS) -> KeptPassages:
+    def connect() -> sqlite3.Connection:
+        uri = f"{index.path.resolve().as_uri()}?mode=ro"
+        return sqlite3.connect(uri, uri=True, check_same_thread=False)
+
+    return KeptPassages(connect, RANK, BLOCK, capacity)
+
+
+def _answer(kept: KeptPassages, shape: Shape, blocks: Blocks, limit: int, broad: int) -> Answer:
+    """The answer once the phrases are kept: a search reads those it lacks aside (a broad one
+    then its phrases as headings)."""
+    answer = kept.search(shape, blocks, limit, broad)
+    for _ in range(2):
+        if answer is None:
+            kept.wait()
+            answer = kept.search(shape, blocks, limit, broad)
+    assert answer is not None, shape
+    return answer
+
+
+@pytest.mark.parametrize("broad", [10_000, 5])  # every match ranked; headings first
 @pytest.mark.parametrize("text", QUERIES)
 def test_kept_phrases_answer_as_fts5_does(
-    lib: Library, text: str, monkeypatch: pytest.MonkeyPatch
+    lib: Library, text: str, broad: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(passages, "BROAD", 10_000)  # FTS5 ranks every match here too
+    monkeypatch.setattr(passages, "BROAD", broad)
     expression, shape, index = _shape(lib, text)
     expected_best, expected_counts = _by_fts(index, expression)
     assert expected_best, f"{text!r} should find passages"
-    kept = KeptPassages(index.conn, RANK, BLOCK)
-    for _ in range(2):  # reading the phrases, then from what was kept
-        answer = kept.search(shape, None, 10_000)
-        assert answer is not None, shape
-        best, counts = answer
-        assert counts == expected_counts
-        got, want = _ordered(best), _ordered(expected_best)
-        assert [r for r, _ in got] == [r for r, _ in want]
-        assert [s for _, s in got] == pytest.approx([s for _, s in want])
+    kept = _kept(index)
+    try:
+        assert kept.search(shape, None, 10_000, broad) is None  # not kept yet: read aside
+        for _ in range(2):
+            best, counts = _answer(kept, shape, None, 10_000, broad)
+            assert counts == expected_counts
+            got, want = _ordered(best), _ordered(expected_best)
+            assert [r for r, _ in got] == [r for r, _ in want]
+            assert [s for _, s in got] == pytest.approx([s for _, s in want])
+    finally:
+        kept.close()
 
 
 def test_the_best_come_first_and_the_limit_holds(lib: Library) -> None:
     _expression, shape, index = _shape(lib, "neglect")
-    answer = KeptPassages(index.conn, RANK, BLOCK).search(shape, None, 5)
-    assert answer is not None
-    best, counts = answer
+    kept = _kept(index)
+    best, counts = _answer(kept, shape, None, 5, passages.BROAD)
+    kept.close()
     assert len(best) == 5 < sum(counts.values())
     scores = [s for _, s in best]
     assert scores == sorted(scores, reverse=True)
@@ -96,39 +121,57 @@ def test_the_best_come_first_and_the_limit_holds(lib: Library) -> None:
 def test_a_report_filter_keeps_to_its_passages(lib: Library) -> None:
     _expression, shape, index = _shape(lib, "neglect")
     numbers = dict(index.conn.execute("SELECT n, key FROM report"))
-    kept = KeptPassages(index.conn, RANK, BLOCK)
+    kept = _kept(index)
     for n in numbers:
         block = (n << BLOCK, ((n + 1) << BLOCK) - 1)
-        answer = kept.search(shape, [block], 1000)
-        assert answer is not None
-        best, counts = answer
+        best, counts = _answer(kept, shape, [block], 1000, passages.BROAD)
         assert set(counts) <= {n} and all(block[0] <= r <= block[1] for r, _ in best)
+    kept.close()
 
 
-def test_exclusions_and_words_in_too_many_passages_are_left_to_fts5(
-    lib: Library, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_what_is_not_answered_here(lib: Library, monkeypatch: pytest.MonkeyPatch) -> None:
     _expression, shape, index = _shape(lib, "neglect -assessment")
-    kept = KeptPassages(index.conn, RANK, BLOCK)
-    assert kept.search(shape, None, 10) is None
-    _expression, shape, index = _shape(lib, "neglect")
-    assert kept.search(shape, None, 10) is not None
+    kept = _kept(index)
+    assert kept.search(shape, None, 10, passages.BROAD) is None  # NOT: FTS5's
+    kept.wait()
+    assert kept.search(shape, None, 10, passages.BROAD) is None
+    _expression, shape, index = _shape(lib, "neglec")
+    assert not answerable(("leaf", '"neglec" *'))  # an unfinished word
     monkeypatch.setattr(passage_scores, "MOST", 3)
-    assert kept.search(shape, None, 10) is None  # kept before, but now in too many
+    _expression, shape, index = _shape(lib, "neglect")
+    assert kept.search(shape, None, 10, passages.BROAD) is None
+    kept.wait()
+    assert kept.search(shape, None, 10, passages.BROAD) is None  # in too many passages
+    kept.close()
 
 
 def test_what_is_kept_stays_within_its_capacity(lib: Library) -> None:
-    kept = KeptPassages(lib.ensure_index().passages.conn, RANK, BLOCK, capacity=50)  # type: ignore[union-attr]
+    index = lib.ensure_index().passages
+    assert index is not None
+    kept = _kept(index, capacity=50)
     for text in ("neglect", "assessment", "referral", "neglect assessment"):
         _expression, shape, _index = _shape(lib, text)
-        assert kept.search(shape, None, 10) is not None
+        _answer(kept, shape, None, 10, passages.BROAD)
         assert kept.size <= 50 or len(kept._kept) == 1
+    kept.close()
+
+
+def test_closing_stops_reading(lib: Library) -> None:
+    _expression, shape, index = _shape(lib, "multi-agency working")
+    kept = _kept(index)
+    assert kept.search(shape, None, 10, passages.BROAD) is None  # reading aside begins
+    kept.close()  # stops it where it stands (or after it ended), and closes its connection
+    assert kept._reading is not None and kept._reading.done() and kept._conn is None
+    before = kept.size
+    kept.search(shape, None, 10, passages.BROAD)  # closed: nothing more is read
+    kept.wait()
+    assert kept.size == before and kept._conn is None
 
 
 def test_the_library_search_gives_fts5s_passages(
     lib: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The app's search (from kept phrases, the first time and again) against FTS5 alone."""
+    """The app's search (by FTS5 the first time, from kept phrases after) against FTS5."""
     monkeypatch.setattr(passages, "BROAD", 10_000)
     index = lib.ensure_index()
     assert index.passages is not None
@@ -140,3 +183,4 @@ def test_the_library_search_gives_fts5s_passages(
         found = lib.search("neglect", kind="passage", limit=10)
         assert found.total == sum(counts.values()) > 10
         assert [h.key for h in found.hits] == expected
+        index.passages._kept.wait()

@@ -5,22 +5,33 @@ FTS5's bm25() is a sum over the query's phrases: each phrase adds its own term f
 is in (its frequency there, weighted by column, against the passage's length and the phrase's
 rarity in the whole table), whatever else the query holds. So a query of phrases, any of
 several or all of several, scores a passage as the sum of what each phrase scores it alone, and
-a phrase's passages and scores, read once, answer every later query that holds it: a concept's
+a phrase's passages and scores, once read, answer every later query that holds it: a concept's
 wordings come back in every search that names the concept, and at every keystroke after it.
-`tests/search/test_passage_scores.py` compares the answers with FTS5's own ranking.
+The answers are FTS5's own, ranked by the same rule (`PassageIndex._by_fts`: every match, or
+for a broad query those with the words in their heading first); `tests/search/
+test_passage_scores.py` compares them.
 
-Only phrases in at most MOST passages are kept (reading a phrase in more whole, a word most
-passages have, is what FTS5's ranking of a broad query avoids: see `search.passages`); a query
-with such a phrase, or of another shape (with NOT), is answered by FTS5. A query answered here
-is ranked over every match however many there are, since adding kept scores is cheap.
+A search never waits for phrases to be read: one that needs a phrase not kept yet is answered
+by FTS5, and the phrase is read afterwards on a thread of its own (`keep`). Phrases in more than
+MOST passages (words most passages have) and unfinished words (`"pra" *`, while typing) are
+not kept, and neither are queries with NOT answered here.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
+import contextlib
+import functools
 import heapq
+import logging
+import operator
 import sqlite3
+import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 MOST = 10_000  # the most passages a kept phrase is in (reading one takes about 30 ms here)
 KEPT_ROWS = 2_000_000  # about 100 MB at most of kept passage numbers and scores
@@ -30,84 +41,185 @@ KEPT_ROWS = 2_000_000  # about 100 MB at most of kept passage numbers and scores
 Shape = tuple[Any, ...]
 OTHER: Shape = ("other",)
 Scores = dict[int, float]  # passage rowid -> score (higher is better)
+Answer = tuple[list[tuple[int, float]], dict[int, int]]  # the best (rowid, score); by report
 
 
 class KeptPassages:
-    """The phrases read so far, for one open passage index (least recently used out first)."""
+    """The phrases read so far, for one open passage index (least recently used out first).
+    `connect()` opens a read-only connection to it, for the thread that reads phrases."""
 
     def __init__(
-        self, conn: sqlite3.Connection, rank: str, block: int, capacity: int = KEPT_ROWS
+        self,
+        connect: Callable[[], sqlite3.Connection],
+        rank: str,
+        block: int,
+        capacity: int = KEPT_ROWS,
     ) -> None:
-        self.conn = conn
+        self.connect = connect
         self.rank = rank  # the ranking function, as the passage index calls it
         self.block = block  # a report's passages are numbered (report << block) + i
         self.capacity = capacity
         self.size = 0
         self._kept: OrderedDict[str, Scores | None] = OrderedDict()  # None: in too many
+        self._lock = threading.Lock()  # _kept and size, shared with the reading thread
+        self._conn: sqlite3.Connection | None = None  # the reading thread's
+        self._reading: concurrent.futures.Future[None] | None = None
+        self._closed = False
 
+    # -- answering ------------------------------------------------------------------------------
     def search(
-        self, shape: Shape, blocks: list[tuple[int, int]] | None, limit: int
-    ) -> tuple[list[tuple[int, float]], dict[int, int]] | None:
+        self, shape: Shape, blocks: list[tuple[int, int]] | None, limit: int, broad: int
+    ) -> Answer | None:
         """The best `limit` passages (rowid, score) for a query of `shape`, and every match
-        counted by report number; within `blocks` (rowid ranges) when given. None when the
-        query cannot be answered from kept phrases."""
+        counted by report number, within `blocks` (rowid ranges) when given, ranked as FTS5
+        ranks them with more than `broad` matches making a query broad. None when not every
+        phrase is kept: the missing ones are then read aside, for the next search."""
         if not answerable(shape):
             return None
-        scores = self._scores(shape)
+        scores = self._scores(shape, blocks)
         if scores is None:
             return None
-        if blocks is not None:
-            scores = {r: s for r, s in scores.items() if any(lo <= r <= hi for lo, hi in blocks)}
         counted: dict[int, int] = {}
         for rowid in scores:
             report = rowid >> self.block
             counted[report] = counted.get(report, 0) + 1
-        best = heapq.nsmallest(max(0, limit), scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        if len(scores) <= broad:
+            return _best(scores, limit), counted
+        # broad: the best of those with the words in their heading, then the rest in order
+        titled = self._scores(_titled(shape), blocks)
+        if titled is None:
+            return None
+        best = _best(titled, limit)
+        if len(best) < limit:
+            floor = min((s for _r, s in best), default=1.0) / 2
+            chosen = {r for r, _s in best}
+            rest = (r for r in sorted(scores) if r not in chosen)
+            best += [(r, floor) for r in heapq.nsmallest(limit - len(best), rest)]
         return best, counted
 
-    def _scores(self, shape: Shape) -> Scores | None:
-        if shape[0] == "leaf":
-            return self._phrase(shape[1])
-        parts = [self._scores(part) for part in shape[1]]
-        if any(part is None for part in parts):
+    def _scores(self, shape: Shape, blocks: list[tuple[int, int]] | None) -> Scores | None:
+        leaves = list(dict.fromkeys(_leaves(shape)))
+        with self._lock:
+            found = {leaf: self._kept[leaf] for leaf in leaves if leaf in self._kept}
+            for leaf in found:
+                self._kept.move_to_end(leaf)
+        kept = {leaf: scores for leaf, scores in found.items() if scores is not None}
+        if len(kept) < len(found):
+            return None  # a phrase in too many passages
+        if len(kept) < len(leaves):
+            self._read_aside([leaf for leaf in leaves if leaf not in found])
             return None
-        found = [part for part in parts if part is not None]
-        if shape[0] == "any":
-            summed: Scores = {}
-            for part in found:
-                for rowid, score in part.items():
-                    summed[rowid] = summed.get(rowid, 0.0) + score
-            return summed
-        found.sort(key=len)  # "all": passages in every part, from the smallest part
-        return {
-            rowid: sum(part[rowid] for part in found)
-            for rowid in found[0]
-            if all(rowid in part for part in found[1:])
-        }
-
-    def _phrase(self, expression: str) -> Scores | None:
-        if expression in self._kept:
-            self._kept.move_to_end(expression)
-            kept = self._kept[expression]
-            return kept if kept is not None and len(kept) <= MOST else None
-        # no ORDER BY: scored as read, and reading stops past MOST
-        sql = f"SELECT rowid, -{self.rank} FROM words WHERE words MATCH ? LIMIT ?"
-        rows = self.conn.execute(sql, [expression, MOST + 1]).fetchall()
-        scores = dict(rows) if len(rows) <= MOST else None
-        self._kept[expression] = scores
-        self.size += len(scores or ()) + 1
-        while self.size > self.capacity and len(self._kept) > 1:
-            _expression, dropped = self._kept.popitem(last=False)
-            self.size -= len(dropped or ()) + 1
+        scores = _combined(shape, kept)
+        if blocks is not None:
+            scores = {r: s for r, s in scores.items() if any(lo <= r <= hi for lo, hi in blocks)}
         return scores
+
+    # -- reading phrases aside ----------------------------------------------------------------
+    def _read_aside(self, leaves: list[str]) -> None:
+        """Read `leaves` on the reading thread, unless it is busy (they are asked for again by
+        the next search that needs them)."""
+        if self._closed or (self._reading is not None and not self._reading.done()):
+            return
+        self._reading = _keeper().submit(self._read, leaves)
+
+    def _read(self, leaves: list[str]) -> None:
+        try:
+            if self._conn is None:
+                self._conn = self.connect()
+            sql = f"SELECT rowid, -{self.rank} FROM words WHERE words MATCH ? LIMIT ?"
+            for leaf in leaves:
+                if self._closed:
+                    return
+                # no ORDER BY: scored as read, and reading stops past MOST
+                rows = self._conn.execute(sql, [leaf, MOST + 1]).fetchall()
+                self._keep(leaf, dict(rows) if len(rows) <= MOST else None)
+        except sqlite3.Error as exc:  # interrupted by close(), or a phrase FTS5 cannot take
+            if not self._closed:
+                log.warning("passages of %r not kept: %s", leaves, exc)
+
+    def _keep(self, leaf: str, scores: Scores | None) -> None:
+        with self._lock:
+            self._kept[leaf] = scores
+            self.size += len(scores or ()) + 1
+            while self.size > self.capacity and len(self._kept) > 1:
+                _leaf, dropped = self._kept.popitem(last=False)
+                self.size -= len(dropped or ()) + 1
+
+    def wait(self) -> None:
+        """Until the phrases being read are kept (for tests and benchmarks)."""
+        if self._reading is not None:
+            self._reading.result()
+
+    def close(self) -> None:
+        """Stop reading (the index is closing) and close the reading connection."""
+        self._closed = True
+        if self._reading is not None and not self._reading.done():
+            if self._conn is not None:
+                self._conn.interrupt()
+            with contextlib.suppress(Exception):
+                self._reading.result()
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+
+@functools.lru_cache(maxsize=1)
+def _keeper() -> concurrent.futures.ThreadPoolExecutor:
+    """The thread that reads phrases to keep (one for all: reading is done when idle)."""
+    return concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="safedesk-keep")
+
+
+def _best(scores: Scores, limit: int) -> list[tuple[int, float]]:
+    return heapq.nsmallest(max(0, limit), scores.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def _combined(shape: Shape, kept: dict[str, Scores], within: set[int] | None = None) -> Scores:
+    """The passages a query of `shape` matches (those `within`, when given) and their scores,
+    from its phrases'. Each score is summed in the order the phrases stand, as FTS5 sums."""
+    if shape[0] == "leaf":
+        scores = kept[shape[1]]
+        return scores if within is None else {r: scores[r] for r in within & scores.keys()}
+    if shape[0] == "any":
+        summed: Scores = {}
+        for part in shape[1]:
+            for rowid, score in _combined(part, kept, within).items():
+                summed[rowid] = summed.get(rowid, 0.0) + score
+        return summed
+    # all: the passages in every part first (set operations), then only their scores
+    rows = functools.reduce(operator.and_, (_rows(part, kept) for part in shape[1]))
+    if within is not None:
+        rows &= within
+    parts = [_combined(part, kept, rows) for part in shape[1]]
+    return {rowid: sum(part[rowid] for part in parts) for rowid in rows}
+
+
+def _rows(shape: Shape, kept: dict[str, Scores]) -> set[int]:
+    if shape[0] == "leaf":
+        return set(kept[shape[1]])
+    parts = [_rows(part, kept) for part in shape[1]]
+    return set().union(*parts) if shape[0] == "any" else functools.reduce(operator.and_, parts)
+
+
+def _titled(shape: Shape) -> Shape:
+    """`shape` with each phrase looked for in headings only (as `{title} : (...)` asks)."""
+    if shape[0] == "leaf":
+        return ("leaf", f"{{title}} : ({shape[1]})")
+    return (shape[0], tuple(_titled(part) for part in shape[1]))
+
+
+def _leaves(shape: Shape) -> list[str]:
+    if shape[0] == "leaf":
+        return [shape[1]]
+    return [leaf for part in shape[1] for leaf in _leaves(part)]
 
 
 def answerable(shape: Shape) -> bool:
     """Whether a query of `shape` is answered from phrases alone: a phrase, any of several, or
     all of several where each is a phrase or any of several (FTS5 counts a phrase's passages in
-    such a query wherever the phrase is; a NOT, or an all-of inside an any-of, is left to it)."""
+    such a query wherever the phrase is; a NOT, or an all-of inside an any-of, is left to it),
+    with no unfinished word."""
     if shape[0] == "leaf":
-        return True
+        return not shape[1].endswith("*")
     if shape[0] == "any":
         return all(part[0] in ("leaf", "any") and answerable(part) for part in shape[1])
     if shape[0] == "all":

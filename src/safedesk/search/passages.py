@@ -207,12 +207,13 @@ class PassageIndex:
             self.conn.close()
             raise
         self._ranking: sqlite3.Connection | None = None  # for ranking aside (opened when needed)
-        self._kept = KeptPassages(self.conn, RANK, BLOCK)
+        self._kept = KeptPassages(functools.partial(_reader, path), RANK, BLOCK)
 
     def count(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM doc").fetchone()[0])
 
     def close(self) -> None:
+        self._kept.close()
         for conn in [self.conn, self._ranking]:
             if conn is not None:
                 conn.close()
@@ -239,7 +240,7 @@ class PassageIndex:
         if blocks == []:
             return PassageMatches()
         try:
-            kept = self._kept.search(shape, blocks, limit)
+            kept = self._kept.search(shape, blocks, limit, BROAD)
             best, counted = kept or self._by_fts(expression, blocks, sorted(numbers), limit)
             found = {
                 row[0]: row[1:]
