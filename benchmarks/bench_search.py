@@ -56,8 +56,14 @@ def variant(text: str, n: int) -> str:
 CLOCK = time.perf_counter
 
 
-def timed(fn: Callable[[], object], repeat: int) -> list[float]:
+def timed(
+    fn: Callable[[], object], repeat: int, settle: Callable[[], None] | None = None
+) -> list[float]:
+    """`repeat` timings of `fn` after one untimed call (and, with `settle`, after what that
+    call started aside is done: the time a reader takes to look at the results)."""
     fn()
+    if settle is not None:
+        settle()
     out = []
     for _ in range(repeat):
         started = CLOCK()
@@ -69,12 +75,14 @@ def timed(fn: Callable[[], object], repeat: int) -> list[float]:
 def measure(lib: Library, repeat: int, exact: bool = False) -> dict[str, list[float]]:
     full: list[float] = []
     for q in [*QUERIES, *CONCEPT_QUERIES]:
-        full += timed(lambda q=q: lib.search(q, exact=exact), repeat)
+        full += timed(lambda q=q: lib.search(q, exact=exact), repeat, lib.ensure_index().settle)
     keys: list[float] = []
     for word in [*TYPED, *CONCEPT_TYPED]:
         for i in range(1, len(word) + 1):
             keys += timed(
-                lambda t=word[:i]: lib.search_as_you_type(t, exact=exact), max(1, repeat // 2)
+                lambda t=word[:i]: lib.search_as_you_type(t, exact=exact),
+                max(1, repeat // 2),
+                lib.ensure_index().settle,
             )
     return {"full": full, "keys": keys}
 

@@ -198,6 +198,12 @@ class SearchIndex:
             progress("Indexing for search", 1.0)
         return len(docs)
 
+    def settle(self) -> None:
+        """Until the work a search started aside is done: what it reads for the next search
+        (benchmarks measure warm searches after it; the app never waits for it)."""
+        if self.passages is not None:
+            self.passages.settle()
+
     def doc_count(self) -> int:
         """How many items the index holds: Whoosh's documents and the passages."""
         count = int(self.searcher.doc_count())

@@ -78,6 +78,7 @@ class KeptPassages:
             return None
         scores = self._scores(shape, blocks)
         if scores is None:
+            self._read_aside(shape, broad)
             return None
         counted: dict[int, int] = {}
         for rowid in scores:
@@ -88,6 +89,7 @@ class KeptPassages:
         # broad: the best of those with the words in their heading, then the rest in order
         titled = self._scores(_titled(shape), blocks)
         if titled is None:
+            self._read_aside(_titled(shape), None)
             return None
         best = _best(titled, limit)
         if len(best) < limit:
@@ -98,44 +100,53 @@ class KeptPassages:
         return best, counted
 
     def _scores(self, shape: Shape, blocks: list[tuple[int, int]] | None) -> Scores | None:
+        """The passages and scores for `shape`, from kept phrases; None when one is not kept
+        or is in too many passages."""
         leaves = list(dict.fromkeys(_leaves(shape)))
         with self._lock:
-            found = {leaf: self._kept[leaf] for leaf in leaves if leaf in self._kept}
-            for leaf in found:
-                self._kept.move_to_end(leaf)
-        kept = {leaf: scores for leaf, scores in found.items() if scores is not None}
-        if len(kept) < len(found):
-            return None  # a phrase in too many passages
-        if len(kept) < len(leaves):
-            self._read_aside([leaf for leaf in leaves if leaf not in found])
+            kept = {leaf: self._kept.get(leaf) for leaf in leaves}
+            for leaf in leaves:
+                if leaf in self._kept:
+                    self._kept.move_to_end(leaf)
+        found = {leaf: scores for leaf, scores in kept.items() if scores is not None}
+        if len(found) < len(leaves):
             return None
-        scores = _combined(shape, kept)
+        scores = _combined(shape, found)
         if blocks is not None:
             scores = {r: s for r, s in scores.items() if any(lo <= r <= hi for lo, hi in blocks)}
         return scores
 
     # -- reading phrases aside ----------------------------------------------------------------
-    def _read_aside(self, leaves: list[str]) -> None:
-        """Read `leaves` on the reading thread, unless it is busy (they are asked for again by
-        the next search that needs them)."""
+    def _read_aside(self, shape: Shape, broad: int | None) -> None:
+        """Read the phrases of `shape` not kept yet, on the reading thread, unless it is busy
+        (the next search that needs them asks again); then, when `broad` is given and the
+        query turns out broad, its phrases as headings, which its ranking needs too."""
         if self._closed or (self._reading is not None and not self._reading.done()):
             return
-        self._reading = _keeper().submit(self._read, leaves)
+        self._reading = _keeper().submit(self._read, shape, broad)
 
-    def _read(self, leaves: list[str]) -> None:
+    def _read(self, shape: Shape, broad: int | None) -> None:
         try:
-            if self._conn is None:
-                self._conn = self.connect()
-            sql = f"SELECT rowid, -{self.rank} FROM words WHERE words MATCH ? LIMIT ?"
-            for leaf in leaves:
-                if self._closed:
-                    return
-                # no ORDER BY: scored as read, and reading stops past MOST
-                rows = self._conn.execute(sql, [leaf, MOST + 1]).fetchall()
-                self._keep(leaf, dict(rows) if len(rows) <= MOST else None)
+            self._read_phrases(_leaves(shape))
+            if broad is not None:
+                scores = self._scores(shape, None)
+                if scores is not None and len(scores) > broad:
+                    self._read_phrases(_leaves(_titled(shape)))
         except sqlite3.Error as exc:  # interrupted by close(), or a phrase FTS5 cannot take
             if not self._closed:
-                log.warning("passages of %r not kept: %s", leaves, exc)
+                log.warning("passages not kept: %s", exc)
+
+    def _read_phrases(self, leaves: list[str]) -> None:
+        if self._conn is None:
+            self._conn = self.connect()
+        sql = f"SELECT rowid, -{self.rank} FROM words WHERE words MATCH ? LIMIT ?"
+        for leaf in dict.fromkeys(leaves):
+            with self._lock:
+                if self._closed or leaf in self._kept:
+                    continue
+            # no ORDER BY: scored as read, and reading stops past MOST
+            rows = self._conn.execute(sql, [leaf, MOST + 1]).fetchall()
+            self._keep(leaf, dict(rows) if len(rows) <= MOST else None)
 
     def _keep(self, leaf: str, scores: Scores | None) -> None:
         with self._lock:

@@ -293,6 +293,10 @@ class PassageIndex:
             best = self._broad(best, where, params, limit)
         return best, {int(n): int(count) for n, count in counted}
 
+    def settle(self) -> None:
+        """Until the phrases being read aside are kept (see `search.passage_scores`)."""
+        self._kept.wait()
+
     def search_aside(
         self, query: Any, filters: dict[str, Sequence[str] | None], limit: int
     ) -> concurrent.futures.Future[PassageMatches]:
