@@ -15,7 +15,7 @@ from safedesk.search.index import SearchIndex
 from safedesk.search.passages import fts_expression, tokens
 from safedesk.search.query import _whoosh_query
 from safedesk.search.querylang import parse
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, SEED
 
 GUIDANCE_PDF = FIXTURES / "documents" / "neglect-guidance.pdf"
 GUIDANCE = "responding-to-neglect-practice-guidance-for-all-agencies"
@@ -51,6 +51,25 @@ def test_tokens_are_the_index_analyzers_with_joined_forms_apart() -> None:
         "multi agenc co locat well be",
         "multiag coloc wellb",
     )
+
+
+def test_tokens_word_by_word_are_the_whole_texts() -> None:
+    """Each word analysed on its own (and remembered) gives what analysing the text gives."""
+    from safedesk.search.analysis import stemming_analyzer
+
+    def whole(text: str) -> tuple[str, str]:
+        main: list[str] = []
+        extra: list[str] = []
+        last = -1
+        for token in stemming_analyzer()(text, positions=True):
+            (extra if token.pos == last else main).append(token.text)
+            last = token.pos
+        return " ".join(main), " ".join(extra)
+
+    text = SEED.read_text("utf-8")
+    odd = "NQSWs co‐location Y2K well-being-led 3-4 café ÉCOLE x--y _a_ über-Straße"
+    for sample in (text[:50_000], odd, ""):
+        assert tokens(sample) == whole(sample)
 
 
 def test_queries_are_written_for_fts5_as_they_were_parsed(lib: Library) -> None:

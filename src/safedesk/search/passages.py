@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from safedesk.search.analysis import WORD
 from safedesk.search.passage_scores import OTHER, KeptPassages, Shape
 from safedesk.store.reader import Document
 
@@ -86,17 +87,30 @@ class PassageMatches:
 
 
 def tokens(text: str) -> tuple[str, str]:
-    """`text` as the index analyses it: (its tokens in order, the extra forms), space-separated."""
+    """`text` as the index analyses it: (its tokens in order, the extra forms), space-separated.
+    The analyzer treats each word on its own, so each distinct word is analysed once (most
+    words of a document come back many times: a third of a 60-page import went into this)."""
+    main: list[str] = []
+    extra: list[str] = []
+    for word in WORD.findall(text):
+        word_main, word_extra = _word_tokens(word)
+        main += word_main
+        extra += word_extra
+    return " ".join(main), " ".join(extra)
+
+
+@functools.lru_cache(maxsize=65536)
+def _word_tokens(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     main: list[str] = []
     extra: list[str] = []
     last = -1
-    for token in _analyzer()(text, positions=True):
+    for token in _analyzer()(word, positions=True):
         if token.pos == last:  # a further form at the same place: "coloc" after "co locat"
             extra.append(token.text)
         else:
             main.append(token.text)
             last = token.pos
-    return " ".join(main), " ".join(extra)
+    return tuple(main), tuple(extra)
 
 
 @functools.lru_cache(maxsize=1)
