@@ -69,3 +69,17 @@ def pending(lib: Library) -> int:
 
 def practices(lib: Library, n: int) -> list[str]:
     return [p.key for p in lib.practices()[:n]]
+
+
+def shared_collection(owner: Library, *others: Library, items: int = 3) -> list[str]:
+    """`owner` shares a collection "Supervision" of its first `items` practices and syncs, then
+    each of `others` syncs; the practices' keys."""
+    keys = practices(owner, items)
+    owner.create_collection("Supervision")
+    for key in keys:
+        owner.add_to_collection("Supervision", key)
+    owner.team.share_collection("Supervision")
+    owner.team.sync()
+    for lib in others:
+        lib.team.sync()
+    return keys

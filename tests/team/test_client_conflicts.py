@@ -13,20 +13,8 @@ import pytest
 
 from safedesk.library import Library
 from safedesk.team.connect import connect
-from tests.team.client_helpers import local_view, practices, server_view
+from tests.team.client_helpers import local_view, server_view, shared_collection
 from tests.team.conftest import Libraries, Team
-
-
-def _shared(owner: Library, *others: Library, items: int = 3) -> list[str]:
-    keys = practices(owner, items)
-    owner.create_collection("Supervision")
-    for key in keys:
-        owner.add_to_collection("Supervision", key)
-    owner.team.share_collection("Supervision")
-    owner.team.sync()
-    for lib in others:
-        lib.team.sync()
-    return keys
 
 
 def _settle(team: Team, *libs: Library) -> None:
@@ -48,7 +36,7 @@ def test_the_same_note_edited_apart_keeps_both_words(
     team: Team, libraries: Libraries, first_to_sync: str
 ) -> None:
     asha, bo = libraries("Asha"), libraries("Bo", editor=True)
-    keys = _shared(asha, bo)
+    keys = shared_collection(asha, bo)
     asha.add_to_collection("Supervision", keys[0], note="Asha's words")
     _later()
     bo.add_to_collection("Supervision", keys[0], note="Bo's words")  # the later change
@@ -70,7 +58,7 @@ def test_the_same_note_edited_apart_keeps_both_words(
 
 def test_prompts_minutes_and_order_follow_the_same_rule(team: Team, libraries: Libraries) -> None:
     asha, bo = libraries("Asha"), libraries("Bo", editor=True)
-    keys = _shared(asha, bo, items=4)
+    keys = shared_collection(asha, bo, items=4)
     bo.add_to_collection("Supervision", keys[1], prompts=["Bo asks"], minutes=10)
     bo.move_in_collection("Supervision", keys[3], 1)
     _later()
@@ -93,7 +81,7 @@ def test_different_fields_and_different_items_merge_without_conflict(
     team: Team, libraries: Libraries
 ) -> None:
     asha, bo = libraries("Asha"), libraries("Bo", editor=True)
-    keys = _shared(asha, bo)
+    keys = shared_collection(asha, bo)
     asha.add_to_collection("Supervision", keys[0], note="Asha's note")
     bo.add_to_collection("Supervision", keys[0], minutes=30)
     bo.add_to_collection("Supervision", keys[2], note="Bo's note")
@@ -111,7 +99,7 @@ def test_my_own_edits_in_a_row_never_clash_with_each_other(
     team: Team, libraries: Libraries
 ) -> None:
     asha, bo = libraries("Asha"), libraries("Bo")
-    keys = _shared(asha, bo)
+    keys = shared_collection(asha, bo)
     asha.add_to_collection("Supervision", keys[0], note="first")
     asha.store.team.freeze()  # a sync sent it... (and its reply never came)
     asha.add_to_collection("Supervision", keys[0], note="second")  # ...while she went on
@@ -123,7 +111,7 @@ def test_my_own_edits_in_a_row_never_clash_with_each_other(
 
 def test_three_members(team: Team, libraries: Libraries) -> None:
     asha, bo, cy = libraries("Asha"), libraries("Bo", editor=True), libraries("Cy", editor=True)
-    keys = _shared(asha, bo, cy, items=5)
+    keys = shared_collection(asha, bo, cy, items=5)
     example = cy.add_example("Cy's team huddle", team="North")
     cy.team.share_example(example.id)
     asha.add_to_collection("Supervision", keys[0], note="Asha")
@@ -146,7 +134,7 @@ def test_a_teammates_deletion_moves_the_collection_to_the_trash(
     team: Team, libraries: Libraries
 ) -> None:
     asha, bo = libraries("Asha"), libraries("Bo", editor=True)
-    keys = _shared(asha, bo)
+    keys = shared_collection(asha, bo)
     bo.add_to_collection("Supervision", keys[1], note="Bo's unsent words")
     asha.delete_collection("Supervision")
     asha.team.sync()
@@ -169,7 +157,7 @@ def test_a_member_cannot_change_anothers_rows_in_plain_sql_or_in_the_app(
     team: Team, libraries: Libraries
 ) -> None:
     asha, bo = libraries("Asha"), libraries("Bo")  # Bo is not an editor
-    keys = _shared(asha, bo)
+    keys = shared_collection(asha, bo)
     uid = asha.collection("Supervision").items[0].uid
     with connect(team.url_for(team.role_of("Bo"))) as conn:
         with conn.transaction():
@@ -195,7 +183,7 @@ def test_using_a_conflict_copy_sends_it_and_dismissing_it_resolves_it(
     team: Team, libraries: Libraries
 ) -> None:
     asha, bo = libraries("Asha"), libraries("Bo", editor=True)
-    keys = _shared(asha, bo)
+    keys = shared_collection(asha, bo)
     asha.add_to_collection("Supervision", keys[0], note="Asha's words")
     _later()
     bo.add_to_collection("Supervision", keys[0], note="Bo's words")

@@ -11,8 +11,9 @@ from pytestqt.qtbot import QtBot
 
 from safedesk.library import Library
 from tests.reliability.conftest import cli, one_line_error
+from tests.team.client_helpers import shared_collection
 from tests.team.conftest import PASSWORD_GROUP, Libraries, Team
-from tests.team.test_team_window import _share, _window_of
+from tests.team.test_team_window import _window_of
 from tests.ui.conftest import _fresh_settings  # noqa: F401
 
 PASSWORD = "correct horse battery staple"
@@ -48,7 +49,7 @@ def test_join_and_sync_with_pgpass_and_nothing_is_written(
     team: Team, libraries: Libraries, pgpass: Path
 ) -> None:
     asha = libraries("Asha")
-    _share(asha)
+    shared_collection(asha)
     bo = libraries("Bo", join=False)
     role = _needs_password(team, "Bo")
     folder = Path(bo.data_dir)
@@ -71,7 +72,7 @@ def test_the_window_asks_for_a_password_when_the_server_wants_one(
     qtbot: QtBot, team: Team, libraries: Libraries, pgpass: Path
 ) -> None:
     asha = libraries("Asha")
-    _share(asha)
+    shared_collection(asha)
     bo = libraries("Bo", join=False)
     role = _needs_password(team, "Bo")
     bo.team.join(team.url_for(role), "Bo", prompt=lambda _question: PASSWORD)

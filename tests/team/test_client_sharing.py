@@ -12,7 +12,7 @@ import pytest
 from safedesk.errors import LibraryError
 from safedesk.team.connect import connect
 from tests.conftest import SECOND
-from tests.team.client_helpers import local_view, practices, server_view
+from tests.team.client_helpers import local_view, practices, server_view, shared_collection
 from tests.team.conftest import Libraries, Team
 
 
@@ -126,13 +126,7 @@ def test_a_shared_report_travels_with_its_file(team: Team, libraries: Libraries)
 
 def test_leaving_keeps_everything_as_local_copies(team: Team, libraries: Libraries) -> None:
     asha, bo = libraries("Asha"), libraries("Bo")
-    keys = practices(asha, 2)
-    asha.create_collection("Supervision")
-    for key in keys:
-        asha.add_to_collection("Supervision", key)
-    asha.team.share_collection("Supervision")
-    asha.team.sync()
-    bo.team.sync()
+    keys = shared_collection(asha, bo, items=2)
     bo.add_to_collection("Supervision", keys[0], note="unsent words")  # not an editor, unsent
     assert bo.team.leave() == 1
     [kept] = bo.collections()
@@ -146,13 +140,7 @@ def test_leaving_keeps_everything_as_local_copies(team: Team, libraries: Librari
 
 def test_joining_again_after_leaving_keeps_both_versions(team: Team, libraries: Libraries) -> None:
     asha, bo = libraries("Asha"), libraries("Bo")
-    keys = practices(asha, 2)
-    asha.create_collection("Supervision")
-    for key in keys:
-        asha.add_to_collection("Supervision", key)
-    asha.team.share_collection("Supervision")
-    asha.team.sync()
-    bo.team.sync()
+    keys = shared_collection(asha, bo, items=2)
     bo.team.leave()
     with pytest.raises(LibraryError, match="has not joined a team"):
         bo.team.share_collection("Supervision")

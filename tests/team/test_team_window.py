@@ -17,21 +17,11 @@ from safedesk.ui.collection_commands import Target
 from safedesk.ui.main_window import MainWindow
 from safedesk.ui.sidebar import NODE_ROLE
 from safedesk.ui.team_dialog import ConflictDialog, TeamDialog
-from tests.team.client_helpers import local_view, practices, server_view
+from tests.team.client_helpers import local_view, server_view, shared_collection
 from tests.team.conftest import Libraries, PgServer, Team
 from tests.team.test_interruption import _wait_for_lock_wait
 from tests.ui.conftest import _fresh_settings  # noqa: F401
 from tests.ui.test_main_window import _open
-
-
-def _share(asha: Library, items: int = 3) -> list[str]:
-    keys = practices(asha, items)
-    asha.create_collection("Supervision")
-    for key in keys:
-        asha.add_to_collection("Supervision", key)
-    asha.team.share_collection("Supervision")
-    asha.team.sync()
-    return keys
 
 
 def _window_of(qtbot: QtBot, lib: Library) -> MainWindow:
@@ -65,7 +55,7 @@ def test_joining_from_the_team_dialog_and_syncing_in_the_background(
     qtbot: QtBot, team: Team, libraries: Libraries
 ) -> None:
     asha = libraries("Asha")
-    keys = _share(asha)
+    keys = shared_collection(asha)
     window = _window_of(qtbot, libraries("Bo", editor=True, join=False))
     assert window.team.indicator.isHidden()  # not part of a team: nothing to show
     dialog = _join_in_the_dialog(qtbot, window, team, "Bo")
@@ -88,7 +78,7 @@ def test_a_sync_never_blocks_the_window_and_offline_is_shown(
     qtbot: QtBot, team: Team, libraries: Libraries, restart: PgServer
 ) -> None:
     asha = libraries("Asha")
-    keys = _share(asha)
+    keys = shared_collection(asha)
     bo = libraries("Bo", editor=True)
     uid = bo.collection("Supervision").items[0].uid
     window = _window_of(qtbot, bo)
@@ -124,7 +114,7 @@ def test_a_conflict_copy_is_shown_where_the_item_is(
     qtbot: QtBot, team: Team, libraries: Libraries
 ) -> None:
     asha = libraries("Asha")
-    keys = _share(asha)
+    keys = shared_collection(asha)
     bo = libraries("Bo", editor=True)
     bo.add_to_collection("Supervision", keys[0], note="<b>Bo's</b> words & more")
     asha.add_to_collection("Supervision", keys[0], note="Asha's later words")
