@@ -53,29 +53,21 @@ def concept_query(first: list[Any], fallback: Sequence[Any] = (), key: str = "")
 # Each index segment's searcher -> a wording or clause (by its key) -> its documents and
 # scores. A wording's score for a document does not depend on the rest of the query, so a
 # concept's dozens of wordings are read from the index once per open index, not every search.
-_POSTINGS: weakref.WeakKeyDictionary[Any, dict[str, tuple[list[int], list[float]]]] = (
-    weakref.WeakKeyDictionary()
-)
+Sequences = tuple[Sequence[int], Sequence[float]]  # document numbers and their scores
+_POSTINGS: weakref.WeakKeyDictionary[Any, dict[str, Sequences]] = weakref.WeakKeyDictionary()
 
 
-def _postings(searcher: Any, q: Any) -> tuple[list[int], list[float]]:
+def _postings(searcher: Any, q: Any) -> Sequences:
+    from safedesk.search.matchers import drained
+
     cache = _POSTINGS.setdefault(searcher, {})
     key = getattr(q, "safedesk_key", None) or str(q)
     if key not in cache:
-        ids: list[int] = []
-        scores: list[float] = []
-        m = q.matcher(searcher, searcher.context())
-        while m.is_active():
-            ids.append(m.id())
-            scores.append(float(m.score()))
-            m.next()
-        cache[key] = (ids, scores)
+        cache[key] = drained(q.matcher(searcher, searcher.context()))
     return cache[key]
 
 
-def _best(
-    searcher: Any, subqueries: Sequence[Any], first: int, key: str
-) -> tuple[list[int], list[float]]:
+def _best(searcher: Any, subqueries: Sequence[Any], first: int, key: str) -> Sequences:
     """The documents of a concept clause and their scores (see `concept_query`)."""
     cache = _POSTINGS.setdefault(searcher, {})
     if key in cache:

@@ -95,7 +95,7 @@ class KeptScores:
         unboosted), read to its end and kept; `boost` applied as Whoosh applies it."""
         found = self._kept.get(key)
         if found is None:
-            found = _drained(read())
+            found = drained(read())
             self._keep(key, found)
         else:
             self._kept.move_to_end(key)
@@ -113,7 +113,8 @@ class KeptScores:
             self.size -= len(ids) + 1
 
 
-def _drained(m: Any) -> Postings:
+def drained(m: Any) -> Postings:
+    """Every document `m` matches and its score, read to the end."""
     ids: array[int] = array("l")
     scores: array[float] = array("d")
     while m.is_active():
