@@ -184,3 +184,22 @@ def test_the_library_search_gives_fts5s_passages(
         assert found.total == sum(counts.values()) > 10
         assert [h.key for h in found.hits] == expected
         index.passages._kept.wait()
+
+
+def test_a_broad_querys_first_few_are_the_same_either_way(
+    lib: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Headings first, then the rest in order up to the limit, also when some of the first
+    passages in order are among those ranked by heading (both ways fill up to the limit)."""
+    monkeypatch.setattr(passages, "BROAD", 5)
+    expression, shape, index = _shape(lib, "neglect")
+    numbers = sorted(n for (n,) in index.conn.execute("SELECT n FROM report"))
+    kept = _kept(index)
+    for limit in (3, 8, 20):
+        by_fts, _counts = index._by_fts(expression, None, numbers, limit)
+        best, _counts = _answer(kept, shape, None, limit, 5)
+        assert len(best) == len(by_fts) == limit
+        got, want = _ordered(best), _ordered(by_fts)
+        assert [r for r, _ in got] == [r for r, _ in want]
+        assert [s for _, s in got] == pytest.approx([s for _, s in want])
+    kept.close()

@@ -28,7 +28,7 @@ import operator
 import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -91,13 +91,7 @@ class KeptPassages:
         if titled is None:
             self._read_aside(_titled(shape), None)
             return None
-        best = _best(titled, limit)
-        if len(best) < limit:
-            floor = min((s for _r, s in best), default=1.0) / 2
-            chosen = {r for r, _s in best}
-            rest = (r for r in sorted(scores) if r not in chosen)
-            best += [(r, floor) for r in heapq.nsmallest(limit - len(best), rest)]
-        return best, counted
+        return headings_first(_best(titled, limit), sorted(scores), limit), counted
 
     def _scores(self, shape: Shape, blocks: list[tuple[int, int]] | None) -> Scores | None:
         """The passages and scores for `shape`, from kept phrases; None when one is not kept
@@ -178,6 +172,23 @@ class KeptPassages:
 def _keeper() -> concurrent.futures.ThreadPoolExecutor:
     """The thread that reads phrases to keep (one for all: reading is done when idle)."""
     return concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="safedesk-keep")
+
+
+def headings_first(
+    best: list[tuple[int, float]], in_order: Iterable[int], limit: int
+) -> list[tuple[int, float]]:
+    """A broad query's best `limit` passages: `best` (ranked among the passages whose heading
+    has its words), then the rest of its matches as they stand (`in_order`, by rowid), each
+    below every ranked one."""
+    out = list(best)
+    floor = min((s for _r, s in out), default=1.0) / 2
+    chosen = {r for r, _s in out}
+    for rowid in in_order:
+        if len(out) >= limit:
+            break
+        if rowid not in chosen:
+            out.append((int(rowid), floor))
+    return out
 
 
 def _best(scores: Scores, limit: int) -> list[tuple[int, float]]:

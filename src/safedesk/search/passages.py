@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from safedesk.search.analysis import WORD
-from safedesk.search.passage_scores import OTHER, KeptPassages, Shape
+from safedesk.search.passage_scores import OTHER, KeptPassages, Shape, headings_first
 from safedesk.store.reader import Document
 
 log = logging.getLogger(__name__)
@@ -303,8 +303,10 @@ class PassageIndex:
             ranking.cancel()
             ranking = self._rank_aside(ranked, titled)
         best = ranking.result()
-        if total > BROAD:
-            best = self._broad(best, where, params, limit)
+        if total > BROAD:  # at most len(best) of the first rows are among the ranked ones
+            sql = f"SELECT rowid FROM words WHERE {where} LIMIT ?"
+            rows = self.conn.execute(sql, [*params, limit + len(best)])
+            best = headings_first(best, (rowid for (rowid,) in rows), limit)
         return best, {int(n): int(count) for n, count in counted}
 
     def settle(self) -> None:
@@ -336,21 +338,6 @@ class PassageIndex:
         sql = f"SELECT count(*) FROM words WHERE ({where}) AND rowid <= ?"
         (found,) = self.conn.execute(sql, [*params, below]).fetchone()
         return int(found) * len(numbers) / sample > BROAD * SAMPLE_MARGIN
-
-    def _broad(
-        self, best: list[tuple[int, float]], where: str, params: list[object], limit: int
-    ) -> list[tuple[int, float]]:
-        """The best `limit` of a broad query's matches: `best` (those ranked among the passages
-        whose heading has the words), then the rest in the order they stand (below every ranked
-        one)."""
-        if len(best) < limit:
-            floor = min((s for _r, s in best), default=1.0) / 2
-            seen = {r for r, _s in best}
-            sql = f"SELECT rowid FROM words WHERE {where} LIMIT ?"
-            for (rowid,) in self.conn.execute(sql, [*params, limit]):
-                if rowid not in seen and len(best) < limit:
-                    best.append((int(rowid), floor))
-        return best
 
 
 class _Ranking:
