@@ -117,6 +117,9 @@ class KeptPassages:
         query turns out broad, its phrases as headings, which its ranking needs too."""
         if self._closed or (self._reading is not None and not self._reading.done()):
             return
+        with self._lock:
+            if all(leaf in self._kept for leaf in _leaves(shape)):
+                return  # a phrase in too many passages, known already: nothing to read
         self._reading = _keeper().submit(self._read, shape, broad)
 
     def _read(self, shape: Shape, broad: int | None) -> None:
