@@ -4,6 +4,7 @@ is really read-only), CLI runs in real processes, and row-level snapshots of use
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -17,6 +18,8 @@ USER_TABLES = (
     "session_action",
 )  # fmt: skip
 B = "nfer-2011-safeguarding-children-council-developments/"
+# a library at the first released schema, with user data (tests/fixtures/make_old_library.py)
+OLD = Path(__file__).resolve().parents[1] / "fixtures" / "libraries" / "first-user-schema.sqlite3"
 
 
 def cli(data_dir: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
@@ -147,3 +150,12 @@ def make_read_only(folder: Path, how: str) -> None:
     else:
         for path in [*folder.rglob("*"), folder]:
             path.chmod(0o555 if path.is_dir() else 0o444)
+
+
+@pytest.fixture
+def old_library(tmp_path: Path) -> Path:
+    """A data folder holding a copy of the first-schema library (OLD)."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    shutil.copy(OLD, folder / "library.sqlite3")
+    return folder

@@ -18,6 +18,7 @@ import pytest
 
 from safedesk.library import Library
 from tests.reliability.conftest import (
+    OLD,
     B,
     cli,
     make_read_only,
@@ -25,8 +26,6 @@ from tests.reliability.conftest import (
     user_columns,
     user_rows,
 )
-
-OLD = Path(__file__).resolve().parents[1] / "fixtures" / "libraries" / "first-user-schema.sqlite3"
 
 
 def _hostile(library_backup: Path, tmp_path: Path, sql: str, name: str) -> Path:

@@ -12,11 +12,9 @@ import pytest
 from safedesk.library import Library
 from safedesk.store import database
 from tests.conftest import FIXTURES
-from tests.reliability.conftest import cli
+from tests.reliability.conftest import OLD, B, cli
 
-OLD = FIXTURES / "libraries" / "first-user-schema.sqlite3"
 SECOND = FIXTURES / "reports" / "northfield-2019-early-help.txt"
-B = "nfer-2011-safeguarding-children-council-developments/"
 ODD = "a#b?c%20d"
 
 

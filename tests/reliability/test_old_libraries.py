@@ -13,11 +13,7 @@ import pytest
 from safedesk import paths
 from safedesk.library import Library
 from safedesk.store import database
-from tests.conftest import FIXTURES
-from tests.reliability.conftest import cli, one_line_error, user_columns, user_rows
-
-OLD = FIXTURES / "libraries" / "first-user-schema.sqlite3"
-B = "nfer-2011-safeguarding-children-council-developments/"
+from tests.reliability.conftest import OLD, B, cli, one_line_error, user_columns, user_rows
 
 FUTURE_MIGRATION = '''"""Test-only revision 0099: rebuilds every user table."""
 import sqlalchemy as sa
@@ -39,14 +35,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     pass
 '''
-
-
-@pytest.fixture
-def old_library(tmp_path: Path) -> Path:
-    folder = tmp_path / "data"
-    folder.mkdir()
-    shutil.copy(OLD, folder / "library.sqlite3")
-    return folder
 
 
 def test_the_fixture_is_the_first_user_schema() -> None:

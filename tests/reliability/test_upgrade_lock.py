@@ -3,7 +3,6 @@ lock file beside the library, then finds the library upgraded (real processes)."
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -15,10 +14,8 @@ import pytest
 from safedesk.store import database
 from safedesk.store.file_lock import exclusive
 from safedesk.store.migrations import lock_path
-from tests.conftest import FIXTURES
 from tests.reliability.conftest import child_env
 
-OLD = FIXTURES / "libraries" / "first-user-schema.sqlite3"
 pytestmark = pytest.mark.slow
 
 
@@ -39,14 +36,6 @@ def _one(db: Path, sql: str) -> object:
         return conn.execute(sql).fetchone()[0]
     finally:
         conn.close()
-
-
-@pytest.fixture
-def old_library(tmp_path: Path) -> Path:
-    folder = tmp_path / "data"
-    folder.mkdir()
-    shutil.copy(OLD, folder / "library.sqlite3")
-    return folder
 
 
 def test_an_upgrade_waits_for_the_one_in_progress(old_library: Path) -> None:
