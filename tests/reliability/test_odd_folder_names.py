@@ -11,10 +11,9 @@ import pytest
 
 from safedesk.library import Library
 from safedesk.store import database
-from tests.conftest import FIXTURES
+from tests.conftest import SECOND
 from tests.reliability.conftest import OLD, B, cli
 
-SECOND = FIXTURES / "reports" / "northfield-2019-early-help.txt"
 ODD = "a#b?c%20d"
 
 
