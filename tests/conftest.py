@@ -15,6 +15,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="safedesk-test-config-")
 # The single-instance socket's private folder: never the real user's (mkdtemp makes it 0700).
 os.environ["XDG_RUNTIME_DIR"] = tempfile.mkdtemp(prefix="safedesk-test-run-")
+# The suite starts the CLI in a few hundred processes. Where the machine forbids writing bytecode
+# beside the sources, each of them compiled every module again (about 0.2 s a process); they share
+# one private cache for the run instead (set before pytest-xdist starts its workers, which inherit
+# it), and the source tree stays as it was.
+if os.environ.pop("PYTHONDONTWRITEBYTECODE", None) and "PYTHONPYCACHEPREFIX" not in os.environ:
+    os.environ["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp(prefix="safedesk-test-pycache-")
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "resources" / "corpus" / "safeguarding-council-developments-2011.txt"

@@ -60,8 +60,7 @@ def _state(data_dir: Path) -> tuple[str, list[str]]:
 
 
 # -- importing -----------------------------------------------------------------------------------
-def test_import_a_pdf_document_json_and_the_original_kept(tmp_path: Path) -> None:
-    data_dir = tmp_path / "data"
+def test_import_a_pdf_document_json_and_the_original_kept(data_dir: Path) -> None:
     summary = run_json(data_dir, "import", str(GUIDANCE_PDF))
     assert {k: summary[k] for k in ("report", "kind", "pages", "format", "replaced")} == {
         "report": GUIDANCE, "kind": "document", "pages": 5, "format": "pdf", "replaced": False,
@@ -147,8 +146,7 @@ def test_show_renders_passages_sections_and_documents_as_text(docs_dir: Path) ->
     assert "document: 53 passages in 27 sections, 5 pages" in listing.stdout
 
 
-def test_a_word_document_has_passages_without_pages(tmp_path: Path) -> None:
-    data_dir = tmp_path / "data"
+def test_a_word_document_has_passages_without_pages(data_dir: Path) -> None:
     summary = run_json(data_dir, "import", str(GUIDANCE_DOCX))
     assert (summary["kind"], summary["format"], summary["pages"]) == ("document", "docx", None)
     assert summary["original"].endswith(".docx")
@@ -180,8 +178,9 @@ def _edition(target: Path) -> Path:
 
 
 @pytest.mark.slow
-def test_a_new_edition_keeps_what_still_exists_and_marks_the_rest(tmp_path: Path) -> None:
-    data_dir = tmp_path / "data"
+def test_a_new_edition_keeps_what_still_exists_and_marks_the_rest(
+    data_dir: Path, tmp_path: Path
+) -> None:
     first = run_json(data_dir, "import", str(GUIDANCE_DOCX))
     kept = run_json(data_dir, "show", f"{GUIDANCE}/s-working-with-families")["passages"][0]
     gone = run_json(data_dir, "show", f"{GUIDANCE}/s-escalation")["passages"][0]
@@ -265,9 +264,8 @@ def test_report_edit_of_an_unknown_key_and_a_bad_year_are_one_line(docs_dir: Pat
 
 
 @pytest.mark.slow
-def test_a_new_edition_with_another_year_shows_its_own_year(tmp_path: Path) -> None:
+def test_a_new_edition_with_another_year_shows_its_own_year(data_dir: Path, tmp_path: Path) -> None:
     """A correction holds while the file still says what it said when it was made."""
-    data_dir = tmp_path / "data"
     run_json(data_dir, "import", str(GUIDANCE_DOCX))
     run_json(data_dir, "report", "edit", GUIDANCE, "--year", "2019", "--publisher", "NSCP")
     from docx import Document

@@ -52,13 +52,13 @@ def test_a_worst_case_report_is_parsed_in_linear_time(case: str, tmp_path: Path)
 
 
 @pytest.mark.slow
-def test_a_table_naming_one_authority_on_every_row_imports(tmp_path: Path) -> None:
+def test_a_table_naming_one_authority_on_every_row_imports(data_dir: Path, tmp_path: Path) -> None:
     """Repeated rows for one authority made duplicate keys (and quadratic key-making)."""
     source = tmp_path / "report.txt"
     source.write_text(REPORTS["table rows"][1](200_000), "utf-8")  # (the old code: UNIQUE failed)
-    done = cli(tmp_path / "data", "import", str(source), "--json", timeout=DEADLINE)
+    done = cli(data_dir, "import", str(source), "--json", timeout=DEADLINE)
     assert done.returncode == 0, done.stderr
-    names = cli(tmp_path / "data", "authorities", "--json").stdout
+    names = cli(data_dir, "authorities", "--json").stdout
     assert names.count('"name": "Northfield"') == 1
 
 
