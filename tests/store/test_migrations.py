@@ -15,7 +15,7 @@ from sqlmodel import SQLModel
 import safedesk.store.tables  # noqa: F401
 from safedesk.library import Library
 from safedesk.paths import migrations_dir
-from safedesk.store import backups, database, migrations
+from safedesk.store import backups, database, migrations, schema_check
 
 
 def test_known_revisions_match_the_migration_scripts() -> None:
@@ -26,6 +26,30 @@ def test_known_revisions_match_the_migration_scripts() -> None:
     scripts = ScriptDirectory.from_config(config)
     history = [rev.revision for rev in reversed(list(scripts.walk_revisions()))]
     assert history == database.KNOWN_REVISIONS
+
+
+def test_the_shipped_reference_schemas_are_what_the_migrations_make() -> None:
+    shipped = schema_check.from_json((migrations_dir() / schema_check.SHIPPED_NAME).read_text())
+    assert sorted(shipped) == database.KNOWN_REVISIONS, "run: .venv/bin/python db/make_schemas.py"
+    for revision in database.KNOWN_REVISIONS:
+        assert shipped[revision] == schema_check.built(revision), (
+            f"db/schemas.json is out of date at {revision}: run .venv/bin/python db/make_schemas.py"
+        )
+
+
+def test_without_the_shipped_schemas_the_check_builds_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / schema_check.SHIPPED_NAME).write_text('{"0006": [["table", 1')  # cut short
+    monkeypatch.setattr(schema_check, "migrations_dir", lambda: tmp_path)
+    schema_check._shipped.cache_clear()
+    schema_check.reference.cache_clear()
+    try:
+        assert schema_check.reference("0006") == schema_check.built("0006")
+        assert "building reference schemas from the migrations" in caplog.text
+    finally:
+        schema_check._shipped.cache_clear()
+        schema_check.reference.cache_clear()
 
 
 def test_migrated_schema_matches_the_sqlmodel_tables(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ restored to break every command later.
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import sqlite3
 import tempfile
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from safedesk.errors import LibraryError
 from safedesk.fileio import temporary_beside
+from safedesk.paths import migrations_dir
 from safedesk.store import database
 from safedesk.store.locations import file_uri
 from safedesk.store.migrations import migrate_private, upgrade
@@ -49,9 +51,20 @@ def schema_of(conn: sqlite3.Connection, prefix: str = "main") -> Schema:
     return found
 
 
+SHIPPED_NAME = "schemas.json"  # in db/: the schema at each revision, as `built` finds it
+
+
 @functools.lru_cache(maxsize=8)
 def reference(revision: str) -> Schema:
-    """The schema safedesk makes at `revision` (built once per process in a temporary file)."""
+    """The schema safedesk makes at `revision`: read from db/schemas.json (running Alembic
+    takes seconds); built from the migrations for a revision the file lacks. A test checks the
+    file against the migrations."""
+    shipped = _shipped().get(revision)
+    return shipped if shipped is not None else built(revision)
+
+
+def built(revision: str) -> Schema:
+    """The schema the migrations make at `revision` (in a temporary file)."""
     with tempfile.TemporaryDirectory(prefix="safedesk-reference-") as folder:
         path = Path(folder) / "reference.sqlite3"
         upgrade(path, revision)
@@ -60,6 +73,37 @@ def reference(revision: str) -> Schema:
             return schema_of(conn)
         finally:
             conn.close()
+
+
+def to_json(schemas: dict[str, Schema]) -> str:
+    """db/schemas.json's text for `schemas` (revision -> schema); `from_json` reads it back."""
+    blocks = []
+    for revision, schema in sorted(schemas.items()):
+        rows = ",\n".join(f"  {json.dumps([*key, shape])}" for key, shape in sorted(schema.items()))
+        blocks.append(f" {json.dumps(revision)}: [\n{rows}\n ]")
+    return "{\n" + ",\n".join(blocks) + "\n}\n"  # an object a line: readable in a diff
+
+
+def from_json(text: str) -> dict[str, Schema]:
+    def frozen(value: object) -> object:
+        return tuple(frozen(v) for v in value) if isinstance(value, list) else value
+
+    return {
+        revision: {(kind, name): tuple(frozen(v) for v in shape) for kind, name, shape in rows}
+        for revision, rows in json.loads(text).items()
+    }
+
+
+@functools.cache
+def _shipped() -> dict[str, Schema]:
+    path = migrations_dir() / SHIPPED_NAME
+    try:
+        return from_json(path.read_text("utf-8"))
+    except (OSError, ValueError, TypeError) as exc:  # missing or mangled: build them instead
+        log.warning(
+            "cannot read %s (%s); building reference schemas from the migrations", path, exc
+        )
+        return {}
 
 
 def differences(found: Schema, expected: Schema) -> list[str]:
