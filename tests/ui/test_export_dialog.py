@@ -380,3 +380,63 @@ def test_a_seven_minute_briefing_previews_one_page_and_saves_as_word(
         PRACTICE_TITLE
     )
     assert QSettings().value("export/format") == "docx"
+
+
+def _modal_message(seen: list[str]) -> None:
+    """Close the next modal message box, keeping its text and format."""
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QApplication.activeModalWidget()
+    if isinstance(box, QMessageBox):
+        seen.append(f"{box.textFormat().name}: {box.text()}")
+        box.done(0)
+    else:
+        QTimer.singleShot(50, lambda: _modal_message(seen))
+
+
+def test_the_word_copy_is_written_off_the_gui_thread(
+    qtbot: QtBot, lib: Library, tmp_path: Path
+) -> None:
+    dialog = _dialog(qtbot, lib, ExportTargets(key=PRACTICE, theme=THEME))
+    target = tmp_path / "sheet.docx"
+    with qtbot.waitSignal(dialog.saved, timeout=WAIT) as saved:
+        dialog.save_word(target)
+        # back at once, before the copy is written: Save waits for it, a second Save is refused
+        assert dialog.word_writer.busy and not dialog.save_button.isEnabled()
+        assert not dialog.word_writer.write(tmp_path / "second.docx", BriefRequest(key=PRACTICE))
+    assert saved.args == [str(target)] and target.stat().st_size > 0
+    assert dialog.save_button.isEnabled() and not dialog.word_writer.busy
+    assert dialog.status.text() == f"Saved a Word copy to {target}"
+    assert not (tmp_path / "second.docx").exists()
+
+
+def test_a_word_copy_that_cannot_be_written_says_why_in_plain_text(
+    qtbot: QtBot, lib: Library, tmp_path: Path
+) -> None:
+    dialog = _dialog(qtbot, lib, ExportTargets(key=PRACTICE, theme=THEME))
+    seen: list[str] = []
+    QTimer.singleShot(50, lambda: _modal_message(seen))
+    dialog.save_word(tmp_path / "no such folder" / "sheet.docx")
+    qtbot.waitUntil(lambda: bool(seen), timeout=WAIT)
+    assert seen[0].startswith("PlainText: The Word copy could not be saved:")
+    assert dialog.save_button.isEnabled() and not dialog.word_writer.busy
+    assert dialog.status.text() == "The Word copy was not saved"
+    assert not (tmp_path / "no such folder").exists()
+
+
+def test_closing_while_a_word_copy_is_written_finishes_it(
+    qtbot: QtBot, lib: Library, tmp_path: Path
+) -> None:
+    from docx import Document
+
+    lib.create_collection("Pack")
+    for n in range(1, 25):
+        lib.add_to_collection("Pack", f"{B}box-{n}")
+    dialog = _dialog(qtbot, lib, ExportTargets(collection="Pack"))
+    (tmp_path / "out").mkdir()
+    target = tmp_path / "out" / "pack.docx"
+    dialog.save_word(target)
+    assert dialog.word_writer.busy
+    dialog.done(0)
+    assert [p.text for p in Document(str(target)).paragraphs if p.style.name == "Title"]
+    assert [p.name for p in target.parent.iterdir()] == ["pack.docx"]  # no temporary file left
