@@ -132,7 +132,7 @@ def import_report(
 
     if not path.exists():
         raise LibraryError(f"no such file: {path}")
-    source = read_source(path, _part(progress, *READ))
+    source = read_source(path, _checked(_part(progress, *READ), check))  # stops between pages
     check()
     extracted = source.extracted
     previous = store.content.origin(source.slug)

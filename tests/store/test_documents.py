@@ -295,3 +295,22 @@ def test_the_upgrade_to_0004_counts_a_documents_sections_and_passages(tmp_path: 
     migrations.migrate(path, tmp_path / "backups")
     [info] = _reader(path).reports()
     assert (info.sections, info.passages) == (len(doc.sections), len(doc.passages)) == (27, 53)
+
+
+def test_a_cancel_while_the_pages_are_read_stops_before_the_next_pages(data_dir: Path) -> None:
+    """Cancel is heard between pages, not only once the whole file was read."""
+    from safedesk.report_import import ImportCancelled
+    from tests.helpers import dump_database
+
+    before = dump_database(data_dir / "library.sqlite3")
+    said: list[str] = []
+    with Library.open(data_dir) as lib, pytest.raises(ImportCancelled, match="nothing was changed"):
+        lib.import_report(
+            REPORT,
+            lambda message, _fraction: said.append(message),
+            cancelled=lambda: any(m.startswith("Reading page 5 of") for m in said),
+        )
+    pages = [m for m in said if m.startswith("Reading page")]
+    assert pages == ["Reading page 5 of 24"]  # the 24-page PDF stopped at its first report
+    assert dump_database(data_dir / "library.sqlite3") == before
+    assert not (data_dir / "originals").exists() or not list((data_dir / "originals").iterdir())
