@@ -151,3 +151,40 @@ def test_shared_examples_and_reports_say_who_shared_them(
     qtbot.waitUntil(lambda: window.team.indicator.text() == "Team: synced", timeout=10_000)
     window.nav.select_node("examples", "")
     assert window.list_model.rows[0].meta.endswith("· Shared by Asha")
+
+
+def test_at_the_largest_text_sizes_the_team_dialog_keeps_its_conflicts_readable(
+    qtbot: QtBot, team: Team, libraries: Libraries
+) -> None:
+    from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
+
+    asha = libraries("Asha")
+    keys = shared_collection(asha)
+    bo = libraries("Bo", editor=True)
+    for n, key in enumerate(keys[:2]):
+        bo.add_to_collection("Supervision", key, note=f"Bo's words {n}")
+        asha.add_to_collection("Supervision", key, note=f"Asha's later words {n}")
+    bo.team.sync()
+    asha.team.sync()
+    window = _window_of(qtbot, bo)
+    window.resize(1280, 800)
+    while window.text_size.factor < 2.5:  # 27.5 pt on an 11 pt desktop
+        window.on_zoom_in()
+    window.team_commands.on_team()
+    dialog = window.team_commands.team_dialog
+    assert isinstance(dialog, TeamDialog)
+    qtbot.waitUntil(lambda: dialog.conflicts.count() == 2, timeout=20_000)
+    qtbot.wait(100)
+    lines = dialog.conflicts.fontMetrics().lineSpacing()
+    assert dialog.conflicts.viewport().height() >= 3 * lines  # not one squeezed row
+    screen = dialog.screen().availableGeometry()
+    assert dialog.width() <= screen.width() and dialog.height() <= screen.height()
+    cut = [
+        type(w).__name__
+        for w in dialog.findChildren(QWidget)
+        if isinstance(w, QLabel | QAbstractButton) and w.isVisible()
+        if w.width() < w.minimumSizeHint().width()
+        or (isinstance(w, QLabel) and w.wordWrap() and w.height() < w.heightForWidth(w.width()))
+    ]
+    assert cut == []
+    window.on_zoom_reset()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -124,6 +124,19 @@ class TeamDialog(QDialog):
         self.resize(560, 460)
         self.refresh()
 
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # View ▸ Larger text while it is open
+            self._fit()
+
+    def _fit(self) -> None:
+        """Room for a few conflict copies and every line at any text size, within the screen:
+        the dialog grows to what its contents ask for, never past the screen."""
+        frame = 2 * self.conflicts.frameWidth()
+        self.conflicts.setMinimumHeight(4 * self.conflicts.fontMetrics().lineSpacing() + frame)
+        room = self.screen().availableGeometry().size()
+        self.resize(self.size().expandedTo(self.sizeHint()).boundedTo(room))
+
     # -- showing ----------------------------------------------------------------------------------
     def refresh(self) -> None:
         status = self.library.team.status()
@@ -155,6 +168,7 @@ class TeamDialog(QDialog):
         if self.conflicts.count():
             self.conflicts.setCurrentRow(0)
         self.compare_button.setEnabled(self.conflicts.count() > 0)
+        self._fit()
 
     # -- doing ------------------------------------------------------------------------------------
     def join(self) -> None:
