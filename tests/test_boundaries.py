@@ -58,6 +58,7 @@ CORE_MODULES = [
     "safedesk.briefing.pdf",
     "safedesk.briefing.word",
     "safedesk.briefing.seven",
+    "safedesk.briefing.seven_writers",
     "safedesk.briefing.evidence",
     "safedesk.planning",
     "safedesk.sessionlib",
