@@ -7,13 +7,9 @@ called "<img src=…>" would be drawn as an image. These helpers make such text 
 from __future__ import annotations
 
 from html import escape
-from typing import TypeVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
-
-Label = TypeVar("Label", bound=QLabel)
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 
 def tooltip(text: str) -> str:
@@ -26,19 +22,3 @@ def message(parent: QWidget | None, text: str, icon: QMessageBox.Icon) -> None:
     box = QMessageBox(icon, "safedesk", text, QMessageBox.StandardButton.Ok, parent)
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.exec()
-
-
-def label(text: str = "", muted: bool = False) -> QLabel:
-    """A word-wrapped label of plain text with no accessible name of its own (a screen reader
-    reads what it shows). `muted`: the quieter colour (4.5:1 on a dialog's background in the
-    app's palettes)."""
-    return plain_label(QLabel(text), muted)
-
-
-def plain_label(widget: Label, muted: bool = False) -> Label:
-    """`widget` (a QLabel or a subclass) made plain text and word-wrapped; see `label`."""
-    widget.setTextFormat(Qt.TextFormat.PlainText)
-    widget.setWordWrap(True)
-    if muted:
-        widget.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-    return widget

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from safedesk.ui.plain import label, tooltip
+from safedesk.ui.plain import tooltip
 from safedesk.ui.workers import Worker
 
 if TYPE_CHECKING:
@@ -40,6 +41,13 @@ FIELD_LABELS = {
 }  # fmt: skip
 
 
+def _plain_label(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    return label
+
+
 class TeamDialog(QDialog):
     """Join, status, sync now, leave; and the conflict copies to look at."""
 
@@ -49,8 +57,8 @@ class TeamDialog(QDialog):
         self.sync = sync
         self.worker: Worker | None = None
         self.setWindowTitle("Team library")
-        self.status = label()
-        self.message = label()
+        self.status = _plain_label()
+        self.message = _plain_label()
         self.message.setAccessibleName("Team message")
 
         self.url = QLineEdit()
@@ -66,7 +74,7 @@ class TeamDialog(QDialog):
         self.join_button.clicked.connect(self.join)
         self.join_form = QWidget()
         form = QFormLayout(self.join_form)
-        form.addRow(label(
+        form.addRow(_plain_label(
             "Ask your IT team for the team library's address and a role of your own."
         ))  # fmt: skip
         form.addRow("&Address:", self.url)
@@ -96,7 +104,7 @@ class TeamDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.leave_button)
         box.addLayout(buttons)
-        box.addWidget(label(
+        box.addWidget(_plain_label(
             "When two people change the same thing while apart, the later change is kept and the "
             "other version is kept as a conflict copy:"
         ))  # fmt: skip
@@ -212,10 +220,10 @@ class TeamDialog(QDialog):
         dialog.finished.connect(lambda _r: self.refresh())
         dialog.open()
 
-    def _run(self, job: Any, doing: str) -> None:
+    def _run(self, job: Any, label: str) -> None:
         if self.worker is not None:
             return
-        self.message.setText(doing)
+        self.message.setText(label)
         self.join_button.setEnabled(False)
         worker = Worker(job)
         worker.finished.connect(self._joined)
@@ -267,7 +275,7 @@ class ConflictDialog(QDialog):
             "not-permitted": "it was not theirs to change (only who shared it, or an editor)",
             "deleted": "the thing had been deleted meanwhile",
         }.get(about["reason"], about["reason"])
-        heading = label(
+        heading = _plain_label(
             f"{who} of {about['title']} was kept as a copy because {why} "
             f"({', '.join(about['clashed']) or about['reason']})."
         )
@@ -280,7 +288,7 @@ class ConflictDialog(QDialog):
         sides = QHBoxLayout()
         for title, edit in (("Here now", self.current), (f"{who} (conflict copy)", self.theirs)):
             column = QVBoxLayout()
-            column.addWidget(label(title))
+            column.addWidget(_plain_label(title))
             column.addWidget(edit)
             sides.addLayout(column)
         self.use_button = QPushButton("&Use this version")
@@ -293,7 +301,7 @@ class ConflictDialog(QDialog):
         buttons.addButton(self.use_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.dismiss_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
-        self.error = label()
+        self.error = _plain_label()
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addLayout(sides, 1)

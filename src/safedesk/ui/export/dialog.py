@@ -15,8 +15,10 @@ from collections.abc import Callable
 from functools import partial
 from itertools import pairwise
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import (
+    QEvent,
     QLocale,
     QMargins,
     QPointF,
@@ -26,22 +28,30 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QCloseEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent, QKeySequence, QPalette
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QFormLayout,
     QFrame,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QMessageBox,
     QProgressBar,
     QProgressDialog,
     QPushButton,
+    QRadioButton,
+    QScrollArea,
     QStackedWidget,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -51,24 +61,25 @@ from safedesk.errors import LibraryError
 from safedesk.fileio import write_atomically
 from safedesk.library import Library
 from safedesk.ui.export.choices import (
+    FORMAT_LABELS,
     PAPER_LABELS,
     ExportTargets,
     Offer,
     offers_for,
     slug,
 )
-from safedesk.ui.export.options import ExportOptions
 from safedesk.ui.export.preview import PreviewRenderer
 from safedesk.ui.export.printing import make_printer, pages_to_print, print_document
 from safedesk.ui.export.word_copy import WordCopyWriter
 from safedesk.ui.focus_ring import FocusRing
 from safedesk.ui.notice import Notice
-from safedesk.ui.plain import message, plain_label
+from safedesk.ui.plain import message
 from safedesk.ui.wording import for_the_app
 
 log = logging.getLogger(__name__)
 __all__ = ["ExportDialog", "ExportTargets", "default_paper", "print_now", "slug"]
 
+Label = TypeVar("Label", bound=QLabel)
 PREVIEW_DELAY_MS = 250  # debounce: a burst of changes makes one render
 LETTER_TERRITORIES = {QLocale.Country.UnitedStates, QLocale.Country.Canada}
 
@@ -77,6 +88,26 @@ def default_paper(locale: QLocale | None = None) -> str:
     """US Letter where people use it (the US and Canada), else A4."""
     territory = (locale or QLocale()).territory()
     return "letter" if territory in LETTER_TERRITORIES else "a4"
+
+
+def _plain_label(text: str = "", muted: bool = False) -> QLabel:
+    """A label of plain text (user text is never rich text), with no accessible name of its own:
+    a screen reader reads what it shows. `muted`: the quieter colour (4.5:1 on the dialog's
+    background in the app's palettes)."""
+    return _plain(QLabel(text), muted)
+
+
+def _notice(muted: bool = False) -> Notice:
+    """A plain label whose new texts are said to screen-reader users (`say`)."""
+    return _plain(Notice(), muted)
+
+
+def _plain(label: Label, muted: bool) -> Label:
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    if muted:
+        label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+    return label
 
 
 class ExportDialog(QDialog):
@@ -122,14 +153,8 @@ class ExportDialog(QDialog):
         self._timer.timeout.connect(self.refresh_now)
         self.document = QPdfDocument(self)
 
-        self.options = ExportOptions(self.offers, default_paper())
-        self.options.kind_chosen.connect(self._kind_chosen)
-        self.options.changed.connect(self._changed)
-        # its controls by name, as tests and the window reach them
-        self.kind_buttons, self.paper = self.options.kind_buttons, self.options.paper
-        self.notes_space, self.file_format = self.options.notes_space, self.options.file_format
-        self.status = self.options.status
-        left = self.options
+        settings = QSettings()
+        left = self._build_options(settings)
         right = self._build_preview()
         buttons = self._build_buttons()
 
@@ -146,9 +171,110 @@ class ExportDialog(QDialog):
 
         screen = self.screen().availableGeometry()
         self.resize(min(1020, int(screen.width() * 0.9)), min(780, int(screen.height() * 0.9)))
-        self._choose_initial(kind or str(QSettings().value("export/kind", "") or ""))
+        self._choose_initial(kind or str(settings.value("export/kind", "") or ""))
 
     # -- building -----------------------------------------------------------------------------
+    def _build_options(self, settings: QSettings) -> QWidget:
+        panel = QWidget()
+        layout = QVBoxLayout(panel)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(14)
+
+        group = QGroupBox("What to export")
+        group.setAccessibleName("What to export")
+        rows = QVBoxLayout(group)
+        rows.setSpacing(2)
+        self.kind_group = QButtonGroup(self)
+        self.kind_buttons: dict[str, QRadioButton] = {}
+        indent = self.style().pixelMetric(QStyle.PixelMetric.PM_ExclusiveIndicatorWidth) + 8
+        for n, offer in enumerate(self.offers):
+            label, name = offer.label, offer.name
+            button = QRadioButton(label)
+            button.setAccessibleName(name)
+            button.setAccessibleDescription(f"{offer.title}. {offer.detail}".strip(". "))
+            self.kind_group.addButton(button, n)
+            self.kind_buttons[offer.kind] = button
+            title = _plain_label(offer.title)
+            title.setContentsMargins(indent, 0, 0, 0)
+            rows.addSpacing(6 if n else 0)
+            rows.addWidget(button)
+            rows.addWidget(title)
+            if offer.detail:
+                detail = _plain_label(offer.detail, muted=True)
+                detail.setContentsMargins(indent, 0, 0, 0)
+                rows.addWidget(detail)
+        if not self.offers:
+            rows.addWidget(_plain_label(
+                "Open a practice, or select a theme, an authority or a collection, then export it."
+            ))  # fmt: skip
+        self.kind_group.idToggled.connect(self._kind_toggled)
+        layout.addWidget(group)
+
+        page = QGroupBox("Page")
+        form = QFormLayout(page)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.paper = QComboBox()
+        self.paper.setAccessibleName("Paper size")
+        for key, text in PAPER_LABELS.items():
+            self.paper.addItem(text, key)
+        remembered = str(settings.value("export/paper", "") or "")
+        paper = remembered if remembered in PAPER_LABELS else default_paper()
+        self.paper.setCurrentIndex(max(0, self.paper.findData(paper)))
+        self.paper.currentIndexChanged.connect(self._paper_changed)
+        paper_label = QLabel("&Paper size")
+        paper_label.setBuddy(self.paper)
+        form.addRow(paper_label, self.paper)
+        self.notes_space = QCheckBox("Space for &notes")
+        self.notes_space.setAccessibleName("Space for notes")
+        self.notes_space.setToolTip("Leave room at the end of a practice sheet to write on")
+        self.notes_space.setChecked(settings.value("export/notes", "true") != "false")
+        self.notes_space.toggled.connect(self._notes_changed)
+        form.addRow(self.notes_space)
+        self.file_format = QComboBox()
+        self.file_format.setAccessibleName("Save as")
+        self.file_format.setToolTip("Word makes an editable copy with the same content")
+        for key, text in FORMAT_LABELS.items():
+            self.file_format.addItem(text, key)
+        chosen = str(settings.value("export/format", "pdf") or "pdf")
+        self.file_format.setCurrentIndex(max(0, self.file_format.findData(chosen)))
+        self.file_format.currentIndexChanged.connect(
+            lambda _i: QSettings().setValue("export/format", self.chosen_format())
+        )
+        format_label = QLabel("Save &as")
+        format_label.setBuddy(self.file_format)
+        form.addRow(format_label, self.file_format)
+        layout.addWidget(page)
+
+        layout.addStretch(1)
+        self.status = _notice()  # "Saved 2 pages to …"
+        self.status.hide()  # until there is something to say
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.status)
+        hint = _plain_label(
+            "The preview is the PDF itself: what you see is what is saved and printed.", muted=True
+        )
+        hint.setAccessibleDescription("About the preview")
+        layout.addWidget(hint)
+        # a column as wide as some 44 characters of the current text size (Ctrl+= zooms it);
+        # a column taller than the dialog scrolls rather than squeezing its labels
+        self.options = QScrollArea()
+        self.options.setWidget(panel)
+        self.options.setWidgetResizable(True)
+        self.options.setFrameShape(QFrame.Shape.NoFrame)
+        self.options.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.options.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._fit_options()
+        return self.options
+
+    def _fit_options(self) -> None:
+        scrollbar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        self.options.setFixedWidth(self.fontMetrics().horizontalAdvance("x" * 44) + scrollbar)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "options"):
+            self._fit_options()
+        super().changeEvent(event)
+
     def _build_preview(self) -> QWidget:
         panel = QWidget()
         layout = QVBoxLayout(panel)
@@ -159,7 +285,7 @@ class ExportDialog(QDialog):
         font = heading.font()
         font.setBold(True)
         heading.setFont(font)
-        self.page_count = plain_label(Notice(), muted=True)  # said when a preview is ready
+        self.page_count = _notice(muted=True)  # said when a preview is ready
         self.page_count.setWordWrap(False)
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)  # indeterminate
@@ -189,7 +315,7 @@ class ExportDialog(QDialog):
         self.view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.view.setFrameShape(QFrame.Shape.StyledPanel)
         self.focus_ring = FocusRing(self.view)  # a visible focus indicator on the preview
-        self.message = plain_label(Notice())
+        self.message = _notice()
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message.setContentsMargins(40, 40, 40, 40)
@@ -224,7 +350,12 @@ class ExportDialog(QDialog):
         return box
 
     def _set_tab_order(self) -> None:
-        chain: list[QWidget] = self.options.controls()
+        chain: list[QWidget] = [
+            *self.kind_buttons.values(),
+            self.paper,
+            self.notes_space,
+            self.file_format,
+        ]
         chain += [
             self.stop_button,
             self.view,
@@ -240,7 +371,7 @@ class ExportDialog(QDialog):
             self._show_message("Nothing to export yet.")
             self.setWindowTitle("Export — safedesk")
             return
-        button = self.kind_buttons.get(kind) or self.options.kind_group.button(0)
+        button = self.kind_buttons.get(kind) or self.kind_group.button(0)
         button.setChecked(True)  # -> _kind_toggled -> a render
         self._sync_controls()
         self.refresh_now()  # the first preview without the debounce delay
@@ -249,7 +380,8 @@ class ExportDialog(QDialog):
     @property
     def offer(self) -> Offer | None:
         """The offer whose kind is checked."""
-        return self.options.offer
+        n = self.kind_group.checkedId()
+        return self.offers[n] if 0 <= n < len(self.offers) else None
 
     def current_choice(self) -> BriefRequest | None:
         offer = self.offer
@@ -264,8 +396,21 @@ class ExportDialog(QDialog):
         if paper is not None:
             self.paper.setCurrentIndex(self.paper.findData(paper))
 
-    def _kind_chosen(self) -> None:
+    def _kind_toggled(self, _id: int, checked: bool) -> None:
+        if not checked:
+            return
+        offer = self.offer
+        if offer is not None:
+            QSettings().setValue("export/kind", offer.kind)
         self._sync_controls()
+        self._changed()
+
+    def _paper_changed(self) -> None:
+        QSettings().setValue("export/paper", str(self.paper.currentData()))
+        self._changed()
+
+    def _notes_changed(self) -> None:
+        QSettings().setValue("export/notes", "true" if self.notes_space.isChecked() else "false")
         self._changed()
 
     def _sync_controls(self) -> None:
@@ -273,7 +418,8 @@ class ExportDialog(QDialog):
         if offer is None:
             return
         self.notes_space.setEnabled(offer.kind == "sheet")
-        self.setWindowTitle(f"Export {offer.name.lower()}: {offer.title}")
+        name = offer.name
+        self.setWindowTitle(f"Export {name.lower()}: {offer.title}")
 
     def _changed(self) -> None:
         choice = self.current_choice()
@@ -403,7 +549,7 @@ class ExportDialog(QDialog):
     # -- save and print -----------------------------------------------------------------------
     def chosen_format(self) -> str:
         """pdf or docx: what Save writes (the preview and printing are always the PDF)."""
-        return self.options.chosen_format()
+        return str(self.file_format.currentData() or "pdf")
 
     def suggested_name(self) -> str:
         offer = self.offer
