@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import shutil
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from itertools import pairwise
 from pathlib import Path
@@ -70,7 +71,6 @@ from safedesk.ui.export.choices import (
 )
 from safedesk.ui.export.preview import PreviewRenderer
 from safedesk.ui.export.printing import make_printer, pages_to_print, print_document
-from safedesk.ui.export.word_copy import WordCopyWriter
 from safedesk.ui.focus_ring import FocusRing
 from safedesk.ui.notice import Notice
 from safedesk.ui.plain import message
@@ -135,9 +135,6 @@ class ExportDialog(QDialog):
         self.renderer.failed.connect(self._fail)
         self.renderer.progressed.connect(self._progressed)
         self.renderer.stopped.connect(self._stopped)
-        self.word_writer = WordCopyWriter(library, self)
-        self.word_writer.written.connect(self._word_written)
-        self.word_writer.failed.connect(self._word_failed)
         self._shown: BriefRequest | None = None  # the choice the preview shows
         self._shown_path: Path | None = None
         self._waiting: tuple[BriefRequest, Callable[[], None]] | None = (
@@ -584,23 +581,17 @@ class ExportDialog(QDialog):
         self._when_ready(partial(self.save_to, target), "Making the PDF…")
 
     def save_word(self, target: Path) -> None:
-        """Write the current choice as an editable Word document at `target`, off the GUI
-        thread; Save is off until it is written."""
+        """Write the current choice as an editable Word document at `target`."""
         choice = self.current_choice()
-        if choice is None or not self.word_writer.write(target, choice):
+        if choice is None:
             return
-        self.save_button.setEnabled(False)
-        self.status.say(f"Writing a Word copy to {target}…")
-
-    def _word_written(self, target: str) -> None:
-        self.save_button.setEnabled(bool(self.offers))
-        self.status.say(f"Saved a Word copy to {target}")
-        self.saved.emit(target)
-
-    def _word_failed(self, _target: str, why: str) -> None:
-        self.save_button.setEnabled(bool(self.offers))
-        self.status.say("The Word copy was not saved")
-        self._error(f"The Word copy could not be saved:\n\n{for_the_app(why)}")
+        try:
+            self.library.export_brief(target, replace(choice, format="docx"))
+        except LibraryError as exc:
+            self._error(f"The Word copy could not be saved:\n\n{exc}")
+            return
+        self.status.setText(f"Saved a Word copy to {target}")
+        self.saved.emit(str(target))
 
     def save_to(self, target: Path) -> None:
         """Write the current preview's PDF to `target` atomically (it must be ready)."""
@@ -711,7 +702,6 @@ class ExportDialog(QDialog):
         self._closed = True
         self._timer.stop()
         self._end_waiting()
-        self.word_writer.wait()  # a Word copy being written is finished, not cut off
         self.renderer.shutdown()
         self.document.close()
         self._shown = self._shown_path = None
