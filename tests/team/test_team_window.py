@@ -110,16 +110,26 @@ def test_a_sync_never_blocks_the_window_and_offline_is_shown(
     assert local_view(window.library) == local_view(asha) == server_view(team.admin_url)
 
 
-def test_a_conflict_copy_is_shown_where_the_item_is(
-    qtbot: QtBot, team: Team, libraries: Libraries
-) -> None:
+def _conflicting(
+    libraries: Libraries, *notes: tuple[str, str]
+) -> tuple[Library, Library, list[str]]:
+    """Asha shares a collection; Bo (an editor) and then Asha note its first items apart, one
+    (Bo's, Asha's) pair each, and both sync: a conflict copy for each item, in Bo's library."""
     asha = libraries("Asha")
     keys = shared_collection(asha)
     bo = libraries("Bo", editor=True)
-    bo.add_to_collection("Supervision", keys[0], note="<b>Bo's</b> words & more")
-    asha.add_to_collection("Supervision", keys[0], note="Asha's later words")
+    for key, (bos, ashas) in zip(keys, notes, strict=False):
+        bo.add_to_collection("Supervision", key, note=bos)
+        asha.add_to_collection("Supervision", key, note=ashas)
     bo.team.sync()
     asha.team.sync()
+    return asha, bo, keys
+
+
+def test_a_conflict_copy_is_shown_where_the_item_is(
+    qtbot: QtBot, team: Team, libraries: Libraries
+) -> None:
+    asha, bo, keys = _conflicting(libraries, ("<b>Bo's</b> words & more", "Asha's later words"))
     window = _window_of(qtbot, bo)
     qtbot.waitUntil(lambda: "1 conflict" in window.team.indicator.text(), timeout=20_000)
     window.nav.select_node("collection", "Supervision")
@@ -158,14 +168,11 @@ def test_at_the_largest_text_sizes_the_team_dialog_keeps_its_conflicts_readable(
 ) -> None:
     from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 
-    asha = libraries("Asha")
-    keys = shared_collection(asha)
-    bo = libraries("Bo", editor=True)
-    for n, key in enumerate(keys[:2]):
-        bo.add_to_collection("Supervision", key, note=f"Bo's words {n}")
-        asha.add_to_collection("Supervision", key, note=f"Asha's later words {n}")
-    bo.team.sync()
-    asha.team.sync()
+    from tests.ui.test_accessibility import _clipped
+
+    _asha, bo, _keys = _conflicting(
+        libraries, *((f"Bo's words {n}", f"Asha's later words {n}") for n in range(2))
+    )
     window = _window_of(qtbot, bo)
     window.resize(1280, 800)
     while window.text_size.factor < 2.5:  # 27.5 pt on an 11 pt desktop
@@ -182,9 +189,7 @@ def test_at_the_largest_text_sizes_the_team_dialog_keeps_its_conflicts_readable(
     cut = [
         type(w).__name__
         for w in dialog.findChildren(QWidget)
-        if isinstance(w, QLabel | QAbstractButton) and w.isVisible()
-        if w.width() < w.minimumSizeHint().width()
-        or (isinstance(w, QLabel) and w.wordWrap() and w.height() < w.heightForWidth(w.width()))
+        if isinstance(w, QLabel | QAbstractButton) and w.isVisible() and _clipped(w)
     ]
     assert cut == []
     window.on_zoom_reset()
